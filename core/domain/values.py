@@ -1,0 +1,33 @@
+"""Value types of the domain: the closed sets of states a field can take."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ContentType(StrEnum):
+    NOVEL = "novel"
+    SCREENPLAY = "screenplay"
+    PLAY = "play"
+    GRAPHIC_NOVEL = "graphic_novel"
+
+
+class BookStatus(StrEnum):
+    DRAFTING = "drafting"
+    REVISING = "revising"
+    EDITING = "editing"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"
+    SHARED = "shared"
+    PUBLIC = "public"
+
+
+class SceneStatus(StrEnum):
+    TODO = "todo"
+    DRAFT = "draft"
+    REVISED = "revised"
+    FINAL = "final"

@@ -1,0 +1,3 @@
+"""Placeholder replaced by the desktop window."""
+def main() -> int:
+    return 0
