@@ -1,0 +1,51 @@
+# AuthorWorks — every target creates .venv and installs what it needs first.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+APP_STAMP  := $(VENV)/.installed-app
+TEST_STAMP := $(VENV)/.installed-test
+PYTEST_ARGS ?=
+
+.PHONY: run test server lint format bench screenshots clean
+
+$(PY):
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(APP_STAMP): pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml | $(PY)
+	$(PIP) install --quiet -e '.[test]'
+	@touch $(APP_STAMP) $@
+
+## Launch the desktop app on the default library (the sample book on first start).
+run: $(APP_STAMP)
+	$(VENV)/bin/authorworks-desktop
+
+## Run the whole test suite in parallel.
+test: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+## Start the sync server on 127.0.0.1:8000 with the embedded defaults.
+server: $(APP_STAMP)
+	$(VENV)/bin/authorworks-server
+
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check core desktop sync_server tests packaging
+	$(VENV)/bin/ruff format --check core desktop sync_server tests packaging
+	$(VENV)/bin/mypy
+
+format: $(TEST_STAMP)
+	$(VENV)/bin/ruff check --fix core desktop sync_server tests packaging
+	$(VENV)/bin/ruff format core desktop sync_server tests packaging
+
+## Print the performance figures of every benchmark (large data is generated on the fly).
+bench: $(TEST_STAMP)
+	@set -e; for b in tests/benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
