@@ -45,7 +45,9 @@ def progress_context(description: str) -> Iterator[JobContext]:
         task = bar.add_task(description, total=None)
 
         def report(done: int, total: int, message: str) -> None:
-            bar.update(task, completed=done, total=total or None, description=message or description)
+            bar.update(
+                task, completed=done, total=total or None, description=message or description
+            )
 
         yield JobContext(on_progress=report)
 

@@ -60,9 +60,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     with library_from_args(args, create=True) as lib, progress_context("Importing") as ctx:
         book_id = import_manuscript(
-            lib, args.file, title=args.title, author=args.author,
-            content_type=args.content_type, ctx=ctx,
-        )  # fmt: skip
+            lib,
+            args.file,
+            title=args.title,
+            author=args.author,
+            content_type=args.content_type,
+            ctx=ctx,
+        )
     print(book_id)
     return 0
 
@@ -111,31 +115,41 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(data["title"])
         print(f"  words       {stats.words:>10,}")
         if stats.word_target:
-            print(f"  target      {stats.word_target:>10,}  ({stats.words * 100 // stats.word_target}%)")
+            percent = stats.words * 100 // stats.word_target
+            print(f"  target      {stats.word_target:>10,}  ({percent}%)")
         print(f"  chapters    {stats.chapters:>10,}")
         print(f"  scenes      {stats.scenes:>10,}")
         print(f"  characters  {stats.characters:>10,}")
-        print(f"  codex       {stats.codex_characters:,} characters, {stats.locations:,} locations, "
-              f"{stats.lore_entries:,} lore entries")  # fmt: skip
+        print(
+            f"  codex       {stats.codex_characters:,} characters, {stats.locations:,} locations,"
+            f" {stats.lore_entries:,} lore entries"
+        )
     return 0
 
 
 def _scene_json(scene: Any) -> dict[str, Any]:
     return {
-        "id": scene.id, "ordinal": scene.ordinal, "title": scene.title,
-        "synopsis": scene.synopsis, "status": scene.status, "words": scene.word_count,
+        "id": scene.id,
+        "ordinal": scene.ordinal,
+        "title": scene.title,
+        "synopsis": scene.synopsis,
+        "status": scene.status,
+        "words": scene.word_count,
         "text": scene.text,
-    }  # fmt: skip
+    }
 
 
 def _chapter_json(session: Any, chapter: Any, number: int) -> dict[str, Any]:
     from core.store.manuscript import list_scenes
 
     return {
-        "id": chapter.id, "number": number, "title": chapter.title,
-        "synopsis": chapter.synopsis, "words": chapter.word_count,
+        "id": chapter.id,
+        "number": number,
+        "title": chapter.title,
+        "synopsis": chapter.synopsis,
+        "words": chapter.word_count,
         "scenes": [_scene_json(s) for s in list_scenes(session=session, chapter_id=chapter.id)],
-    }  # fmt: skip
+    }
 
 
 def _print_chapter_text(ch: dict[str, Any]) -> None:
@@ -182,8 +196,10 @@ def cmd_trash(args: argparse.Namespace) -> int:
     with library_from_args(args) as lib, lib.session() as session:
         if args.action == "restore":
             if not args.item or ":" not in args.item:
-                print("authorworks: error: say what to restore as KIND:ID (see `authorworks trash`)",
-                      file=sys.stderr)  # fmt: skip
+                print(
+                    "authorworks: error: say what to restore as KIND:ID (see `authorworks trash`)",
+                    file=sys.stderr,
+                )
                 return 2
             kind, item_id = args.item.split(":", 1)
             restore_from_trash(session=session, kind=kind, item_id=item_id)

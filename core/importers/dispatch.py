@@ -79,7 +79,11 @@ def read_manuscript(path: Path | str) -> BookDraft:
     except (MemoryError, RecursionError):
         raise fail(path, "the file is too large or too deeply nested to import") from None
     except Exception as exc:  # a parser library's own error: the file is damaged
-        raise fail(path, f"the file is damaged or not a valid {path.suffix.lstrip('.').upper() or 'manuscript'} ({type(exc).__name__}: {exc})") from None
+        kind = path.suffix.lstrip(".").upper() or "manuscript"
+        raise fail(
+            path,
+            f"the file is damaged or not a valid {kind} ({type(exc).__name__}: {exc})",
+        ) from None
     if not any(ch.scenes for ch in draft.chapters):
         raise fail(path, "no text found to import")
     return draft

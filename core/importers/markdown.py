@@ -9,6 +9,7 @@ matter block gives the title, author, language and description.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 from core.importers.draft import BookDraft
@@ -54,7 +55,7 @@ def normalise_markdown(text: str) -> str:
 def _join_soft_breaks(paragraph: str) -> str:
     lines = paragraph.split("\n")
     out = lines[0]
-    for prev, line in zip(lines, lines[1:], strict=False):
+    for prev, line in pairwise(lines):
         if _HARD_BREAK_RE.search(prev):
             out = out.rstrip(" \\") + "\n" + line
         else:

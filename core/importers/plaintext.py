@@ -30,8 +30,10 @@ _MAX_HEADING_LEN = 80
 
 
 def _is_heading(paragraph: str) -> bool:
-    return "\n" not in paragraph and len(paragraph) <= _MAX_HEADING_LEN and bool(
-        CHAPTER_HEADING_RE.match(paragraph.strip())
+    return (
+        "\n" not in paragraph
+        and len(paragraph) <= _MAX_HEADING_LEN
+        and bool(CHAPTER_HEADING_RE.match(paragraph.strip()))
     )
 
 
@@ -61,5 +63,7 @@ def read_plain_text(path: Path) -> BookDraft:
     """A plain-text manuscript as a book draft."""
     blocks = text_to_blocks(read_text_file(path))
     has_headings = any(isinstance(b, Heading) for b in blocks)
-    _, chapters = build_chapters(blocks, chapter_level=1 if has_headings else None, scene_level=None)
+    _, chapters = build_chapters(
+        blocks, chapter_level=1 if has_headings else None, scene_level=None
+    )
     return BookDraft(chapters=chapters)

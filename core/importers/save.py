@@ -46,17 +46,26 @@ def save_draft(*, session: Session, draft: BookDraft) -> Book:
             chapter_words += words
             session.add(
                 Scene(
-                    chapter_id=chapter.id, ordinal=s_ord, title=sc.title, text=sc.text,
-                    synopsis=sc.synopsis, word_count=words,
-                )  # fmt: skip
+                    chapter_id=chapter.id,
+                    ordinal=s_ord,
+                    title=sc.title,
+                    text=sc.text,
+                    synopsis=sc.synopsis,
+                    word_count=words,
+                )
             )
         chapter.word_count = chapter_words
         book_words += chapter_words
     book.word_count = book_words
     for entry in draft.codex:
         add_codex_entry(
-            session=session, book=book, kind=entry.kind, name=entry.name,
-            aliases=list(entry.aliases), description=entry.description, **entry.fields,
-        )  # fmt: skip
+            session=session,
+            book=book,
+            kind=entry.kind,
+            name=entry.name,
+            aliases=list(entry.aliases),
+            description=entry.description,
+            **entry.fields,
+        )
     session.flush()
     return book

@@ -43,7 +43,9 @@ def create_backup(library: Library, out: Path | str) -> Path:
             src.close()
             dst.close()
         except sqlite3.Error as exc:
-            raise BackupError(f"{library.db_path}: cannot read the library for a backup ({exc})") from exc
+            raise BackupError(
+                f"{library.db_path}: cannot read the library for a backup ({exc})"
+            ) from exc
         manifest = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
@@ -91,8 +93,10 @@ def _safe_members(zf: zipfile.ZipFile, path: Path) -> list[zipfile.ZipInfo]:
         name = PurePosixPath(info.filename)
         if info.filename == MANIFEST or info.is_dir():
             continue
-        if name.is_absolute() or ".." in name.parts or not (
-            info.filename == DB_NAME or name.parts[0] == "assets"
+        if (
+            name.is_absolute()
+            or ".." in name.parts
+            or not (info.filename == DB_NAME or name.parts[0] == "assets")
         ):
             raise BackupError(f"{path}: the backup holds an unexpected file {info.filename!r}")
         members.append(info)

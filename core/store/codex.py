@@ -17,7 +17,9 @@ CODEX_KINDS: dict[str, type[CodexEntry]] = {
 }
 
 
-def add_codex_entry(*, session: Session, book: Book, kind: str, name: str, **fields: Any) -> CodexEntry:
+def add_codex_entry(
+    *, session: Session, book: Book, kind: str, name: str, **fields: Any
+) -> CodexEntry:
     """Add a character, location or lore entry to a book's codex."""
     model = CODEX_KINDS.get(kind)
     if model is None:

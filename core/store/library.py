@@ -153,7 +153,9 @@ def open_library(path: Path | str | None = None, *, create: bool = True) -> Libr
         try:
             db_path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise LibraryError(f"{db_path.parent}: cannot create the library ({exc.strerror})") from exc
+            raise LibraryError(
+                f"{db_path.parent}: cannot create the library ({exc.strerror})"
+            ) from exc
 
     try:
         conn = sqlite3.connect(db_path)

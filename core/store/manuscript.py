@@ -22,9 +22,17 @@ from core.text import count_characters, count_words
 
 _UUID_PREFIX_RE = re.compile(r"^[0-9a-f]{8}(?:-[0-9a-f-]{0,27})?$", re.IGNORECASE)
 _BOOK_FIELDS = {
-    "title", "subtitle", "author", "genre", "content_type", "status", "visibility",
-    "language", "description", "word_target",
-}  # fmt: skip
+    "title",
+    "subtitle",
+    "author",
+    "genre",
+    "content_type",
+    "status",
+    "visibility",
+    "language",
+    "description",
+    "word_target",
+}
 
 
 # ---------------------------------------------------------------------------- books
@@ -95,7 +103,9 @@ def find_book(*, session: Session, ref: str) -> Book:
     if not candidates:
         raise NotFoundError(f"no book matches {ref!r}")
     names = "; ".join(f"{b.title} ({b.id[:13]})" for b in candidates[:5])
-    raise AmbiguousError(f"{ref!r} matches {len(candidates)} books: {names}; use more of the title or the id")
+    raise AmbiguousError(
+        f"{ref!r} matches {len(candidates)} books: {names}; use more of the title or the id"
+    )
 
 
 def update_book(*, session: Session, book: Book, **fields: Any) -> Book:
@@ -162,7 +172,9 @@ def add_chapter(
 
 def move_chapter(*, session: Session, chapter: Chapter, index: int) -> None:
     """Move a chapter to 0-based ``index`` among its book's live chapters."""
-    chapters = [c for c in list_chapters(session=session, book_id=chapter.book_id) if c is not chapter]
+    chapters = [
+        c for c in list_chapters(session=session, book_id=chapter.book_id) if c is not chapter
+    ]
     chapters.insert(max(0, min(index, len(chapters))), chapter)
     _renumber(chapters)
     session.flush()
@@ -199,9 +211,13 @@ def add_scene(
     """Add a scene at ``index`` in ``chapter`` (default: at the end)."""
     scenes = list_scenes(session=session, chapter_id=chapter.id)
     scene = Scene(
-        chapter_id=chapter.id, title=title, text=text, synopsis=synopsis,
-        ordinal=0, word_count=count_words(text),
-    )  # fmt: skip
+        chapter_id=chapter.id,
+        title=title,
+        text=text,
+        synopsis=synopsis,
+        ordinal=0,
+        word_count=count_words(text),
+    )
     session.add(scene)
     position = len(scenes) if index is None else max(0, min(index, len(scenes)))
     scenes.insert(position, scene)
@@ -290,14 +306,21 @@ def book_stats(*, session: Session, book: Book) -> BookStats:
     live_scenes = Scene.chapter_id.in_(live_chapters.scalar_subquery()) & Scene.deleted_at.is_(None)
     n_chapters = session.scalar(select(func.count()).select_from(live_chapters.subquery()))
     n_scenes, words = session.execute(
-        select(func.count(Scene.id), func.coalesce(func.sum(Scene.word_count), 0)).where(live_scenes)
+        select(func.count(Scene.id), func.coalesce(func.sum(Scene.word_count), 0)).where(
+            live_scenes
+        )
     ).one()
     chars = sum(count_characters(t) for t in session.scalars(select(Scene.text).where(live_scenes)))
 
     def codex_count(model: type[Character] | type[Location] | type[LoreEntry]) -> int:
-        return session.scalar(
-            select(func.count(model.id)).where(model.book_id == book.id, model.deleted_at.is_(None))
-        ) or 0
+        return (
+            session.scalar(
+                select(func.count(model.id)).where(
+                    model.book_id == book.id, model.deleted_at.is_(None)
+                )
+            )
+            or 0
+        )
 
     return BookStats(
         words=int(words),

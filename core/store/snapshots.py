@@ -13,7 +13,9 @@ from core.text import count_words
 
 def take_snapshot(*, session: Session, scene: Scene, label: str = "") -> Snapshot:
     """Save the scene's current text as a snapshot."""
-    snap = Snapshot(scene_id=scene.id, label=label, text=scene.text, word_count=count_words(scene.text))
+    snap = Snapshot(
+        scene_id=scene.id, label=label, text=scene.text, word_count=count_words(scene.text)
+    )
     session.add(snap)
     session.flush()
     return snap
@@ -36,6 +38,8 @@ def restore_snapshot(*, session: Session, snapshot_id: str) -> Scene:
         raise NotFoundError(f"no snapshot with id {snapshot_id}")
     scene = snap.scene
     if scene.text != snap.text:
-        take_snapshot(session=session, scene=scene, label=f"Before restoring {snap.label or 'a snapshot'}")
+        take_snapshot(
+            session=session, scene=scene, label=f"Before restoring {snap.label or 'a snapshot'}"
+        )
         set_scene_text(session=session, scene=scene, text=snap.text)
     return scene

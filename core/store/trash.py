@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,7 +51,7 @@ def move_to_trash(*, session: Session, item: Trashable) -> None:
 def restore_from_trash(*, session: Session, kind: str, item_id: str) -> Trashable:
     """Bring an item back, and the chapter and book that hold it if they are trashed too."""
     model = _KINDS.get(kind)
-    item = session.get(model, item_id) if model else None
+    item = cast(Trashable | None, session.get(model, item_id) if model else None)
     if item is None:
         raise NotFoundError(f"no {kind} with id {item_id}")
     chain: list[Trashable] = [item]
@@ -71,7 +72,8 @@ def list_trash(*, session: Session, book_id: str | None = None) -> list[TrashIte
     """Everything in the trash, newest deletion first."""
     items: list[TrashItem] = []
     for kind, model in _KINDS.items():
-        for row in session.scalars(select(model).where(model.deleted_at.is_not(None))):
+        rows = session.scalars(select(model).where(model.deleted_at.is_not(None)))
+        for row in cast(list[Trashable], list(rows)):
             owner = _book_id_of(row)
             if book_id is None or owner == book_id:
                 title = getattr(row, "title", None) or getattr(row, "name", "") or "(untitled)"

@@ -62,15 +62,11 @@ def parse_blocks(text: str) -> list[Block]:
         if not lines:
             continue
         para: list[str] = []
-
-        def flush() -> None:
-            if para:
-                blocks.append(Paragraph("\n".join(para)))
-                para.clear()
-
         for line in lines:
             if is_scene_break(line):
-                flush()
+                if para:
+                    blocks.append(Paragraph("\n".join(para)))
+                    para = []
                 blocks.append(SceneBreak())
                 continue
             heading = HEADING_RE.match(line)
@@ -78,7 +74,8 @@ def parse_blocks(text: str) -> list[Block]:
                 blocks.append(Heading(len(heading.group(1)), heading.group(2)))
                 continue
             para.append(line.strip())
-        flush()
+        if para:
+            blocks.append(Paragraph("\n".join(para)))
     return blocks
 
 

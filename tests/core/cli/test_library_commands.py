@@ -23,8 +23,17 @@ def lib(tmp_path: Path) -> str:
 
 
 def _import(capsys, lib: str) -> str:
-    code, out, err = run(capsys, "--library", lib, "import", str(SAMPLE_MANUSCRIPT),
-                         "--title", "Gannet Rock", "--author", "A. Writer")  # fmt: skip
+    code, out, err = run(
+        capsys,
+        "--library",
+        lib,
+        "import",
+        str(SAMPLE_MANUSCRIPT),
+        "--title",
+        "Gannet Rock",
+        "--author",
+        "A. Writer",
+    )
     assert code == 0, err
     return out.strip().splitlines()[-1]
 
@@ -34,21 +43,26 @@ def test_import_books_stats_show(capsys, lib):
     assert len(book_id) == 36
 
     code, out, _ = run(capsys, "--library", lib, "books", "--json")
+    assert code == 0
     books = json.loads(out)["books"]
-    assert [(b["id"], b["title"], b["author"]) for b in books] == [(book_id, "Gannet Rock", "A. Writer")]
+    assert [(b["id"], b["title"], b["author"]) for b in books] == [
+        (book_id, "Gannet Rock", "A. Writer")
+    ]
 
     code, out, _ = run(capsys, "--library", lib, "stats", "gannet", "--json")
+    assert code == 0
     stats = json.loads(out)
     assert (stats["chapters"], stats["scenes"], stats["id"]) == (3, 5, book_id)
     assert 190 <= stats["words"] <= 240
 
     code, out, _ = run(capsys, "--library", lib, "show", book_id[:13], "--chapter", "1", "--json")
+    assert code == 0
     doc = json.loads(out)
     assert doc["chapter"]["title"] == "Chapter One: The Keeper"
     assert [len(s["id"]) for s in doc["chapter"]["scenes"]] == [36, 36]
     assert "*slowly*" in doc["chapter"]["scenes"][0]["text"]
 
-    code, out, _ = run(capsys, "--library", lib, "show", "Gannet")
+    _code, out, _ = run(capsys, "--library", lib, "show", "Gannet")
     assert out.startswith("Gannet Rock\nby A. Writer\n")
     assert out.index("# Chapter One") < out.index("# Chapter Two") < out.index("# Chapter Three")
     assert "**There were others out there.**" in out
@@ -81,7 +95,9 @@ def test_library_from_environment(capsys, lib, monkeypatch):
     monkeypatch.setenv("AUTHORWORKS_LIBRARY", lib)
     code, out, _ = run(capsys, "import", str(SAMPLE_MANUSCRIPT))
     assert code == 0
+    assert code == 0
     code, out, _ = run(capsys, "books", "--json")
+    assert code == 0
     assert json.loads(out)["books"][0]["title"] == "lighthouse"  # falls back to the file name
 
 
@@ -96,12 +112,16 @@ def test_trash_and_restore_commands(capsys, lib):
         move_to_trash(session=s, item=get_book(session=s, book_id=book_id))
     library.close()
     code, out, _ = run(capsys, "--library", lib, "books", "--json")
+    assert code == 0
     assert json.loads(out)["books"] == []
     code, out, _ = run(capsys, "--library", lib, "trash", "--json")
+    assert code == 0
     assert json.loads(out)["trash"][0]["id"] == book_id
     code, out, _ = run(capsys, "--library", lib, "trash", "restore", f"book:{book_id}")
     assert code == 0
+    assert code == 0
     code, out, _ = run(capsys, "--library", lib, "books", "--json")
+    assert code == 0
     assert json.loads(out)["books"][0]["id"] == book_id
 
 
@@ -113,6 +133,7 @@ def test_backup_restore_commands(capsys, lib, tmp_path):
     code, out, err = run(capsys, "--library", restored, "restore", str(tmp_path / "b.zip"))
     assert code == 0, err
     code, out, _ = run(capsys, "--library", restored, "books", "--json")
+    assert code == 0
     assert json.loads(out)["books"][0]["title"] == "Gannet Rock"
 
 
@@ -120,7 +141,9 @@ def test_installed_entry_point_prints_id_on_last_line(tmp_path):
     exe = Path(sys.executable).with_name("authorworks")
     result = subprocess.run(
         [str(exe), "--library", str(tmp_path / "l"), "import", str(SAMPLE_MANUSCRIPT)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.strip().splitlines()[-1]) == 36

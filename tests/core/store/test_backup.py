@@ -14,7 +14,7 @@ from core.store.manuscript import add_chapter, add_scene, create_book, list_book
 
 def test_backup_and_restore_round_trip(aw_library, aw_sample_book, tmp_path: Path):
     aw_library.assets_dir.mkdir(parents=True, exist_ok=True)
-    (aw_library.assets_dir / "ab" ).mkdir()
+    (aw_library.assets_dir / "ab").mkdir()
     (aw_library.assets_dir / "ab" / "abcdef.png").write_bytes(b"\x89PNG fake")
     out = create_backup(aw_library, tmp_path / "b.zip")
     with zipfile.ZipFile(out) as zf:
@@ -54,7 +54,11 @@ def test_backup_is_consistent_while_another_connection_writes(aw_library, tmp_pa
             with lib.session() as s:
                 from core.store.manuscript import get_chapter
 
-                add_scene(session=s, chapter=get_chapter(session=s, chapter_id=chapter_id), text="word " * 50)
+                add_scene(
+                    session=s,
+                    chapter=get_chapter(session=s, chapter_id=chapter_id),
+                    text="word " * 50,
+                )
             n += 1
         lib.close()
 
@@ -70,8 +74,12 @@ def test_backup_is_consistent_while_another_connection_writes(aw_library, tmp_pa
         restore_backup(b, target)
         conn = sqlite3.connect(target / "library.sqlite3")
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        scenes, words = conn.execute("SELECT count(*), coalesce(sum(word_count),0) FROM scenes").fetchone()
-        book_words = conn.execute("SELECT word_count FROM books WHERE id=?", (book_id,)).fetchone()[0]
+        scenes, words = conn.execute(
+            "SELECT count(*), coalesce(sum(word_count),0) FROM scenes"
+        ).fetchone()
+        book_words = conn.execute("SELECT word_count FROM books WHERE id=?", (book_id,)).fetchone()[
+            0
+        ]
         assert words == scenes * 50 == book_words  # each copy is one committed state
         conn.close()
 
@@ -89,14 +97,20 @@ def test_restore_rejects_bad_archives(tmp_path: Path):
         restore_backup(other, target)
     evil = tmp_path / "evil.zip"
     with zipfile.ZipFile(evil, "w") as zf:
-        zf.writestr("manifest.json", json.dumps({"format": "authorworks-backup", "version": 1, "schema": "0001"}))
+        zf.writestr(
+            "manifest.json",
+            json.dumps({"format": "authorworks-backup", "version": 1, "schema": "0001"}),
+        )
         zf.writestr("library.sqlite3", "x")
         zf.writestr("../escape.txt", "x")
     with pytest.raises(BackupError, match="unexpected file"):
         restore_backup(evil, target)
     newer = tmp_path / "newer.zip"
     with zipfile.ZipFile(newer, "w") as zf:
-        zf.writestr("manifest.json", json.dumps({"format": "authorworks-backup", "version": 1, "schema": "9999"}))
+        zf.writestr(
+            "manifest.json",
+            json.dumps({"format": "authorworks-backup", "version": 1, "schema": "9999"}),
+        )
     with pytest.raises(BackupError, match="newer AuthorWorks"):
         restore_backup(newer, target)
     assert not target.exists()

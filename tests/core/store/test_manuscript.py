@@ -43,7 +43,7 @@ def test_word_counts_follow_edits_and_moves(aw_library):
         assert (c1.word_count, book.word_count) == (6, 8)
         move_scene(session=s, scene=s1, chapter=c2, index=0)
         assert (c1.word_count, c2.word_count, book.word_count) == (0, 8, 8)
-        assert [sc.id for sc in list_scenes(session=s, chapter_id=c2.id)][0] == s1.id
+        assert next(sc.id for sc in list_scenes(session=s, chapter_id=c2.id)) == s1.id
     with aw_library.session() as s:
         assert get_book(session=s, book_id=book.id).word_count == 8
 
@@ -54,7 +54,12 @@ def test_ordering_insert_and_move(aw_library):
         for t in ("A", "B", "C"):
             add_chapter(session=s, book=book, title=t)
         add_chapter(session=s, book=book, title="Start", index=0)
-        assert [c.title for c in list_chapters(session=s, book_id=book.id)] == ["Start", "A", "B", "C"]
+        assert [c.title for c in list_chapters(session=s, book_id=book.id)] == [
+            "Start",
+            "A",
+            "B",
+            "C",
+        ]
         c = chapter_by_number(session=s, book=book, number=4)
         move_chapter(session=s, chapter=c, index=1)
         chapters = list_chapters(session=s, book_id=book.id)

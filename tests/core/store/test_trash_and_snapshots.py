@@ -54,7 +54,7 @@ def test_empty_trash_deletes_for_good(aw_library):
 
 def test_snapshot_and_restore_keeps_current_text_as_snapshot(aw_library):
     with aw_library.session() as s:
-        _book_, _ch, a, _b = _book(s)
+        _, _, a, _ = _book(s)
         first = take_snapshot(session=s, scene=a, label="first draft")
         from core.store.manuscript import set_scene_text
 

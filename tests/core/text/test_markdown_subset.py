@@ -13,7 +13,9 @@ from core.text import (
 
 
 def test_blocks_paragraphs_headings_and_breaks():
-    text = "# Chapter One\n\nFirst line.\nSecond line.\n\n* * *\n\nAfter the break.\n\n⁂\n\n#\n\nEnd."
+    text = (
+        "# Chapter One\n\nFirst line.\nSecond line.\n\n* * *\n\nAfter the break.\n\n⁂\n\n#\n\nEnd."
+    )
     blocks = parse_blocks(text)
     assert blocks == [
         Heading(1, "Chapter One"),
