@@ -1,10 +1,41 @@
-"""The sync server's command (the server itself arrives with its issue)."""
+"""``authorworks-server``: start the sync server (127.0.0.1:8000, SQLite + local blobs)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 
-def main() -> int:
-    print("authorworks-server: the sync server is not built yet", file=sys.stderr)
-    return 1
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="authorworks-server", description=__doc__)
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    parser.add_argument("--data", type=Path, help="folder for the database and blobs")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    args = parser.parse_args(argv)
+
+    import uvicorn
+    from pydantic import ValidationError
+
+    from sync_server.settings import Settings
+
+    overrides = {
+        k: v
+        for k, v in {"host": args.host, "port": args.port, "data_dir": args.data}.items()
+        if v is not None
+    }
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        print(f"authorworks-server: error: {exc.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    from sync_server.app import create_app
+
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
