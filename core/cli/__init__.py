@@ -20,6 +20,9 @@ COMMAND_MODULES = [
     "core.cli.backup_commands",
     "core.cli.export_commands",
     "core.cli.narration_commands",
+    "core.cli.imaging_commands",
+    "core.cli.generation_commands",
+    "core.cli.sync_commands",
 ]
 
 
