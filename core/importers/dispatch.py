@@ -41,7 +41,7 @@ def _reader_for_suffix(suffix: str) -> Reader | None:
     return None
 
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".docx", ".epub", ".fountain")
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".docx", ".epub", ".fountain", ".spmd")
 
 
 def _sniff(path: Path) -> Reader:

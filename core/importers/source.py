@@ -17,6 +17,7 @@ MAX_TEXT_BYTES = 32 * 1024 * 1024
 # Compressed formats (DOCX, EPUB) may carry large images; their text is limited when read.
 MAX_ARCHIVE_BYTES = 512 * 1024 * 1024
 
+_WESTERN = {"cp1252", "latin_1", "iso8859_15", "iso8859_1"}
 _BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -27,22 +28,39 @@ _BOMS = [
 
 
 def fail(path: Path, problem: str) -> ImportFailedError:
-    """The error for a file that cannot be imported."""
-    return ImportFailedError(f"{path}: {problem}")
+    """The error for a file that cannot be imported (always one line, whatever a parser said)."""
+    return ImportFailedError(f"{path}: {' '.join(problem.split())}")
 
 
 def _size_mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
 
-def read_bytes(path: Path, *, limit: int) -> bytes:
-    """The file's bytes, with clear errors for missing, unreadable, empty or huge files."""
+def check_file(path: Path, *, limit: int) -> int:
+    """The file's size, with clear errors for missing, unreadable, empty or huge files."""
     try:
         if path.is_dir():
             raise fail(path, "is a folder, not a manuscript file")
         size = path.stat().st_size
-        if size > limit:
-            raise fail(path, f"the file is {_size_mb(size)}; the import limit is {_size_mb(limit)}")
+    except FileNotFoundError:
+        raise fail(path, "no such file") from None
+    except PermissionError:
+        raise fail(path, "permission denied") from None
+    except OSError as exc:
+        raise fail(path, f"cannot read the file ({exc.strerror})") from None
+    if size > limit:
+        raise fail(
+            path, f"the file is {_size_mb(size)}, over the import limit of {_size_mb(limit)}"
+        )
+    if size == 0:
+        raise fail(path, "the file is empty")
+    return size
+
+
+def read_bytes(path: Path, *, limit: int) -> bytes:
+    """The file's bytes, with clear errors for missing, unreadable, empty or huge files."""
+    check_file(path, limit=limit)
+    try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise fail(path, "no such file") from None
@@ -90,8 +108,21 @@ def decode_text(data: bytes, path: Path) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[: 1024 * 1024]).best()
-    encoding = best.encoding if best is not None else "cp1252"
+    matches = list(from_bytes(data[: 1024 * 1024]))
+    encoding = matches[0].encoding if matches else "cp1252"
+    if matches:
+        # Short Western European texts score the same in several Latin code pages, and the
+        # detector's first pick is then arbitrary (often cp1250); Windows-1252 is by far the
+        # likeliest of them, so it wins every tie.
+        best = matches[0]
+        for match in matches:
+            if (
+                match.encoding in _WESTERN
+                and match.chaos <= best.chaos + 0.01
+                and match.coherence >= best.coherence - 0.05
+            ):
+                encoding = "cp1252" if match.encoding != "iso8859_15" else match.encoding
+                break
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
