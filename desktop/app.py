@@ -1,0 +1,60 @@
+"""The QApplication: names, icon, and a last-resort handler for unexpected errors."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from types import TracebackType
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from core.resources import resource_path
+from desktop.qt_workarounds import keep_none_alive
+
+APP_NAME = "AuthorWorks"
+ORGANIZATION = "AuthorWorks"
+ORGANIZATION_DOMAIN = "authorworks.app"
+ICON_PATH = resource_path("icons", "authorworks.svg")
+
+_log = logging.getLogger(__name__)
+
+
+def app_icon() -> QIcon:
+    """The application icon (an empty icon if the resource is missing)."""
+    return QIcon(str(ICON_PATH)) if ICON_PATH.exists() else QIcon()
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The running QApplication, created and named on first call."""
+    keep_none_alive()
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setOrganizationDomain(ORGANIZATION_DOMAIN)
+    app.setDesktopFileName("authorworks")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def _show_unexpected_error(
+    kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
+    # An exception escaping a Qt slot would otherwise only reach stderr; the writer
+    # gets one clear sentence and the details go to the log.
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, tb)
+        return
+    _log.error("unexpected error", exc_info=(kind, exc, tb))
+    QMessageBox.critical(
+        None, APP_NAME, f"Something went wrong and the last action did not finish.\n\n{exc}"
+    )
+
+
+def install_error_handler() -> None:
+    """Show unexpected errors in a message box instead of a traceback on the console."""
+    sys.excepthook = _show_unexpected_error

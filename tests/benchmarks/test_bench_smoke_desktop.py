@@ -1,0 +1,26 @@
+"""The desktop benchmark runs on tiny data and prints every figure with its target."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parent / "bench_desktop.py"
+FIGURE_RE = re.compile(r"^(?P<name>[a-z0-9_]+_s): (?P<value>\d+\.\d+) \(target <= [\d.]+\)$")
+
+
+def test_bench_desktop_small_prints_its_figures() -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--small"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = {m.group("name") for line in done.stdout.splitlines() if (m := FIGURE_RE.match(line))}
+    assert figures == {"binder_load_s", "window_open_s", "show_scene_s", "show_chapter_s"}
