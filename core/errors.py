@@ -41,3 +41,7 @@ class BackupError(AuthorWorksError):
 
 class JobCancelledError(AuthorWorksError):
     """A long-running job was cancelled by the user."""
+
+
+class ExportFailedError(AuthorWorksError):
+    """A book could not be exported; nothing was written at the target path."""

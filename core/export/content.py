@@ -1,0 +1,223 @@
+"""The book as plain data for the exporters, read once from the library.
+
+Exporters work on this snapshot rather than on ORM rows, so an export can run in a worker
+thread while the writer keeps typing, and every format sees exactly the same text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from core.errors import ExportFailedError
+from core.export.options import ExportOptions
+from core.store.library import Library
+
+# Scripts written right to left: Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms.
+_RTL_RE = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ku-arab"}
+
+
+# Characters XML cannot hold (EPUB, DOCX): C0 controls other than tab, newline and return.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """``text`` without the control characters that no export format can carry."""
+    return _CONTROL_RE.sub("", text) if text else ""
+
+
+def has_rtl(text: str) -> bool:
+    """True if ``text`` contains characters of a right-to-left script."""
+    return _RTL_RE.search(text) is not None
+
+
+@dataclass(frozen=True)
+class SceneContent:
+    title: str
+    text: str  # the Markdown subset (Fountain for screenplays and plays)
+    synopsis: str = ""
+
+
+@dataclass(frozen=True)
+class ChapterContent:
+    number: int  # 1-based position among the book's live chapters
+    title: str
+    scenes: tuple[SceneContent, ...]
+    synopsis: str = ""
+
+    @property
+    def display_title(self) -> str:
+        """The heading shown for the chapter: its title, or "Chapter N" when untitled."""
+        return self.title.strip() or f"Chapter {self.number}"
+
+
+@dataclass(frozen=True)
+class CoverImage:
+    data: bytes
+    media_type: str  # image/jpeg or image/png
+    width: int
+    height: int
+
+    @property
+    def suffix(self) -> str:
+        return ".png" if self.media_type == "image/png" else ".jpg"
+
+
+@dataclass
+class BookContent:
+    """Everything an exporter needs about a book, detached from the database."""
+
+    id: str
+    title: str
+    subtitle: str = ""
+    author: str = ""
+    language: str = "en"
+    description: str = ""
+    content_type: str = "novel"
+    subjects: list[str] = field(default_factory=list)
+    series: str = ""
+    series_index: str = ""
+    publisher: str = ""
+    isbn: str = ""
+    rights: str = ""  # copyright line; "" = "Copyright © <year> <author>"
+    about_author: str = ""
+    contact: str = ""  # manuscript title page: address, e-mail, agent
+    chapters: list[ChapterContent] = field(default_factory=list)
+    cover: CoverImage | None = None
+    modified: datetime = field(default_factory=lambda: datetime.now(UTC))
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def identifier(self) -> str:
+        return f"urn:isbn:{self.isbn}" if self.isbn else f"urn:uuid:{self.id}"
+
+    @property
+    def is_rtl(self) -> bool:
+        return self.language.split("-")[0].lower() in RTL_LANGUAGES
+
+    @property
+    def copyright_line(self) -> str:
+        if self.rights:
+            return self.rights
+        holder = self.author or self.title
+        return f"Copyright © {self.modified.year} {holder}"
+
+    @property
+    def author_surname(self) -> str:
+        parts = self.author.split()
+        return parts[-1] if parts else "Anonymous"
+
+    @property
+    def word_count(self) -> int:
+        from core.text import count_words
+
+        return sum(count_words(s.text) for ch in self.chapters for s in ch.scenes)
+
+
+def _text_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return []
+
+
+def _series(meta: dict[str, Any]) -> tuple[str, str]:
+    series = meta.get("series")
+    if isinstance(series, dict):
+        return str(series.get("name", "")).strip(), str(series.get("number", "") or "").strip()
+    index = meta.get("series_index", meta.get("series_number", ""))
+    return (str(series).strip() if series else ""), str(index or "").strip()
+
+
+def read_cover(data: bytes, name: str) -> tuple[CoverImage | None, str]:
+    """A checked cover image from ``data``, or (None, the reason it cannot be used).
+
+    Stores accept JPEG and PNG covers; other image types are converted to PNG.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            width, height = img.size
+            kind = (img.format or "").upper()
+            if kind in {"JPEG", "PNG"}:
+                return CoverImage(data, f"image/{kind.lower()}", width, height), ""
+            out = io.BytesIO()
+            img.convert("RGB").save(out, "PNG")
+            return CoverImage(out.getvalue(), "image/png", width, height), ""
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        return None, f"the cover image {name} is damaged or not an image ({exc})"
+
+
+def load_book_content(library: Library, book_id: str, options: ExportOptions) -> BookContent:
+    """Read the book (and the chapters ``options`` selects) from the library."""
+    from core.store.assets import asset_path, book_cover
+    from core.store.manuscript import get_book, list_chapters, list_scenes
+
+    with library.session() as session:
+        book = get_book(session=session, book_id=book_id)
+        meta = dict(book.metadata_ or {})
+        series, series_index = _series(meta)
+        content = BookContent(
+            id=book.id,
+            title=clean(book.title),
+            subtitle=clean(book.subtitle),
+            author=clean(book.author),
+            language=(book.language or "en").strip() or "en",
+            description=clean(book.description),
+            content_type=book.content_type,
+            subjects=_text_list(meta.get("subjects") or meta.get("keywords") or book.genre),
+            series=series,
+            series_index=series_index,
+            publisher=str(meta.get("publisher", "") or ""),
+            isbn=str(meta.get("isbn", "") or "").replace("-", "").replace(" ", ""),
+            rights=str(meta.get("copyright", "") or meta.get("rights", "") or ""),
+            about_author=str(meta.get("about_author", "") or ""),
+            contact=str(meta.get("contact", "") or ""),
+            modified=book.updated_at.replace(tzinfo=UTC)
+            if book.updated_at and book.updated_at.tzinfo is None
+            else (book.updated_at or datetime.now(UTC)),
+        )
+        chapters = list_chapters(session=session, book_id=book.id)
+        wanted = set(options.chapters) if options.chapters else None
+        if wanted is not None:
+            unknown = sorted(n for n in wanted if not 1 <= n <= len(chapters))
+            if unknown:
+                raise ExportFailedError(
+                    f"{book.title!r} has {len(chapters)} chapter(s); there is no chapter "
+                    f"{', '.join(map(str, unknown))}"
+                )
+        for number, chapter in enumerate(chapters, start=1):
+            if wanted is not None and number not in wanted:
+                continue
+            scenes = tuple(
+                SceneContent(title=clean(s.title), text=clean(s.text), synopsis=clean(s.synopsis))
+                for s in list_scenes(session=session, chapter_id=chapter.id)
+            )
+            content.chapters.append(
+                ChapterContent(number, clean(chapter.title), scenes, clean(chapter.synopsis))
+            )
+        cover = book_cover(session=session, book_id=book.id)
+        if cover is not None:
+            path = asset_path(library, cover)
+            name = cover.filename or path.name
+            try:
+                data = path.read_bytes()
+            except OSError:
+                content.warnings.append(
+                    f"the cover image {name} is missing from the library; exported without a cover"
+                )
+            else:
+                image, problem = read_cover(data, name)
+                if image is None:
+                    content.warnings.append(f"{problem}; exported without a cover")
+                content.cover = image
+    if not content.chapters:
+        raise ExportFailedError(f"{content.title!r} has no chapters to export; add a chapter first")
+    return content
