@@ -30,7 +30,7 @@ _HR_ATTR = "{urn:schemas-microsoft-com:office:office}hr"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADING_NAME_RE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 # Paragraph styles that pandoc and Word use for a document's front matter, not its text.
-_FRONT_MATTER_STYLES = {"author", "date", "abstract", "subtitle", "toc heading"}
+_FRONT_MATTER_STYLES = {"author", "date", "abstract", "subtitle", "toc heading", "copyright"}
 _TOC_STYLE_RE = re.compile(r"^toc\s*\d*$|^table of (contents|figures)$", re.IGNORECASE)
 _ORNAMENT_MAX = 12
 _TITLE_BLOCK_MAX_WORDS = 25

@@ -46,10 +46,9 @@ def _draft_text(path: Path) -> tuple[str, list[tuple[str, list[str]]]]:
     return draft.title, [(c.title, [s.text for s in c.scenes]) for c in draft.chapters]
 
 
-# "About the Author" is a chapter-level heading in every format, so it is left out here; the
-# DOCX importer does not yet know the formatted DOCX's "Copyright" style as front matter.
+# "About the Author" is a chapter-level heading in every format, so it is left out here.
 ROUND_TRIP_OPTIONS = {"about_author": False}
-FRONT_MATTER_UNKNOWN_TO_IMPORTER = {ExportFormat.DOCX: {"copyright_page": False}}
+FRONT_MATTER_UNKNOWN_TO_IMPORTER: dict[ExportFormat, dict[str, bool]] = {}
 
 
 @pytest.mark.parametrize(
