@@ -31,9 +31,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"authorworks-server: error: {exc.errors()[0]['msg']}", file=sys.stderr)
         return 2
+    if args.workers > 1:
+        import os
+
+        # Each worker process builds its own app from the environment.
+        os.environ["AUTHORWORKS_SERVER_DATA_DIR"] = str(settings.data_dir)
+        os.environ["AUTHORWORKS_SERVER_DATABASE_URL"] = settings.database_url
+        uvicorn.run(
+            "sync_server.app:app_from_environment",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=args.workers,
+            log_level="warning",
+        )
+        return 0
     from sync_server.app import create_app
 
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
     return 0
 
 

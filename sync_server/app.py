@@ -2,54 +2,143 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
-from sqlalchemy import create_engine, text
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import sessionmaker
 
+from sync_server.blobstore import S3BlobStore, make_blob_store
+from sync_server.deps import RateLimiter
+from sync_server.errors import install_error_handlers
+from sync_server.observability import Metrics, RequestMiddleware, configure_logging
+from sync_server.routers import auth, devices, media, sync
+from sync_server.security import Passwords
+from sync_server.services.media import MediaService
 from sync_server.settings import Settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger("authorworks.server")
+
+
+def make_engine(database_url: str) -> Engine:
+    """An engine for the server database (PostgreSQL through psycopg 3, or SQLite)."""
+    url = database_url
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        from sqlalchemy import event
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn: Any, _record: Any) -> None:
+            cur = conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    # No pre-ping round trip per request: a dropped connection invalidates the pool, the
+    # request answers 503 and the next one reconnects.
+    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the server database to the newest schema (Alembic)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (read from the environment when not given)."""
     settings = settings or Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(settings.database_url, pool_pre_ping=True)
+    configure_logging(settings.json_logs)
+    engine = make_engine(settings.database_url)
+    store = make_blob_store(settings)
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            migrate(engine)
+        except Exception as exc:  # the database is down: serve 503s until it is back
+            log.error("database migration failed: %s", exc)
+        if isinstance(store, S3BlobStore):
+            try:
+                store.ensure_bucket()
+            except Exception as exc:
+                log.error("object storage unavailable: %s", exc)
         yield
         engine.dispose()
 
-    app = FastAPI(title="AuthorWorks sync server", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="AuthorWorks sync server",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Accounts, devices, CRDT sync and media for AuthorWorks libraries.",
+    )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.sessions = sessionmaker(engine, expire_on_commit=False)
+    app.state.passwords = Passwords(settings)
+    app.state.auth_limiter = RateLimiter(settings.auth_rate_limit)
+    app.state.blob_store = store
+    app.state.media = MediaService(settings, store)
+    app.state.metrics = metrics
+    install_error_handlers(app)
+    app.add_middleware(
+        RequestMiddleware, metrics=metrics, max_request_bytes=settings.max_request_bytes
+    )
+
+    api = APIRouter(prefix="/api/v1")
+    for module in (auth, devices, sync, media):
+        api.include_router(module.router)
+    app.include_router(api)
 
     @app.get("/health", tags=["health"])
     def health() -> JSONResponse:
+        """200 when the database and the blob store answer, else 503 naming what failed."""
         checks: dict[str, Any] = {}
         try:
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+            with app.state.sessions() as session:
+                session.execute(text("SELECT 1"))
             checks["database"] = "ok"
         except Exception as exc:  # any driver error means the database is unreachable
             checks["database"] = f"error: {type(exc).__name__}"
-        blobs = settings.data_dir / "blobs"
         try:
-            blobs.mkdir(parents=True, exist_ok=True)
-            probe = blobs / ".health"
-            probe.write_bytes(b"ok")
-            probe.unlink()
+            store.check()
             checks["blob_store"] = "ok"
-        except OSError as exc:
-            checks["blob_store"] = f"error: {exc.strerror}"
+        except Exception as exc:
+            checks["blob_store"] = f"error: {getattr(exc, 'strerror', None) or type(exc).__name__}"
         healthy = all(v == "ok" for v in checks.values())
         return JSONResponse(
             {"status": "ok" if healthy else "unavailable", "checks": checks},
             status_code=200 if healthy else 503,
         )
 
+    @app.get("/metrics", tags=["health"], response_class=Response)
+    def prometheus_metrics() -> Response:
+        """Prometheus metrics of this worker."""
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for ``uvicorn --factory`` with several workers (settings from the environment)."""
+    return create_app(Settings())

@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET = "dev-only-secret-change-me"
+DEV_SECRET = "dev-only-secret-change-me-before-deploying"
 
 
 def _default_data_dir() -> Path:
@@ -30,6 +30,25 @@ class Settings(BaseSettings):
     database_url: str = ""
     secret_key: str = DEV_SECRET
     production: bool = False
+    # Object storage: S3 when a bucket is named, else blobs on local disk under data_dir.
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_region: str = "us-east-1"
+    # Accounts and tokens.
+    access_token_minutes: int = 15
+    refresh_token_days: int = 60
+    auth_rate_limit: int = 20  # requests per minute per client address, per auth route
+    argon2_time_cost: int = 2
+    argon2_memory_kib: int = 19456  # the OWASP minimum for argon2id
+    # Limits.
+    max_request_bytes: int = 32 * 1024 * 1024
+    max_upload_bytes: int = 200 * 1024 * 1024
+    storage_quota_bytes: int = 2 * 1024 * 1024 * 1024
+    # A document's updates are squashed into one once it has this many.
+    compact_after: int = 100
+    json_logs: bool = True
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
@@ -41,8 +60,9 @@ class Settings(BaseSettings):
             self.database_url = os.environ.get("DATABASE_URL") or (
                 f"sqlite:///{self.data_dir / 'server.sqlite3'}"
             )
-        if self.production and self.secret_key == DEV_SECRET:
+        if self.production and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
             raise ValueError(
-                "production mode refuses the development secret: set AUTHORWORKS_SERVER_SECRET_KEY"
+                "production mode refuses the development secret: set AUTHORWORKS_SERVER_SECRET_KEY "
+                "to a random string of 32 characters or more"
             )
         return self

@@ -1,0 +1,142 @@
+"""Signing a library in to a sync server, syncing it, signing out (shared by CLI and desktop).
+
+The server, the account's email and this device's id are kept in the library (``sync_meta``);
+the refresh token only in the OS keyring. Signing out revokes the token on the server when
+it can be reached and always forgets it locally; the library's books stay as they are.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from core.jobs import JobContext
+from core.store.library import Library
+from core.sync.api import KeyringTokenStore, SyncApi, TokenStore
+from core.sync.engine import DEVICE_ID, LAST_SYNC, SyncEngine, SyncReport
+from core.sync.errors import SyncAuthError, SyncError
+from core.sync.local_state import clear_meta, get_meta, outbox_size, set_meta
+
+SERVER = "server"
+EMAIL = "email"
+ACCOUNT = "account"
+HttpFactory = Callable[[str], httpx.Client]
+TokenStoreFactory = Callable[[str, str], TokenStore]
+
+
+def default_http(server_url: str) -> httpx.Client:
+    return httpx.Client(base_url=server_url, timeout=httpx.Timeout(30.0, connect=5.0))
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    server: str
+    email: str
+    device_id: str
+    pending: int
+    last_sync: str
+
+    @property
+    def signed_in(self) -> bool:
+        return bool(self.server and self.email)
+
+
+def normalise_server_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise SyncError(f"{url or '(empty)'}: a server address starts with http:// or https://")
+    return url
+
+
+def sign_in(
+    library: Library,
+    *,
+    server_url: str,
+    email: str,
+    password: str,
+    register: bool = False,
+    device_name: str = "",
+    http: HttpFactory = default_http,
+    tokens: TokenStoreFactory = KeyringTokenStore,
+) -> SyncStatus:
+    """Sign the library in (creating the account first if ``register``)."""
+    server_url = normalise_server_url(server_url)
+    email = email.strip()
+    if not password:
+        raise SyncAuthError("a password is needed to sign in")
+    with library.session() as s:
+        previous = get_meta(s, ACCOUNT)
+    account = f"{server_url}|{email.casefold()}"
+    api = SyncApi(http(server_url), tokens=tokens(server_url, email))
+    if register:
+        api.register(email, password)
+    answer = api.login(email, password, device_name=device_name or platform.node() or "device")
+    if previous and previous != account:
+        # Another server or account: its feed position means nothing here, and it has none
+        # of this library's documents yet, so pull from the start and send everything.
+        SyncEngine(library, api).reset_for_resync()
+    with library.session() as s:
+        set_meta(s, ACCOUNT, account)  # kept after signing out, to spot a change of account
+        set_meta(s, SERVER, server_url)
+        set_meta(s, EMAIL, email)
+        if answer.get("device_id"):
+            set_meta(s, DEVICE_ID, str(answer["device_id"]))
+    return status(library)
+
+
+def status(library: Library) -> SyncStatus:
+    """Where the library syncs to, and how many edits wait to be sent."""
+    with library.session() as s:
+        return SyncStatus(
+            server=get_meta(s, SERVER),
+            email=get_meta(s, EMAIL),
+            device_id=get_meta(s, DEVICE_ID),
+            pending=outbox_size(s),
+            last_sync=get_meta(s, LAST_SYNC),
+        )
+
+
+def _api(
+    library: Library, http: HttpFactory, tokens: TokenStoreFactory
+) -> tuple[SyncApi, SyncStatus]:
+    current = status(library)
+    if not current.signed_in:
+        raise SyncAuthError("this library is not signed in: run `authorworks login` first")
+    return SyncApi(http(current.server), tokens=tokens(current.server, current.email)), current
+
+
+def sync_library(
+    library: Library,
+    ctx: JobContext | None = None,
+    *,
+    http: HttpFactory = default_http,
+    tokens: TokenStoreFactory = KeyringTokenStore,
+) -> SyncReport:
+    """One sync round of a signed-in library."""
+    api, _ = _api(library, http, tokens)
+    try:
+        return SyncEngine(library, api).sync(ctx)
+    finally:
+        api.http.close()
+
+
+def sign_out(
+    library: Library,
+    *,
+    http: HttpFactory = default_http,
+    tokens: TokenStoreFactory = KeyringTokenStore,
+) -> None:
+    """Revoke the session on the server if reachable; forget it here in any case."""
+    api, _ = _api(library, http, tokens)
+    try:
+        api.logout()
+    except SyncError:
+        pass  # offline or already revoked: the local token is cleared all the same
+    finally:
+        api.tokens.clear()
+        api.http.close()
+        with library.session() as s:
+            clear_meta(s, EMAIL)

@@ -1,0 +1,192 @@
+"""The HTTP client of the sync server (accounts, devices, push and pull).
+
+It speaks to any ``httpx.Client``: a real one for a server URL, or a test client that calls
+the app in-process. The access token is kept in memory; the refresh token goes to a
+:class:`TokenStore` (the OS keyring in the desktop and the CLI). A 401 on an expired access
+token is answered by one refresh and one retry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import httpx
+
+from core.sync.errors import (
+    ResyncRequiredError,
+    SyncAuthError,
+    SyncOfflineError,
+    SyncServerError,
+)
+from core.sync.protocol import (
+    API_PREFIX,
+    PULL_PATH,
+    PUSH_PATH,
+    RESYNC_REQUIRED,
+    Op,
+    PullPage,
+)
+
+KEYRING_SERVICE = "AuthorWorks sync"
+
+
+class TokenStore(Protocol):
+    def get(self) -> str | None: ...
+    def set(self, token: str) -> None: ...
+    def clear(self) -> None: ...
+
+
+class MemoryTokenStore:
+    """A token store that forgets on exit (tests, one-off scripts)."""
+
+    def __init__(self, token: str | None = None) -> None:
+        self.token = token
+
+    def get(self) -> str | None:
+        return self.token
+
+    def set(self, token: str) -> None:
+        self.token = token
+
+    def clear(self) -> None:
+        self.token = None
+
+
+class KeyringTokenStore:
+    """The refresh token in the OS keyring, one entry per server and account."""
+
+    def __init__(self, server_url: str, email: str) -> None:
+        self.username = f"{server_url.rstrip('/')}|{email.casefold()}"
+
+    def get(self) -> str | None:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, self.username)
+
+    def set(self, token: str) -> None:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, self.username, token)
+
+    def clear(self) -> None:
+        import keyring
+        import keyring.errors
+
+        # Nothing stored means already signed out.
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):
+            keyring.delete_password(KEYRING_SERVICE, self.username)
+
+
+def _error_of(response: httpx.Response) -> SyncServerError | SyncAuthError:
+    try:
+        body = response.json()["error"]
+        code, message = str(body["code"]), str(body["message"])
+    except (ValueError, KeyError, TypeError):
+        code, message = "http_error", response.reason_phrase or "unexpected answer"
+    text = f"sync server: {message} ({response.status_code} {code})"
+    if response.status_code == 401:
+        return SyncAuthError(f"sync server: {message}: sign in again")
+    if code == RESYNC_REQUIRED:
+        return ResyncRequiredError(text, status=response.status_code, code=code)
+    return SyncServerError(text, status=response.status_code, code=code)
+
+
+class SyncApi:
+    """Calls to one sync server as one account."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        *,
+        tokens: TokenStore | None = None,
+        access_token: str | None = None,
+    ) -> None:
+        self.http = http
+        self.tokens: TokenStore = tokens or MemoryTokenStore()
+        self.access_token = access_token
+
+    # ------------------------------------------------------------------ transport
+
+    def _send(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> httpx.Response:
+        for attempt in (1, 2):
+            headers = dict(kwargs.pop("headers", {}) or {})
+            if auth:
+                if self.access_token is None:
+                    self.refresh()
+                headers["Authorization"] = f"Bearer {self.access_token}"
+            try:
+                response = self.http.request(method, path, headers=headers, **kwargs)
+            except httpx.TransportError as exc:
+                raise SyncOfflineError(f"sync server unreachable ({type(exc).__name__})") from exc
+            if response.status_code == 401 and auth and attempt == 1:
+                self.access_token = None  # expired: refresh once, then retry
+                continue
+            if response.status_code >= 400:
+                raise _error_of(response)
+            return response
+        raise AssertionError("unreachable")
+
+    # ------------------------------------------------------------------ accounts
+
+    def _take_tokens(self, data: dict[str, Any]) -> dict[str, Any]:
+        self.access_token = str(data["access_token"])
+        self.tokens.set(str(data["refresh_token"]))
+        return data
+
+    def register(self, email: str, password: str) -> dict[str, Any]:
+        r = self._send(
+            "POST",
+            f"{API_PREFIX}/auth/register",
+            auth=False,
+            json={"email": email, "password": password},
+        )
+        return dict(r.json())
+
+    def login(self, email: str, password: str, *, device_name: str = "") -> dict[str, Any]:
+        """Sign in; returns the token answer, whose ``device_id`` names this device."""
+        r = self._send(
+            "POST",
+            f"{API_PREFIX}/auth/login",
+            auth=False,
+            json={"email": email, "password": password, "device_name": device_name},
+        )
+        return self._take_tokens(dict(r.json()))
+
+    def refresh(self) -> None:
+        token = self.tokens.get()
+        if not token:
+            raise SyncAuthError("not signed in to a sync server: sign in first")
+        r = self._send(
+            "POST", f"{API_PREFIX}/auth/refresh", auth=False, json={"refresh_token": token}
+        )
+        self._take_tokens(dict(r.json()))
+
+    def logout(self) -> None:
+        token = self.tokens.get()
+        try:
+            if token:
+                self._send(
+                    "POST",
+                    f"{API_PREFIX}/auth/logout",
+                    auth=False,
+                    json={"refresh_token": token},
+                )
+        finally:
+            self.tokens.clear()
+            self.access_token = None
+
+    def me(self) -> dict[str, Any]:
+        return dict(self._send("GET", f"{API_PREFIX}/auth/me").json())
+
+    # ------------------------------------------------------------------ sync
+
+    def push(self, ops: Sequence[Op]) -> dict[str, Any]:
+        """Send a batch of updates; the device is the one the access token was issued to."""
+        body = {"ops": [op.to_json() for op in ops]}
+        return dict(self._send("POST", PUSH_PATH, json=body).json())
+
+    def pull(self, cursor: int, limit: int) -> PullPage:
+        r = self._send("GET", PULL_PATH, params={"cursor": cursor, "limit": limit})
+        return PullPage.from_json(r.json())

@@ -1,0 +1,196 @@
+"""One pycrdt document per synced entity: fields in a Map, scene prose in a Text.
+
+A document's id is the entity's UUID, so the same scene on two devices is the same document
+and can never be duplicated by sync. Field values are stored JSON-encoded so that their types
+(ints, dicts, lists) come back exactly as they went in. Deleting to the trash is the field
+``deleted_at``; removing for good is the tombstone field ``purged``.
+
+Text edits are turned into the smallest insert/delete operations (common prefix and suffix
+first, then a character diff of the middle), so two devices that edit different parts of the
+same scene offline both keep their edits when the documents merge.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from datetime import datetime
+from typing import Any
+
+import pycrdt
+
+from core.domain import Book, Chapter, Character, Location, LoreEntry, Scene
+
+SyncedEntity = Book | Chapter | Scene | Character | Location | LoreEntry
+
+MODELS: dict[str, type[SyncedEntity]] = {
+    "book": Book,
+    "chapter": Chapter,
+    "scene": Scene,
+    "character": Character,
+    "location": Location,
+    "lore": LoreEntry,
+}
+# Parents before children, so a materialised row always finds the row it points at.
+MATERIALISE_ORDER = ("book", "character", "location", "lore", "chapter", "scene")
+
+_CODEX = ("book_id", "name", "aliases", "description", "pinned", "image_asset_id", "deleted_at")
+FIELDS: dict[str, tuple[str, ...]] = {
+    "book": (
+        "title",
+        "subtitle",
+        "author",
+        "genre",
+        "content_type",
+        "status",
+        "visibility",
+        "language",
+        "description",
+        "word_target",
+        "metadata_",
+        "deleted_at",
+    ),
+    "chapter": ("book_id", "ordinal", "title", "synopsis", "status", "deleted_at"),
+    "scene": (
+        "chapter_id",
+        "ordinal",
+        "title",
+        "synopsis",
+        "pov_character_id",
+        "setting",
+        "status",
+        "notes",
+        "labels",
+        "deleted_at",
+    ),
+    "character": (*_CODEX, "role", "background", "traits", "voice"),
+    "location": _CODEX,
+    "lore": (*_CODEX, "category"),
+}
+FIELDS_MAP = "fields"
+TEXT = "text"
+PURGED = "purged"
+
+
+def kind_of(entity: SyncedEntity) -> str:
+    for kind, model in MODELS.items():
+        if type(entity) is model:
+            return kind
+    raise TypeError(f"{type(entity).__name__} is not synced")
+
+
+def encode_field(value: Any) -> str:
+    if isinstance(value, datetime):
+        return json.dumps(value.isoformat())
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _decode(field: str, raw: Any) -> Any:
+    value = json.loads(raw) if isinstance(raw, str) else raw
+    if field == "deleted_at" and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return value
+
+
+def entity_fields(entity: SyncedEntity) -> dict[str, str]:
+    """The entity's synced fields, JSON-encoded (what a document's Map holds)."""
+    return {f: encode_field(getattr(entity, f)) for f in FIELDS[kind_of(entity)]}
+
+
+def entity_text(entity: SyncedEntity) -> str:
+    return entity.text if isinstance(entity, Scene) else ""
+
+
+def owning_book_id(entity: SyncedEntity) -> str:
+    """The id of the book an entity belongs to (scenes go through their chapter)."""
+    if isinstance(entity, Book):
+        return entity.id
+    if isinstance(entity, Scene):
+        return entity.chapter.book_id
+    return entity.book_id
+
+
+def new_doc(update: bytes | None = None) -> pycrdt.Doc:
+    """A document, loaded from ``update`` (a full state or any update) when given."""
+    doc: pycrdt.Doc = pycrdt.Doc()
+    doc.get(FIELDS_MAP, type=pycrdt.Map)
+    doc.get(TEXT, type=pycrdt.Text)
+    if update:
+        doc.apply_update(update)
+    return doc
+
+
+def doc_fields(doc: pycrdt.Doc) -> dict[str, Any]:
+    fields: pycrdt.Map = doc.get(FIELDS_MAP, type=pycrdt.Map)
+    return dict(fields.to_py() or {})
+
+
+def doc_text(doc: pycrdt.Doc) -> str:
+    return str(doc.get(TEXT, type=pycrdt.Text))
+
+
+def decoded_fields(kind: str, doc: pycrdt.Doc) -> dict[str, Any]:
+    """The document's fields as Python values of the entity's attributes."""
+    raw = doc_fields(doc)
+    return {f: _decode(f, raw[f]) for f in FIELDS[kind] if f in raw}
+
+
+def is_purged(doc: pycrdt.Doc) -> bool:
+    return bool(doc_fields(doc).get(PURGED))
+
+
+def record_changes(
+    doc: pycrdt.Doc,
+    *,
+    fields: dict[str, str],
+    previous_fields: dict[str, str],
+    text: str | None = None,
+    purged: bool = False,
+) -> bytes | None:
+    """Write what changed since ``previous_fields`` (and the text) into ``doc``.
+
+    Only fields whose value differs from ``previous_fields`` are written, so a device never
+    overwrites a field it did not touch with a stale value. Returns the Yjs update, or None
+    when nothing changed.
+    """
+    before = doc.get_state()
+    fmap: pycrdt.Map = doc.get(FIELDS_MAP, type=pycrdt.Map)
+    ytext: pycrdt.Text = doc.get(TEXT, type=pycrdt.Text)
+    with doc.transaction():
+        for name, value in fields.items():
+            if previous_fields.get(name) != value:
+                fmap[name] = value
+        if purged and not fmap.get(PURGED):
+            fmap[PURGED] = True
+        if text is not None:
+            apply_text_edit(ytext, str(ytext), text)
+    update: bytes = doc.get_update(before)
+    return None if doc.get_state() == before else update
+
+
+def apply_text_edit(ytext: pycrdt.Text, old: str, new: str) -> None:
+    """Turn ``old`` into ``new`` in ``ytext`` with the fewest inserts and deletes."""
+    if old == new:
+        return
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    middle_old, middle_new = old[start:end_old], new[start:end_new]
+    if not middle_old or not middle_new or len(middle_old) * len(middle_new) > 4_000_000:
+        opcodes = [("replace", 0, len(middle_old), 0, len(middle_new))]
+    else:
+        matcher = difflib.SequenceMatcher(None, middle_old, middle_new, autojunk=False)
+        opcodes = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    # Yrs text offsets count UTF-8 bytes; going from the end keeps earlier offsets valid.
+    for _tag, i1, i2, j1, j2 in reversed(opcodes):
+        offset = len(old[: start + i1].encode("utf-8"))
+        removed = len(middle_old[i1:i2].encode("utf-8"))
+        if removed:
+            del ytext[offset : offset + removed]
+        if j2 > j1:
+            ytext.insert(offset, middle_new[j1:j2])

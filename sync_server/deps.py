@@ -1,0 +1,119 @@
+"""Dependencies shared by the routers: the DB session, the signed-in user, rate limits."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import false, select
+from sqlalchemy.orm import Session
+
+from sync_server.errors import RateLimited, Unauthorized
+from sync_server.models import Device, User
+from sync_server.security import read_access_token
+from sync_server.settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    session: Session = request.app.state.sessions()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+_bearer = HTTPBearer(auto_error=False)
+
+
+class Caller:
+    """The signed-in account of a request. Checking the token costs one query (the account's
+    feed position and the device's revocation come with it); the ORM row loads on demand."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        user_id: str,
+        device_id: str | None,
+        last_seq: int,
+        feed_floor: int,
+    ) -> None:
+        self._session = session
+        self.user_id = user_id
+        self.device_id = device_id
+        self.last_seq = last_seq
+        self.feed_floor = feed_floor
+
+    @cached_property
+    def user(self) -> User:
+        user = self._session.get(User, self.user_id)
+        if user is None:
+            raise Unauthorized("the account no longer exists", code="invalid_token")
+        return user
+
+
+def current_caller(
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("sign in first: this needs an access token")
+    claims = read_access_token(settings, credentials.credentials)
+    device_id = claims.get("did") or None
+    device = Device.id == device_id if device_id else false()
+    row = session.execute(
+        select(User.id, User.last_seq, User.feed_floor, Device.user_id, Device.revoked_at)
+        .select_from(User)
+        .outerjoin(Device, device)
+        .where(User.id == claims["sub"])
+    ).first()
+    if row is None:
+        raise Unauthorized("the account no longer exists", code="invalid_token")
+    if device_id and (row[3] != row[0] or row[4] is not None):
+        raise Unauthorized("this device was signed out", code="device_revoked")
+    return Caller(session, user_id=row[0], device_id=device_id, last_seq=row[1], feed_floor=row[2])
+
+
+CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+class RateLimiter:
+    """A sliding one-minute window per client address and route (per worker process)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._hits: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def check(self, key: tuple[str, str]) -> None:
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits[key]
+            while hits and now - hits[0] > 60:
+                hits.popleft()
+            if len(hits) >= self.per_minute:
+                raise RateLimited("too many attempts: wait a minute and try again")
+            hits.append(now)
+
+
+def auth_rate_limit(request: Request) -> None:
+    limiter: RateLimiter = request.app.state.auth_limiter
+    client = request.client.host if request.client else "unknown"
+    limiter.check((client, request.url.path))
+
+
+RateLimitDep = Depends(auth_rate_limit)

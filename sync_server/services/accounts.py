@@ -1,0 +1,195 @@
+"""Accounts, devices and refresh-token families (plain functions, keyword-only arguments)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.ids import new_id
+from sync_server.errors import Conflict, NotFound, Unauthorized
+from sync_server.models import Device, RefreshToken, User, UserBlob
+from sync_server.schemas import TokenPair
+from sync_server.security import (
+    Passwords,
+    hash_refresh_token,
+    issue_access_token,
+    new_refresh_token,
+)
+from sync_server.settings import Settings
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def register_user(*, session: Session, passwords: Passwords, email: str, password: str) -> User:
+    email = email.strip().casefold()
+    if session.scalar(select(User.id).where(User.email == email)):
+        raise Conflict("an account with this email exists already", code="email_taken")
+    user = User(email=email, password_hash=passwords.hash(password))
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError as exc:  # registered concurrently
+        session.rollback()
+        raise Conflict("an account with this email exists already", code="email_taken") from exc
+    return user
+
+
+def authenticate(*, session: Session, passwords: Passwords, email: str, password: str) -> User:
+    user = session.scalar(select(User).where(User.email == email.strip().casefold()))
+    if not passwords.verify(user.password_hash if user else None, password) or user is None:
+        raise Unauthorized("wrong email or password", code="bad_credentials")
+    return user
+
+
+def issue_tokens(
+    *,
+    session: Session,
+    settings: Settings,
+    user: User,
+    device_id: str | None,
+    family_id: str | None = None,
+) -> TokenPair:
+    token, hashed = new_refresh_token()
+    session.add(
+        RefreshToken(
+            user_id=user.id,
+            device_id=device_id,
+            family_id=family_id or new_id(),
+            token_hash=hashed,
+            expires_at=datetime.now(UTC) + timedelta(days=settings.refresh_token_days),
+        )
+    )
+    session.commit()
+    return TokenPair(
+        access_token=issue_access_token(settings, user_id=user.id, device_id=device_id),
+        refresh_token=token,
+        expires_in=settings.access_token_minutes * 60,
+        device_id=device_id,
+    )
+
+
+def login(
+    *,
+    session: Session,
+    settings: Settings,
+    passwords: Passwords,
+    email: str,
+    password: str,
+    device_name: str,
+) -> TokenPair:
+    """Check the password, register this device and open a new token family for it."""
+    user = authenticate(session=session, passwords=passwords, email=email, password=password)
+    device = Device(user_id=user.id, name=device_name.strip() or "device")
+    session.add(device)
+    session.flush()
+    return issue_tokens(session=session, settings=settings, user=user, device_id=device.id)
+
+
+def rotate_refresh_token(*, session: Session, settings: Settings, token: str) -> TokenPair:
+    """Swap a refresh token for a new pair; a reused token revokes its whole family."""
+    now = datetime.now(UTC)
+    row = session.scalar(
+        select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(token))
+    )
+    if row is None:
+        raise Unauthorized("the refresh token is not valid", code="invalid_token")
+    if row.used_at is not None or row.revoked_at is not None:
+        _revoke_family(session, row.family_id, now)
+        session.commit()
+        raise Unauthorized(
+            "this sign-in was revoked (a refresh token was used twice)", code="token_reused"
+        )
+    if _aware(row.expires_at) < now:
+        raise Unauthorized("the session has expired", code="token_expired")
+    if row.device_id is not None:
+        device = session.get(Device, row.device_id)
+        if device is None or device.revoked_at is not None:
+            raise Unauthorized("this device was signed out", code="device_revoked")
+        device.last_seen_at = now
+    row.used_at = now
+    user = session.get(User, row.user_id)
+    if user is None:
+        raise Unauthorized("the account no longer exists", code="invalid_token")
+    return issue_tokens(
+        session=session,
+        settings=settings,
+        user=user,
+        device_id=row.device_id,
+        family_id=row.family_id,
+    )
+
+
+def _revoke_family(session: Session, family_id: str, now: datetime) -> None:
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def logout(*, session: Session, token: str) -> None:
+    """Revoke the token's family; an unknown token is a no-op (already signed out)."""
+    row = session.scalar(
+        select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(token))
+    )
+    if row is not None:
+        _revoke_family(session, row.family_id, datetime.now(UTC))
+        session.commit()
+
+
+def change_password(
+    *, session: Session, passwords: Passwords, user: User, current: str, new: str
+) -> None:
+    """Set a new password and sign out every device (their refresh tokens are revoked)."""
+    if not passwords.verify(user.password_hash, current):
+        raise Unauthorized("the current password is wrong", code="bad_credentials")
+    user.password_hash = passwords.hash(new)
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    )
+    session.commit()
+
+
+def delete_account(
+    *, session: Session, passwords: Passwords, user: User, password: str
+) -> list[str]:
+    """Delete the account and everything in it; returns the blob hashes it referenced."""
+    if not passwords.verify(user.password_hash, password):
+        raise Unauthorized("the password is wrong", code="bad_credentials")
+    hashes = list(session.scalars(select(UserBlob.sha256).where(UserBlob.user_id == user.id)))
+    # Explicit deletes: SQLite enforces ON DELETE CASCADE only with a pragma.
+    from sync_server.models import AppliedOp, Change, Document
+
+    for model in (UserBlob, AppliedOp, Change, Document, RefreshToken, Device):
+        session.execute(delete(model).where(model.user_id == user.id))
+    session.execute(delete(User).where(User.id == user.id))
+    session.commit()
+    return hashes
+
+
+def list_devices(*, session: Session, user: User) -> list[Device]:
+    return list(
+        session.scalars(select(Device).where(Device.user_id == user.id).order_by(Device.created_at))
+    )
+
+
+def revoke_device(*, session: Session, user: User, device_id: str) -> None:
+    device = session.get(Device, device_id)
+    if device is None or device.user_id != user.id:
+        raise NotFound(f"no device {device_id}")
+    now = datetime.now(UTC)
+    device.revoked_at = device.revoked_at or now
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.device_id == device_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    session.commit()

@@ -1,0 +1,139 @@
+"""Media: content-addressed uploads (stored once, deduplicated by hash), quotas, streaming."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sync_server.blobstore import BlobStore
+from sync_server.errors import BadRequest, NotFound, PayloadTooLarge
+from sync_server.models import Blob, User, UserBlob
+from sync_server.schemas import BlobPublic, StorageUsage
+from sync_server.settings import Settings
+
+
+def check_hash(sha256: str) -> str:
+    sha256 = sha256.lower()
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise BadRequest("a media id is the SHA-256 of its bytes (64 hex digits)", code="bad_hash")
+    return sha256
+
+
+class MediaService:
+    def __init__(self, settings: Settings, store: BlobStore) -> None:
+        self.settings = settings
+        self.store = store
+        self.spool = settings.data_dir / "spool"
+
+    def usage(self, *, session: Session, user: User) -> StorageUsage:
+        rows = session.scalars(
+            select(UserBlob).where(UserBlob.user_id == user.id).order_by(UserBlob.created_at)
+        )
+        items = [BlobPublic(sha256=r.sha256, size=r.size, media_type=r.media_type) for r in rows]
+        return StorageUsage(
+            used_bytes=sum(i.size for i in items),
+            limit_bytes=self.settings.storage_quota_bytes,
+            items=items,
+        )
+
+    def owned(self, *, session: Session, user: User, sha256: str) -> UserBlob:
+        row = session.get(UserBlob, (user.id, check_hash(sha256)))
+        if row is None:
+            raise NotFound(f"no media {sha256} in this account")
+        return row
+
+    async def upload(
+        self,
+        *,
+        session: Session,
+        user: User,
+        sha256: str,
+        media_type: str,
+        body: AsyncIterator[bytes],
+        declared_size: int | None,
+    ) -> BlobPublic:
+        """Store the streamed body under its hash (checked), within size limit and quota."""
+        sha256 = check_hash(sha256)
+        existing = session.get(UserBlob, (user.id, sha256))
+        if existing is not None:
+            return BlobPublic(sha256=sha256, size=existing.size, media_type=existing.media_type)
+        used = int(
+            session.scalar(
+                select(func.coalesce(func.sum(UserBlob.size), 0)).where(UserBlob.user_id == user.id)
+            )
+            or 0
+        )
+        room = min(self.settings.max_upload_bytes, self.settings.storage_quota_bytes - used)
+        if declared_size is not None and declared_size > room:
+            raise self._too_large(declared_size, used)
+        self.spool.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=self.spool, prefix="upload-")
+        temp = Path(name)
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                async for block in body:
+                    size += len(block)
+                    if size > room:
+                        raise self._too_large(size, used)
+                    digest.update(block)
+                    fh.write(block)
+            if digest.hexdigest() != sha256:
+                raise BadRequest(
+                    "the uploaded bytes do not match the SHA-256 in the URL", code="hash_mismatch"
+                )
+            if session.get(Blob, sha256) is None or not self.store.exists(sha256):
+                self.store.put(sha256, temp)
+                if session.get(Blob, sha256) is None:
+                    session.add(Blob(sha256=sha256, size=size))
+            session.add(UserBlob(user_id=user.id, sha256=sha256, size=size, media_type=media_type))
+            user.storage_used = used + size
+            try:
+                session.commit()
+            except IntegrityError:  # the same file uploaded twice at once: keep one
+                session.rollback()
+        finally:
+            temp.unlink(missing_ok=True)
+        return BlobPublic(sha256=sha256, size=size, media_type=media_type, created=True)
+
+    def _too_large(self, size: int, used: int) -> PayloadTooLarge:
+        if size > self.settings.max_upload_bytes:
+            return PayloadTooLarge(
+                f"the file is {size} bytes; the limit is {self.settings.max_upload_bytes}"
+            )
+        return PayloadTooLarge(
+            f"storage quota exceeded: {used} of {self.settings.storage_quota_bytes} bytes used",
+            code="quota_exceeded",
+        )
+
+    def stream(
+        self, *, session: Session, user: User, sha256: str
+    ) -> tuple[UserBlob, Iterator[bytes]]:
+        row = self.owned(session=session, user=user, sha256=sha256)
+        return row, self.store.chunks(row.sha256)
+
+    def delete(self, *, session: Session, user: User, sha256: str) -> None:
+        row = self.owned(session=session, user=user, sha256=sha256)
+        session.delete(row)
+        user.storage_used = max(0, user.storage_used - row.size)
+        session.commit()
+        self.forget_unreferenced(session=session, hashes=[row.sha256])
+
+    def forget_unreferenced(self, *, session: Session, hashes: list[str]) -> None:
+        """Remove the blobs among ``hashes`` that no account references any more."""
+        for sha256 in hashes:
+            if session.scalar(select(UserBlob.user_id).where(UserBlob.sha256 == sha256).limit(1)):
+                continue
+            blob = session.get(Blob, sha256)
+            if blob is not None:
+                session.delete(blob)
+                session.commit()
+            self.store.delete(sha256)

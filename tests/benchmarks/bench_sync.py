@@ -1,0 +1,278 @@
+"""Sync benchmark: prints first-sync time, edit round-trip latency and pull throughput.
+
+    python tests/benchmarks/bench_sync.py [--small]
+
+Runs the real server (``authorworks-server``) on a loopback port, on PostgreSQL at
+127.0.0.1:5432 (database ``test``, a schema of its own, dropped afterwards) or on SQLite when
+PostgreSQL is not reachable; the clients are real libraries and the real sync engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from core.domain import Scene  # noqa: E402
+from core.store import open_library  # noqa: E402
+from core.store.library import Library  # noqa: E402
+from core.store.manuscript import add_chapter, add_scene, create_book, set_scene_text  # noqa: E402
+from core.sync.api import MemoryTokenStore, SyncApi  # noqa: E402
+from core.sync.capture import WATERMARK_MARGIN  # noqa: E402
+from core.sync.engine import SyncEngine  # noqa: E402
+
+PG_URL = os.environ.get("AUTHORWORKS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+PASSWORD = "benchmark password"
+WORDS = [
+    "the",
+    "keeper",
+    "climbed",
+    "stairs",
+    "lamp",
+    "glass",
+    "cold",
+    "sea",
+    "roared",
+    "wind",
+    "salt",
+    "rope",
+    "gull",
+    "rock",
+    "night",
+    "light",
+    "harbour",
+    "boat",
+    "storm",
+    "tide",
+    "shore",
+    "stone",
+    "tower",
+    "watch",
+    "dark",
+    "bright",
+    "long",
+    "slow",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def _database() -> Iterator[tuple[str, str]]:
+    """(database URL, label): a fresh PostgreSQL schema, or SQLite when PostgreSQL is down."""
+    try:
+        import psycopg
+
+        conn = psycopg.connect(PG_URL, autocommit=True, connect_timeout=3)
+    except Exception:
+        with tempfile.TemporaryDirectory() as d:
+            yield f"sqlite:///{d}/server.sqlite3", "SQLite"
+        return
+    schema = f"aw_bench_{uuid.uuid4().hex[:10]}"
+    with conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            yield f"{PG_URL}?options=-csearch_path%3D{schema}", "PostgreSQL"
+        finally:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@contextmanager
+def _server(database_url: str, data: Path, workers: int) -> Iterator[str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "AUTHORWORKS_SERVER_DATABASE_URL": database_url,
+        "AUTHORWORKS_SERVER_AUTH_RATE_LIMIT": "100000",
+        "AUTHORWORKS_SERVER_ARGON2_MEMORY_KIB": "8192",
+    }
+    exe = Path(sys.executable).with_name("authorworks-server")
+    cmd = [str(exe), "--port", str(port), "--data", str(data), "--workers", str(workers)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the server did not start")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _prose(rng: random.Random, words: int) -> str:
+    paragraphs, left = [], words
+    while left > 0:
+        n = min(left, rng.randint(40, 120))
+        paragraphs.append(" ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + ".")
+        left -= n
+    return "\n\n".join(paragraphs)
+
+
+def _make_library(path: Path, scenes: int, words: int) -> None:
+    rng = random.Random(7)
+    per_scene = words // scenes
+    with open_library(path) as lib, lib.session() as s:
+        book = create_book(session=s, title="Benchmark Novel", author="B. Mark")
+        chapters = max(1, scenes // 50)
+        for c in range(chapters):
+            chapter = add_chapter(session=s, book=book, title=f"Chapter {c + 1}")
+            for n in range(scenes // chapters):
+                add_scene(
+                    session=s, chapter=chapter, title=f"Scene {n + 1}", text=_prose(rng, per_scene)
+                )
+
+
+def _device(path: Path, url: str, email: str, register: bool = False) -> tuple[Library, SyncEngine]:
+    api = SyncApi(httpx.Client(base_url=url, timeout=120), tokens=MemoryTokenStore())
+    if register:
+        api.register(email, PASSWORD)
+    api.login(email, PASSWORD, device_name=path.name)
+    lib = open_library(path)
+    return lib, SyncEngine(lib, api)
+
+
+def _pull_throughput(url: str, clients: int, seconds: float) -> tuple[float, int, int]:
+    started = 0.0  # set once the accounts exist: only the pulls are timed
+
+    async def run() -> tuple[int, int]:
+        tokens = []
+        async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+            for i in range(clients):
+                email = f"load{i}-{uuid.uuid4().hex[:6]}@example.org"
+                await http.post(
+                    "/api/v1/auth/register", json={"email": email, "password": PASSWORD}
+                )
+                r = await http.post(
+                    "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
+                )
+                tokens.append(r.json()["access_token"])
+        done = errors = 0
+        nonlocal started
+        started = time.monotonic()
+        stop = started + seconds
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
+
+            async def client(token: str) -> None:
+                nonlocal done, errors
+                headers = {"Authorization": f"Bearer {token}"}
+                while time.monotonic() < stop:
+                    try:
+                        r = await http.get(
+                            "/api/v1/sync/pull", params={"cursor": 0}, headers=headers
+                        )
+                        if r.status_code == 200:
+                            done += 1
+                        else:
+                            errors += 1
+                    except httpx.HTTPError:
+                        errors += 1
+
+            await asyncio.gather(*(client(t) for t in tokens))
+        return done, errors
+
+    done, errors = asyncio.run(run())
+    elapsed = time.monotonic() - started
+    return done / elapsed, done, errors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--small", action="store_true", help="tiny data, a few seconds")
+    args = parser.parse_args()
+    scenes, words = (60, 20_000) if args.small else (1500, 1_000_000)
+    round_trips, clients, seconds = (10, 10, 2.0) if args.small else (100, 50, 10.0)
+    workers = 1 if args.small else 2
+
+    with tempfile.TemporaryDirectory() as tmp, _database() as (db_url, db_label):
+        root = Path(tmp)
+        with _server(db_url, root / "server", workers) as url:
+            print(f"server: {url}, {db_label}, {workers} worker(s), {os.cpu_count()} CPU(s)")
+            t = time.perf_counter()
+            _make_library(root / "a", scenes, words)
+            print(
+                f"generated library: {scenes} scenes, {words} words "
+                f"in {time.perf_counter() - t:.1f} s"
+            )
+            email = f"bench-{uuid.uuid4().hex[:8]}@example.org"
+            lib_a, engine_a = _device(root / "a", url, email, register=True)
+            t = time.perf_counter()
+            engine_a.sync()
+            print(f"first upload from device A: {time.perf_counter() - t:.2f} s")
+
+            lib_b, engine_b = _device(root / "b", url, email)
+            t = time.perf_counter()
+            report = engine_b.sync()
+            first_sync = time.perf_counter() - t
+            with lib_b.session() as s:
+                got = s.query(Scene).count()
+            print(
+                f"first sync into empty device B: {first_sync:.2f} s "
+                f"({report.pulled} changes, {got} scenes) [target <= 5 s]"
+            )
+
+            with lib_a.session() as s:
+                scene_ids = [sid for (sid,) in s.query(Scene.id)]
+            rng = random.Random(11)
+            # Rows touched in the last few seconds are re-checked by every capture (see
+            # core.sync.capture.WATERMARK_MARGIN); measure the steady state a writer sees.
+            time.sleep(WATERMARK_MARGIN.total_seconds() + 1)
+            times = []
+            for i in range(round_trips):
+                scene_id = rng.choice(scene_ids)
+                with lib_a.session() as s:
+                    scene = s.get(Scene, scene_id)
+                    set_scene_text(session=s, scene=scene, text=scene.text + f" Edit {i}.")
+                t = time.perf_counter()
+                engine_a.sync()
+                engine_b.sync()
+                times.append((time.perf_counter() - t) * 1000)
+                with lib_b.session() as s:
+                    assert s.get(Scene, scene_id).text.endswith(f" Edit {i}.")
+            p95 = statistics.quantiles(times, n=20)[18] if len(times) >= 2 else times[0]
+            print(
+                "one-scene edit round trip (push on A, pull on B): "
+                f"p50 {statistics.median(times):.1f} ms, "
+                f"p95 {p95:.1f} ms [target p95 <= 50 ms]"
+            )
+            lib_a.close()
+            lib_b.close()
+
+            rate, done, errors = _pull_throughput(url, clients, seconds)
+            print(
+                f"pull throughput with {clients} concurrent clients: {rate:.0f} requests/s "
+                f"({done} ok, {errors} errors) [target >= 500/s, 0 errors]"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

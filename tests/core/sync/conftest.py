@@ -1,0 +1,12 @@
+"""Sync fixtures: the real server app on SQLite and PostgreSQL (tests/sync_server/fixtures.py)."""
+
+from tests.sync_server.fixtures import (  # noqa: F401
+    sync_app,
+    sync_client,
+    sync_database_url,
+    sync_keyring,
+    sync_live_server,
+    sync_settings,
+    sync_user,
+    sync_user_factory,
+)
