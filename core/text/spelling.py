@@ -1,0 +1,210 @@
+"""Spell-checking manuscript text offline, per book language, with a personal dictionary.
+
+Dictionaries come from pyspellchecker, which ships word-frequency lists for a dozen languages
+inside the package: nothing is downloaded. A book's ``language`` ("en", "en-GB", "fr_FR")
+picks the list by its primary subtag. Loading a list takes most of a second, so each is loaded
+once per process and shared (:func:`load_speller` is safe to call from a worker thread).
+
+Markup needs no special care: words are runs of letters (with inner apostrophes and hyphens,
+as in ``core.text.wordcount``), and the Markdown subset's markup holds no letters. Words with
+digits, and words in capitals (acronyms, Fountain character cues), are not checked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.errors import AuthorWorksError
+
+if TYPE_CHECKING:
+    from spellchecker import SpellChecker
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_DIGIT_NEIGHBOUR_RE = re.compile(r"\d")
+_loaded: dict[str, SpellChecker] = {}
+_load_lock = threading.Lock()
+
+
+class SpellingError(AuthorWorksError):
+    """A dictionary cannot be loaded, or the personal dictionary cannot be written."""
+
+
+def available_languages() -> list[str]:
+    """Language codes that have a bundled dictionary."""
+    from spellchecker import SpellChecker
+
+    return sorted(SpellChecker.languages())
+
+
+def dictionary_language(language: str) -> str | None:
+    """The bundled dictionary for a book language ("en-GB" -> "en"), None if there is none."""
+    primary = re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
+    return primary if primary in available_languages() else None
+
+
+def load_speller(language: str) -> SpellChecker:
+    """The (shared, cached) pyspellchecker instance for ``language``."""
+    code = dictionary_language(language)
+    if code is None:
+        raise SpellingError(
+            f"no spelling dictionary for language {language!r} "
+            f"(available: {', '.join(available_languages())})"
+        )
+    with _load_lock:
+        speller = _loaded.get(code)
+        if speller is None:
+            from spellchecker import SpellChecker
+
+            speller = SpellChecker(language=code, distance=2)
+            _loaded[code] = speller
+        return speller
+
+
+def default_personal_dictionary_path() -> Path:
+    """The personal dictionary file in the user's config folder."""
+    from platformdirs import user_config_path
+
+    return user_config_path("AuthorWorks", appauthor=False) / "dictionary.txt"
+
+
+@dataclass
+class PersonalDictionary:
+    """Words the writer has taught the spell-checker: one a line in a UTF-8 text file."""
+
+    path: Path
+    words: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> PersonalDictionary:
+        """Read the dictionary at ``path`` (default: the user's); a missing file is empty."""
+        path = path or default_personal_dictionary_path()
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            lines = []
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SpellingError(f"{path}: cannot read the personal dictionary ({exc})") from None
+        return cls(path, {line.strip() for line in lines if line.strip()})
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        word = _normalise(word)
+        return word in self.words or word.lower() in self.words
+
+    def add(self, word: str) -> None:
+        """Learn ``word`` and save the file."""
+        word = _normalise(word.strip())
+        if word and word not in self.words:
+            self.words.add(word)
+            self.save()
+
+    def remove(self, word: str) -> None:
+        """Forget ``word`` and save the file."""
+        word = _normalise(word.strip())
+        if word in self.words:
+            self.words.discard(word)
+            self.save()
+
+    def save(self) -> None:
+        """Write the file atomically (a temp file moved into place)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".dictionary-")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write("".join(f"{w}\n" for w in sorted(self.words, key=str.casefold)))
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise SpellingError(
+                f"{self.path}: cannot save the personal dictionary ({exc})"
+            ) from None
+
+
+def _normalise(word: str) -> str:
+    return word.replace("’", "'")
+
+
+@dataclass(frozen=True)
+class Misspelling:
+    start: int
+    end: int
+    word: str
+
+
+class SpellCheck:
+    """Checks words of one language, knowing the personal dictionary and words to ignore."""
+
+    def __init__(
+        self,
+        language: str,
+        personal: PersonalDictionary | None = None,
+        ignore: Iterable[str] = (),
+    ) -> None:
+        self.language = language
+        self.speller = load_speller(language)
+        self.personal = personal
+        self.ignored: set[str] = {w.casefold() for w in ignore}
+
+    def ignore(self, words: Iterable[str]) -> None:
+        """Treat ``words`` as correct (codex names, "Ignore all" in a session)."""
+        self.ignored.update(w.casefold() for w in words)
+
+    def is_correct(self, word: str) -> bool:
+        word = _normalise(word)
+        if len(word) < 2 or word.isupper() or _DIGIT_NEIGHBOUR_RE.search(word):
+            return True
+        if word.casefold() in self.ignored or (self.personal is not None and word in self.personal):
+            return True
+        if self._known(word):
+            return True
+        # "well-known", "sea-green": right when every part is a word.
+        parts = word.split("-")
+        return len(parts) > 1 and all(p and self._known(p) for p in parts)
+
+    def _known(self, word: str) -> bool:
+        return bool(self.speller.known([word.lower()]))
+
+    def misspellings(self, text: str) -> list[Misspelling]:
+        """The misspelled words of ``text`` with their character ranges."""
+        found = []
+        for m in _WORD_RE.finditer(text):
+            end = m.end()
+            # "abc123": a word glued to digits is a code or a name, not prose.
+            if end < len(text) and text[end].isdigit():
+                continue
+            if m.start() > 0 and text[m.start() - 1].isdigit():
+                continue
+            if not self.is_correct(m.group()):
+                found.append(Misspelling(m.start(), end, m.group()))
+        return found
+
+    def suggestions(self, word: str, limit: int = 8) -> list[str]:
+        """Likely corrections of ``word``, most common first, in the word's capitalisation."""
+        plain = _normalise(word).lower()
+        speller = self.speller
+        # One edit is fast and usually enough; two edits only when that finds nothing.
+        candidates = set(speller.known(speller.edit_distance_1(plain)))
+        if not candidates and len(plain) <= 12:
+            candidates = set(speller.known(speller.edit_distance_2(plain)))
+        candidates.discard(plain)
+        ranked = sorted(candidates, key=lambda w: (-speller.word_usage_frequency(w), w))
+        return [_match_case(word, w) for w in ranked[:limit]]
+
+
+def _match_case(original: str, suggestion: str) -> str:
+    if original[:1].isupper() and original[1:].islower():
+        return suggestion[:1].upper() + suggestion[1:]
+    if original.isupper():
+        return suggestion.upper()
+    return suggestion
