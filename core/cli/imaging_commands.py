@@ -83,15 +83,9 @@ def _warn(warnings: list[str]) -> None:
 
 
 def _pictures(folder: str | None) -> list[Path]:
-    from core.imaging.errors import ImagingError
+    from core.imaging.images import pictures_in
 
-    if not folder:
-        return []
-    path = Path(folder).expanduser()
-    if not path.is_dir():
-        raise ImagingError(f"{path}: not a folder")
-    suffixes = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".tif", ".tiff", ".bmp"}
-    return sorted(p for p in path.iterdir() if p.suffix.lower() in suffixes)
+    return pictures_in(Path(folder).expanduser()) if folder else []
 
 
 def cmd_cover(args: argparse.Namespace) -> int:

@@ -87,3 +87,15 @@ def cover_fit(
 ) -> Image.Image:
     """``img`` scaled to fill ``size`` and cropped around ``focus`` (fractions of the image)."""
     return ImageOps.fit(img, size, method=Image.Resampling.BICUBIC, centering=focus)
+
+
+PICTURE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif", ".tif", ".tiff", ".bmp"})
+
+
+def pictures_in(folder: Path) -> list[Path]:
+    """The pictures in ``folder`` (by suffix), in name order; ImagingError if no such folder."""
+    from core.imaging.errors import ImagingError
+
+    if not folder.is_dir():
+        raise ImagingError(f"{folder}: not a folder")
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in PICTURE_SUFFIXES)

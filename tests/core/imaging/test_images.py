@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -69,3 +70,14 @@ def test_palette_with_transparency_and_grey_load_as_rgb() -> None:
         128,
         128,
     )
+
+
+def test_pictures_in_lists_pictures_in_name_order(tmp_path: Path) -> None:
+    from core.imaging.errors import ImagingError
+    from core.imaging.images import pictures_in
+
+    for name in ("b.PNG", "a.jpg", "notes.txt", "c.webp"):
+        (tmp_path / name).write_bytes(b"")
+    assert [p.name for p in pictures_in(tmp_path)] == ["a.jpg", "b.PNG", "c.webp"]
+    with pytest.raises(ImagingError, match="nowhere: not a folder"):
+        pictures_in(tmp_path / "nowhere")

@@ -142,3 +142,35 @@ def test_book_trailer_narrates_the_blurb(
 def test_book_without_blurb_says_what_to_do(aw_library, aw_sample_book, tmp_path: Path) -> None:
     with pytest.raises(ImagingError, match="no description to narrate"):
         book_trailer.make_book_trailer(aw_library, aw_sample_book, tmp_path / "x.mp4")
+
+
+def test_frames_keep_the_pictures_colours(tmp_path: Path) -> None:
+    """Frames are drawn in YUV: a still's colour comes back out of the decoder unchanged."""
+    colour = (40, 90, 200)
+    voice = _tone(tmp_path / "vo.wav", 2.0)
+    out = tmp_path / "t.mp4"
+    render_trailer(
+        out,
+        title="T",
+        author="",
+        stills=[Image.new("RGB", (640, 360), colour)],
+        voice_over=voice,
+        size=SMALL,
+    )
+    still = tmp_path / "middle.png"
+    subprocess.run(
+        [trailer.ffmpeg_binary(), "-v", "error", "-y", "-ss", "1.0", "-i", str(out),
+         "-frames:v", "1", str(still)],
+        check=True,
+    )  # fmt: skip
+    with Image.open(still) as frame:
+        assert frame.size == SMALL
+        got = frame.convert("RGB").getpixel((SMALL[0] // 2, SMALL[1] // 2))
+    assert all(abs(a - b) <= 8 for a, b in zip(got, colour, strict=True)), got
+
+
+def test_odd_frame_sizes_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ImagingError, match="must be even"):
+        render_trailer(
+            tmp_path / "t.mp4", title="T", author="", stills=[], voice_over=None, size=(321, 180)
+        )
