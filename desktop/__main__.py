@@ -54,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     window = MainWindow(library)
     window.show()
+    from desktop.typing_drill import start_from_env
+
+    _drill = start_from_env(window)  # a test hook; inert unless its variable is set
     return app.exec()
 
 

@@ -12,12 +12,34 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, overload
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QIcon
+from sqlalchemy import select
 
+from core.domain import Chapter, Scene
 from core.resources import resource_path
 from core.store import Library
 from core.store.outline import library_outline
+
+MIME_TYPE = "application/x-authorworks-binder-node"
+# Status colours: a small dot beside the title, muted so the binder stays calm.
+STATUS_COLORS = {
+    "idea": "#9a8fbf",
+    "outline": "#7f9fbf",
+    "draft": "#c9a040",
+    "revised": "#5f9fbf",
+    "final": "#5aa469",
+    "done": "#5aa469",
+}
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the invisible root, as a default argument (never mutated)
@@ -40,6 +62,7 @@ class BinderNode:
     book_id: str
     content_type: str = "novel"
     synopsis: str = ""
+    status: str = ""
     row: int = 0  # position among its siblings (books: in the library)
     parent: BinderNode | None = None
     children: list[BinderNode] = field(default_factory=list)
@@ -65,6 +88,11 @@ def load_binder(library: Library) -> list[BinderNode]:
     """The live books of ``library`` with their chapters and scenes, in reading order."""
     with library.session() as session:
         outline = library_outline(session=session)
+        # Statuses in two narrow queries: the outline does not carry them.
+        statuses: dict[str, str] = {}
+        for model in (Scene, Chapter):
+            rows = session.execute(select(model.id, model.status).where(model.deleted_at.is_(None)))
+            statuses.update((row_id, status) for row_id, status in rows)
     books: list[BinderNode] = []
     for book in outline:
         kind = book.content_type
@@ -76,12 +104,14 @@ def load_binder(library: Library) -> list[BinderNode]:
             chapter_node = BinderNode(
                 NodeKind.CHAPTER, chapter.id, chapter.title or f"Chapter {c_num}",
                 chapter.word_count, book_id=book.id, content_type=kind, synopsis=chapter.synopsis,
+                status=statuses.get(chapter.id, ""),
             )  # fmt: skip
             book_node.add(chapter_node)
             for s_num, scene in enumerate(chapter.scenes, 1):
                 scene_node = BinderNode(
                     NodeKind.SCENE, scene.id, scene.title or f"Scene {s_num}",
                     scene.word_count, book_id=book.id, content_type=kind, synopsis=scene.synopsis,
+                    status=statuses.get(scene.id, ""),
                 )  # fmt: skip
                 chapter_node.add(scene_node)
         books.append(book_node)
@@ -95,6 +125,9 @@ class BinderModel(QAbstractItemModel):
     TITLE_COLUMN = 0
     WORDS_COLUMN = 1
     _HEADERS = ("Title", "Words")
+
+    # (kind, id, new parent id, index among the new parent's children)
+    move_requested = Signal(str, str, str, int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -140,6 +173,96 @@ class BinderModel(QAbstractItemModel):
             stack.extend(node.children)
         return QModelIndex()
 
+    def update_words(self, kind: NodeKind, node_id: str, words: int) -> None:
+        """A new word count for one node (after an autosave), shown at once."""
+        index = self.find(kind, node_id)
+        node = self.node(index)
+        if node is None or node.words == words:
+            return
+        node.words = words
+        cell = self.index_of(node, self.WORDS_COLUMN)
+        self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DisplayRole])
+
+    def set_status(self, kind: NodeKind, node_id: str, status: str) -> None:
+        node = self.node(self.find(kind, node_id))
+        if node is not None and node.status != status:
+            node.status = status
+            cell = self.index_of(node)
+            self.dataChanged.emit(cell, cell)
+
+    # -------------------------------------------------------------- drag and drop
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # type: ignore[override]
+        data = QMimeData()
+        nodes = [n for n in (self.node(i) for i in indexes) if n is not None]
+        if nodes:
+            data.setData(MIME_TYPE, QByteArray(f"{nodes[0].kind.value}:{nodes[0].id}".encode()))
+        return data
+
+    def drop_target(
+        self, kind: NodeKind, node_id: str, row: int, parent: AnyIndex
+    ) -> tuple[BinderNode, int] | None:
+        """Where a dragged node would land: (new parent, index), or None if it cannot."""
+        target = self.node(parent)
+        if target is None:
+            return None
+        moving = self.node(self.find(kind, node_id))
+        if moving is None:
+            return None
+        if kind is NodeKind.SCENE:
+            if target.kind is NodeKind.SCENE and target.parent is not None:
+                row, target = target.row + 1, target.parent  # dropped onto a scene: after it
+            if target.kind is not NodeKind.CHAPTER or target.book_id != moving.book_id:
+                return None
+        elif kind is NodeKind.CHAPTER:
+            if target.kind is NodeKind.CHAPTER and target.parent is not None:
+                row, target = target.row + 1, target.parent
+            if target.kind is not NodeKind.BOOK or target.id != moving.book_id:
+                return None
+        else:
+            return None
+        index = len(target.children) if row < 0 else row
+        if moving.parent is target and moving.row < index:
+            index -= 1  # the node leaves its old place first
+        return target, index
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        decoded = self._decode(data)
+        return decoded is not None and self.drop_target(*decoded, row, parent) is not None
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        decoded = self._decode(data)
+        if decoded is None:
+            return False
+        landing = self.drop_target(*decoded, row, parent)
+        if landing is None:
+            return False
+        target, index = landing
+        self.move_requested.emit(decoded[0].value, decoded[1], target.id, index)
+        # The window moves it in the library and reloads; the view must not remove rows.
+        return False
+
+    @staticmethod
+    def _decode(data: QMimeData) -> tuple[NodeKind, str] | None:
+        if not data.hasFormat(MIME_TYPE):
+            return None
+        raw = bytes(data.data(MIME_TYPE).data()).decode("utf-8", "replace")
+        kind, _, node_id = raw.partition(":")
+        try:
+            return NodeKind(kind), node_id
+        except ValueError:
+            return None
+
     # -------------------------------------------------------------- the model API
 
     def index(self, row: int, column: int, parent: AnyIndex = _ROOT) -> QModelIndex:
@@ -184,6 +307,11 @@ class BinderModel(QAbstractItemModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DecorationRole and column == self.TITLE_COLUMN:
             return self._icon(node.kind)
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.WORDS_COLUMN:
+            color = STATUS_COLORS.get(node.status)
+            return QColor(color) if color else None
+        if role == Qt.ItemDataRole.ToolTipRole and node.status:
+            return f"Status: {node.status}"
         if role == self.NODE_ROLE:
             return node
         return None
@@ -198,4 +326,8 @@ class BinderModel(QAbstractItemModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        node = self.node(index)
+        if node is not None and node.kind is not NodeKind.BOOK:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        return flags | Qt.ItemFlag.ItemIsDropEnabled

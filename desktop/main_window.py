@@ -1,47 +1,72 @@
-"""The main window: the binder on the left, the reading view in the middle, menus and status.
+"""The main window: the binder on the left, the scene editor in the middle, menus and status.
 
-The window reads the library through core's repositories (reading a scene is a few
-milliseconds, so it happens inline) and runs anything that can take long, such as an import,
-as a core job on its own thread pool. Errors from core are shown as one clear message box.
+Scenes open in the editor; a chapter or a book shows as a read-only page. Edits are saved by
+the :class:`~desktop.autosave.Autosaver` off the UI thread; long work (an import) runs as a
+core job on the thread pool. Errors from core are shown as one clear message.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QThreadPool
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QResizeEvent, QTextCursor
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSettings,
+    Qt,
+    QThreadPool,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFrame,
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QProgressDialog,
     QSplitter,
+    QStackedWidget,
     QTextBrowser,
     QTreeView,
     QWidget,
 )
 
 from core.errors import AuthorWorksError
-from core.importers import SUPPORTED_SUFFIXES, import_manuscript
+from core.importers import import_manuscript
 from core.store import Library, open_library
 from core.store.manuscript import get_scene, list_scenes
 from core.text import escape_markdown
 from desktop.app import APP_NAME, app_icon
+from desktop.autosave import Autosaver, SaveResult, recovery_dir
+from desktop.binder_commands import BinderCommands
 from desktop.binder_model import BinderModel, BinderNode, NodeKind
+from desktop.editor import SceneEditor
 from desktop.job_runner import JobRunner
+from desktop.library_files import LibraryFiles
+from desktop.outline_view import OutlineView, cards_for
+from desktop.preferences import (
+    load_look,
+    load_theme,
+    remember_library,
+)
 from desktop.scene_render import FOUNTAIN_TYPES, SceneText, render_scene, render_scenes
+from desktop.studio_panels import StudioPanels
+from desktop.theme import ThemeMode, apply_theme
+from desktop.view_commands import ViewCommands
+from desktop.window_actions import build_actions
 
 _GEOMETRY_KEY = "main_window/geometry"
 _SPLITTER_KEY = "main_window/splitter"
+_DOCKS_KEY = "main_window/docks"
 EMPTY_LIBRARY_TEXT = (
-    "This library has no books yet.\n\nUse *File › Import…* to bring in a manuscript "
-    "(Markdown, plain text, DOCX, EPUB or Fountain)."
+    "This library has no books yet.\n\nUse *Binder › New Book…* to start one, or "
+    "*File › Import…* to bring in a manuscript (Markdown, plain text, DOCX, EPUB or Fountain)."
 )
+_SAVE_LABELS = {"saved": "Saved", "saving": "Saving…", "unsaved": "Edited", "error": "Not saved"}
 
 
 class ReadingView(QTextBrowser):
@@ -83,7 +108,7 @@ class ReadingView(QTextBrowser):
         self.fit_column()
 
 
-class MainWindow(QMainWindow):
+class MainWindow(BinderCommands, ViewCommands, QMainWindow):
     """The studio's main window; it owns the library it shows and closes it when done."""
 
     def __init__(
@@ -100,29 +125,56 @@ class MainWindow(QMainWindow):
         self._current: BinderNode | None = None
         self._pool = QThreadPool(self)
         self._jobs: set[JobRunner] = set()
+        self.autosaver: Autosaver | None = None
+        self.theme = load_theme(self._settings)
+        apply_theme(self.theme)
 
         self.setWindowIcon(app_icon())
         self.binder_model = BinderModel(self)
+        # Queued: the binder is reloaded after the view has finished handling the drop.
+        self.binder_model.move_requested.connect(
+            self._on_move_requested, Qt.ConnectionType.QueuedConnection
+        )
         self.binder = QTreeView()
         self.binder.setObjectName("binder")
         self.binder.setModel(self.binder_model)
         self.binder.setUniformRowHeights(True)
         self.binder.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.binder.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.binder.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.binder.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.binder.setDropIndicatorShown(True)
+        self.binder.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.binder.customContextMenuRequested.connect(self._binder_menu)
         header = self.binder.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(BinderModel.TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(
-            BinderModel.WORDS_COLUMN, QHeaderView.ResizeMode.ResizeToContents
-        )
+        # Measured once per reload (see reload_binder), not kept "resized to contents": that
+        # would measure every row again after each autosave changes one count.
+        header.setSectionResizeMode(BinderModel.WORDS_COLUMN, QHeaderView.ResizeMode.Fixed)
         self.binder.selectionModel().currentChanged.connect(self._on_current_changed)
 
         self.reader = ReadingView()
         self.reader.setObjectName("reader")
+        self.editor = SceneEditor()
+        self.editor.apply_look(load_look(self._settings))
+        self.editor.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.corkboard = OutlineView()
+        self.corkboard.move_requested.connect(
+            self._on_move_requested, Qt.ConnectionType.QueuedConnection
+        )
+        self.corkboard.activated_node.connect(lambda kind, i: self.select(NodeKind(kind), i))
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.editor)
+        self.pages.addWidget(self.reader)
+        self.pages.addWidget(self.corkboard)
+        self.outline_mode = False
+        self.spelling_enabled = True
+        self.autosaver_saved_hooks: list[Callable[[SaveResult], object]] = []
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.binder)
-        self.splitter.addWidget(self.reader)
+        self.splitter.addWidget(self.pages)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([300, 900])
         self.splitter.setChildrenCollapsible(False)
@@ -130,12 +182,19 @@ class MainWindow(QMainWindow):
 
         self.selection_label = QLabel()
         self.book_label = QLabel()
+        self.save_label = QLabel()
+        self.save_label.setObjectName("save_state")
         self.statusBar().addWidget(self.selection_label, 1)
+        self.statusBar().addPermanentWidget(self.save_label)
         self.statusBar().addPermanentWidget(self.book_label)
 
+        self.files = LibraryFiles(self)
         self._build_menus()
+        self.panels = StudioPanels(self)
+        self.editor.layer_factories.append(self.panels.add_layers)
         self.resize(1200, 780)
         self._restore_layout()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_os_scheme_changed)
         self.set_library(library)
 
     # -------------------------------------------------------------- window layout
@@ -149,35 +208,94 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
 
+    def restore_dock_layout(self) -> None:
+        """Put the docks where the writer left them (once they exist)."""
+        state = self._settings.value(_DOCKS_KEY)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
     def _save_layout(self) -> None:
+        if self.panels.docks:
+            self._settings.setValue(_DOCKS_KEY, self.saveState())
         self._settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
         self._settings.setValue(_SPLITTER_KEY, self.splitter.saveState())
         self._settings.sync()
 
+    @property
+    def settings(self) -> QSettings:
+        return self._settings
+
     # -------------------------------------------------------------- menus
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.open_library_action = QAction("&Open Library…", self)
-        self.open_library_action.setShortcut(QKeySequence("Ctrl+O"))
-        self.open_library_action.triggered.connect(self.choose_library)
-        self.import_action = QAction("&Import…", self)
-        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
-        self.import_action.triggered.connect(self.choose_import_file)
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.quit_action.triggered.connect(self.close)
-        file_menu.addAction(self.open_library_action)
-        file_menu.addAction(self.import_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
+        editor = self.editor
+        handlers: dict[str, Callable[[], object]] = {
+            "new_library": self.files.choose_new_library,
+            "open_library": self.files.choose_library,
+            "import": self.files.choose_import_file,
+            "backup": self.files.choose_backup,
+            "restore": self.files.choose_restore,
+            "save": self.save_now,
+            "preferences": self.show_preferences,
+            "quit": self.close,
+            "undo": editor.undo,
+            "redo": editor.redo,
+            "trash": self.show_trash,
+            "bold": editor.toggle_bold,
+            "italic": editor.toggle_italic,
+            "heading1": lambda: editor.set_heading(1),
+            "heading2": lambda: editor.set_heading(2),
+            "heading3": lambda: editor.set_heading(3),
+            "paragraph": lambda: editor.set_heading(0),
+            "scene_break": editor.insert_scene_break,
+            "add_book": self.add_book,
+            "add_chapter": self.add_chapter,
+            "add_scene": self.add_scene,
+            "rename": self.rename_current,
+            "duplicate": self.duplicate_current,
+            "delete": self.trash_current,
+            "move_up": lambda: self.step_current(-1),
+            "move_down": lambda: self.step_current(1),
+            "full_screen": self.toggle_full_screen,
+            "typewriter": self.toggle_typewriter,
+            "outline": self.toggle_outline,
+            "inspector": self.toggle_inspector,
+            "shortcuts": self.show_shortcuts,
+        }
+        self.actions_by_name, self.menus = build_actions(self, handlers)
+        typewriter = self.actions_by_name["typewriter"]
+        typewriter.setCheckable(True)
+        typewriter.setChecked(editor.look.typewriter)
+        for name in ("full_screen", "outline"):
+            self.actions_by_name[name].setCheckable(True)
+        self.open_library_action = self.actions_by_name["open_library"]
+        self.import_action = self.actions_by_name["import"]
+        self.quit_action = self.actions_by_name["quit"]
+        self.files.add_recent_menu(self.menus["File"], before=self.import_action)
 
-        help_menu = self.menuBar().addMenu("&Help")
+        theme_menu = self.menus["View"].addMenu("&Theme")
+        self.theme_actions: dict[ThemeMode, QAction] = {}
+        for mode, label in ((ThemeMode.SYSTEM, "Follow the &System"), (ThemeMode.LIGHT, "&Light"),
+                            (ThemeMode.DARK, "&Dark")):  # fmt: skip
+            action = theme_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(mode is self.theme)
+            action.triggered.connect(lambda _c=False, m=mode: self.set_theme(m))
+            self.theme_actions[mode] = action
+
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
-        help_menu.addAction(self.about_action)
+        self.menus["Help"].addAction(self.about_action)
+        # Book menu entries come from optional modules; an empty menu is hidden.
+        self.menus["Book"].menuAction().setVisible(bool(self.menus["Book"].actions()))
+
+    def _binder_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for name in ("add_scene", "add_chapter", "rename", "duplicate", "delete",
+                     "move_up", "move_down"):  # fmt: skip
+            menu.addAction(self.actions_by_name[name])
+        menu.popup(self.binder.viewport().mapToGlobal(pos))
 
     # -------------------------------------------------------------- the library
 
@@ -187,10 +305,24 @@ class MainWindow(QMainWindow):
 
     def set_library(self, library: Library | None) -> None:
         """Show ``library`` (closing the one shown before) and open its first scene."""
+        if self.autosaver is not None:
+            self.autosaver.close()
+            self.autosaver = None
         if self._library is not None and self._library is not library:
             self._library.close()
         self._library = library
-        self.import_action.setEnabled(library is not None)
+        if library is not None:
+            self.autosaver = Autosaver(library, self)
+            self.autosaver.state_changed.connect(self._on_save_state)
+            self.autosaver.saved.connect(self._on_saved)
+            self.editor.edited.connect(self.autosaver.note_edit)
+            remember_library(self._settings, str(library.root))
+            self.files.refresh_recent()
+            self._mention_recovery_files()
+        self.save_label.setText("")
+        self.panels.attach(library)
+        for name in ("import", "backup", "add_book", "trash"):
+            self.actions_by_name[name].setEnabled(library is not None)
         self.reload_binder()
         books = self.binder_model.books
         if books:
@@ -204,6 +336,15 @@ class MainWindow(QMainWindow):
         else:
             self._show_empty()
 
+    def _mention_recovery_files(self) -> None:
+        """Text an earlier failed save kept aside: say where it is, once, at opening."""
+        folder = recovery_dir()
+        found = sorted(folder.glob("scene-*.md")) if folder.is_dir() else []
+        if found:
+            self.statusBar().showMessage(
+                f"{len(found)} scene(s) have text kept from a failed save in {folder}", 20000
+            )
+
     def reload_binder(self) -> None:
         """Read the binder again; keeps the expanded state of books and chapters."""
         expanded = {
@@ -211,6 +352,7 @@ class MainWindow(QMainWindow):
             for node in self._all_nodes()
             if self.binder.isExpanded(self.binder_model.index_of(node))
         }
+        self._current = None
         try:
             self.binder_model.reload(self._library)
         except AuthorWorksError as exc:
@@ -219,7 +361,12 @@ class MainWindow(QMainWindow):
         for node in self._all_nodes():
             if (node.kind, node.id) in expanded:
                 self.binder.expand(self.binder_model.index_of(node))
-        self._current = None
+        # Room for the largest count now shown, and a little to grow into.
+        widest = max((n.words for n in self.binder_model.books), default=0)
+        sample = f"{max(widest * 10, 99_999):,}"
+        self.binder.header().resizeSection(
+            BinderModel.WORDS_COLUMN, self.binder.fontMetrics().horizontalAdvance(sample) + 12
+        )
 
     def _all_nodes(self) -> list[BinderNode]:
         nodes: list[BinderNode] = []
@@ -230,19 +377,13 @@ class MainWindow(QMainWindow):
             stack.extend(node.children)
         return nodes
 
-    def choose_library(self) -> None:
-        start = str(self._library.root) if self._library else str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Open Library", start)
-        if folder:
-            self.open_library_at(folder)
-
-    def open_library_at(self, path: Path | str) -> bool:
+    def open_library_at(self, path: Path | str, *, create: bool = False) -> bool:
         """Switch to the library at ``path``; shows an error and keeps the current one if not."""
         if self._jobs:
             self.show_error("Cannot switch library", "Wait for the import to finish first.")
             return False
         try:
-            library = open_library(path, create=False)
+            library = open_library(path, create=create)
         except AuthorWorksError as exc:
             self.show_error("Cannot open the library", str(exc))
             return False
@@ -250,7 +391,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {library.root}", 5000)
         return True
 
-    # -------------------------------------------------------------- selection and reading
+    # -------------------------------------------------------------- selection and editing
 
     def select(self, kind: NodeKind, node_id: str) -> bool:
         """Select a book, chapter or scene in the binder (and so show it)."""
@@ -267,6 +408,10 @@ class MainWindow(QMainWindow):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.binder.scrollTo(index)
+        if self._current is None or self._current.id != node_id:
+            node = self.binder_model.node(index)
+            if node is not None:
+                self.show_node(node)
         return True
 
     @property
@@ -279,38 +424,65 @@ class MainWindow(QMainWindow):
             self.show_node(node)
 
     def show_node(self, node: BinderNode) -> None:
-        """Render a scene, a chapter (its scenes one after another) or a book's title page."""
+        """Open a scene in the editor; show a chapter (its scenes) or a book's title page."""
         if self._library is None:
             return
+        if self.autosaver is not None:
+            self.autosaver.save_now()  # hand over the scene being left before loading another
         fountain = node.content_type in FOUNTAIN_TYPES
-        document = self.reader.document()
+        # The panels first: the codex names must be known before the scene is highlighted.
+        self.panels.node_shown(node)
         try:
-            with self._library.session() as session:
-                if node.kind is NodeKind.SCENE:
-                    text = get_scene(session=session, scene_id=node.id).text
-                    render_scene(document, text, fountain=fountain)
-                elif node.kind is NodeKind.CHAPTER:
-                    scenes = [
-                        SceneText(s.title, s.text, show_title=bool(s.title))
-                        for s in list_scenes(session=session, chapter_id=node.id)
-                    ]
-                    render_scenes(document, scenes, title=node.title, fountain=fountain)
-                else:
-                    summary = escape_markdown(node.synopsis) if node.synopsis else ""
-                    contents = f"{len(node.children)} chapters · {node.words:,} words"
-                    render_scenes(
-                        document, [SceneText("", f"{summary}\n\n*{contents}*".strip())],
-                        title=node.title,
-                    )  # fmt: skip
+            if node.kind is NodeKind.SCENE:
+                text = self.autosaver.pending_text(node.id) if self.autosaver else None
+                if text is None:
+                    with self._library.session() as session:
+                        text = get_scene(session=session, scene_id=node.id).text
+                self.editor.setReadOnly(False)
+                self.editor.load(node.id, text, fountain=fountain)
+                if self.autosaver is not None:
+                    self.autosaver.track(node.id, self.editor.scene_text)
+                self.pages.setCurrentWidget(self.editor)
+            else:
+                self._render_page(node, fountain)
         except AuthorWorksError as exc:
             self.show_error("Cannot show this item", str(exc))
             return
-        self.reader.show_from_start()
         self._current = node
         self._update_status(node)
 
+    def _render_page(self, node: BinderNode, fountain: bool) -> None:
+        assert self._library is not None
+        if self.autosaver is not None:
+            self.autosaver.track("", str)
+        self.editor.scene_id = ""
+        if self.outline_mode:
+            parent, cards = cards_for(self._library, node)
+            self.corkboard.show_cards(parent, cards)
+            self.pages.setCurrentWidget(self.corkboard)
+            return
+        document = self.reader.document()
+        with self._library.session() as session:
+            if node.kind is NodeKind.CHAPTER:
+                scenes = [
+                    SceneText(s.title, s.text, show_title=bool(s.title))
+                    for s in list_scenes(session=session, chapter_id=node.id)
+                ]
+                render_scenes(document, scenes, title=node.title, fountain=fountain)
+            else:
+                summary = escape_markdown(node.synopsis) if node.synopsis else ""
+                contents = f"{len(node.children)} chapters · {node.words:,} words"
+                render_scenes(
+                    document, [SceneText("", f"{summary}\n\n*{contents}*".strip())],
+                    title=node.title,
+                )  # fmt: skip
+        self.pages.setCurrentWidget(self.reader)
+        self.reader.show_from_start()
+
     def _show_empty(self) -> None:
         render_scene(self.reader.document(), EMPTY_LIBRARY_TEXT)
+        self.editor.scene_id = ""
+        self.pages.setCurrentWidget(self.reader)
         self.reader.show_from_start()
         self.selection_label.setText("")
         self.book_label.setText("No books" if self._library else "No library open")
@@ -331,73 +503,109 @@ class MainWindow(QMainWindow):
     def _set_title(self, book_title: str | None) -> None:
         self.setWindowTitle(f"{book_title} — {APP_NAME}" if book_title else APP_NAME)
 
-    # -------------------------------------------------------------- import
+    # -------------------------------------------------------------- saving
 
-    def choose_import_file(self) -> None:
-        patterns = " ".join(f"*{suffix}" for suffix in SUPPORTED_SUFFIXES)
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import Manuscript", str(Path.home()),
-            f"Manuscripts ({patterns});;All files (*)",
-        )  # fmt: skip
-        if path:
-            self.import_file(path)
+    def save_now(self) -> bool:
+        """Write the open scene now and wait for it (File › Save Now)."""
+        if self.autosaver is None:
+            return True
+        return self.autosaver.flush()
+
+    def _on_save_state(self, state: str, message: str) -> None:
+        self.save_label.setText(_SAVE_LABELS.get(state, state))
+        self.save_label.setToolTip(message)
+        if state == "error":
+            self.statusBar().showMessage(message, 15000)
+            self.save_label.setStyleSheet("color: #c0392b; font-weight: bold")
+        else:
+            self.save_label.setStyleSheet("")
+
+    def _on_saved(self, result: SaveResult) -> None:
+        model = self.binder_model
+        model.update_words(NodeKind.SCENE, result.scene_id, result.scene_words)
+        model.update_words(NodeKind.CHAPTER, result.chapter_id, result.chapter_words)
+        model.update_words(NodeKind.BOOK, result.book_id, result.book_words)
+        if self._current is not None:
+            self._update_status(self._current)
+        for hook in self.autosaver_saved_hooks:
+            hook(result)
+
+    # -------------------------------------------------------------- changes made elsewhere
+
+    def on_scene_details_changed(self, scene_id: str, field: str, value: object) -> None:
+        """The inspector changed a scene's status or synopsis: show it in the binder."""
+        node = self.binder_model.node(self.binder_model.find(NodeKind.SCENE, scene_id))
+        if node is None:
+            return
+        if field == "status":
+            self.binder_model.set_status(NodeKind.SCENE, scene_id, str(value))
+        elif field == "synopsis":
+            node.synopsis = str(value)
+
+    def on_scenes_changed_elsewhere(self, scene_ids: list[str]) -> None:
+        """Search-and-replace or a snapshot restore rewrote scenes: reload what is shown."""
+        self.reload_binder_keeping_place()
+        if self.editor.scene_id in scene_ids:
+            self.reload_current_scene()
+
+    def reload_binder_keeping_place(self) -> None:
+        current = self._current
+        self.reload_binder()
+        if current is not None:
+            index = self.binder_model.find(current.kind, current.id)
+            self._current = self.binder_model.node(index)
+            self.binder.selectionModel().blockSignals(True)
+            self.binder.setCurrentIndex(index)
+            self.binder.selectionModel().blockSignals(False)
+
+    def reload_current_scene(self) -> None:
+        """Read the open scene again from the library (keeps the cursor where it can)."""
+        scene_id = self.editor.scene_id
+        if not scene_id or self._library is None:
+            return
+        self.save_now()
+        position = self.editor.textCursor().position()
+        with self._library.session() as session:
+            text = get_scene(session=session, scene_id=scene_id).text
+        self.editor.load(scene_id, text, fountain=self.editor.fountain)
+        cursor = self.editor.textCursor()
+        cursor.setPosition(min(position, len(text)))
+        self.editor.setTextCursor(cursor)
+
+    def open_scene_at(self, scene_id: str, offset: int, length: int) -> None:
+        """Open a scene with ``length`` characters from ``offset`` selected (a search hit)."""
+        if not self.select(NodeKind.SCENE, scene_id):
+            return
+        cursor = self.editor.textCursor()
+        end = len(self.editor.scene_text())
+        cursor.setPosition(min(offset, end))
+        cursor.setPosition(min(offset + length, end), QTextCursor.MoveMode.KeepAnchor)
+        self.editor.setTextCursor(cursor)
+        self.editor.ensureCursorVisible()
+        self.editor.setFocus()
+
+    def book_language(self) -> str:
+        node = self._current
+        if node is None or self._library is None:
+            return "en"
+        from core.store.manuscript import get_book
+
+        try:
+            with self._library.session() as session:
+                return get_book(session=session, book_id=node.book_id).language or "en"
+        except AuthorWorksError:
+            return "en"
+
+    # -------------------------------------------------------------- binder operations
+
+    # -------------------------------------------------------------- import
 
     def import_file(self, path: Path | str) -> JobRunner | None:
         """Import a manuscript as a new book, off the UI thread, with a progress dialog."""
-        library = self._library
-        if library is None:
-            self.show_error("Cannot import", "Open a library first.")
-            return None
-        path = Path(path)
-        runner = JobRunner(
-            lambda ctx: import_manuscript(library, path, ctx=ctx), description=f"import {path}"
-        )
-        dialog = QProgressDialog(f"Importing {path.name}…", "Cancel", 0, 0, self)
-        dialog.setWindowTitle("Import")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.canceled.connect(runner.cancel)
+        return self.files.import_file(Path(path), import_manuscript)
 
-        def on_progress(done: int, total: int, message: str) -> None:
-            dialog.setMaximum(max(total, 1))
-            dialog.setValue(done)
-            if message:
-                dialog.setLabelText(message)
-
-        def finish() -> None:
-            self._jobs.discard(runner)
-            dialog.canceled.disconnect(runner.cancel)
-            dialog.hide()
-            dialog.deleteLater()
-
-        def on_finished(book_id: object) -> None:
-            finish()
-            self.reload_binder()
-            self.select(NodeKind.BOOK, str(book_id))
-            book = self.current_node
-            scene = book.first_scene() if book else None
-            if scene is not None:
-                self.select(scene.kind, scene.id)
-            self.statusBar().showMessage(f"Imported {path.name}", 5000)
-
-        def on_failed(message: str) -> None:
-            finish()
-            self.show_error("Import failed", message)
-
-        def on_cancelled() -> None:
-            finish()
-            self.statusBar().showMessage("Import cancelled; nothing was added", 5000)
-
-        runner.signals.progress.connect(on_progress)
-        runner.signals.finished.connect(on_finished)
-        runner.signals.failed.connect(on_failed)
-        runner.signals.cancelled.connect(on_cancelled)
-        self._jobs.add(runner)
-        dialog.show()
-        self._pool.start(runner)
-        return runner
+    def _jobs_finished(self, runner: JobRunner) -> None:
+        self._jobs.discard(runner)
 
     # -------------------------------------------------------------- messages and closing
 
@@ -415,6 +623,15 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_layout()
+        self.panels.attach(None)
+        if self.autosaver is not None:
+            self.autosaver.close()
+            if self.autosaver.has_unsaved():
+                QMessageBox.warning(
+                    self, APP_NAME, "Some text could not be saved to the library; it was "
+                    "written to recovery files (see the status bar message).",
+                )  # fmt: skip
+            self.autosaver = None
         for runner in list(self._jobs):
             runner.cancel()
         # A cancelled import rolls back at its next check; wait so the library closes cleanly.

@@ -6,8 +6,15 @@ Starts the main window on a temporary library holding the sample book, under wha
 QT_QPA_PLATFORM is set (``xvfb-run -a`` with ``xcb`` gives real fonts and styles; ``offscreen``
 works anywhere), and saves ``QWidget.grab()`` PNGs into OUT_DIR:
 
-- ``main-window.png``: the window as it opens, on the first scene of the sample;
-- ``chapter.png``: a whole chapter selected, its scenes one after another.
+- ``main-window.png``: binder and editor, as the window opens on the first scene;
+- ``chapter.png``: a whole chapter selected, its scenes one after another;
+- ``corkboard.png``: the outline view, a chapter's scenes as index cards;
+- ``codex.png``: the codex panel beside the editor (when the codex module is present);
+- ``dark.png``: the editor in the dark theme;
+- ``full-screen.png``: distraction-free full screen (at the screen's size).
+
+For the README: ``QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24"
+.venv/bin/python -m desktop.screenshots resources/screenshots``.
 """
 
 from __future__ import annotations
@@ -18,6 +25,21 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+MAX_BYTES = 200_000  # screenshots go in the repository and the README: keep them light
+
+
+def _shrink(path: Path) -> None:
+    """Re-encode a PNG over MAX_BYTES with a 256-colour palette (text stays crisp)."""
+    if path.stat().st_size <= MAX_BYTES:
+        return
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    tmp = path.with_name(path.name + ".tmp.png")
+    small.save(tmp, "PNG", optimize=True)
+    os.replace(tmp, path)
 
 
 def _save(widget: object, path: Path) -> None:
@@ -30,7 +52,8 @@ def _save(widget: object, path: Path) -> None:
     if not pixmap.save(str(tmp), "PNG", 0):  # quality 0: smallest PNG, still lossless
         raise OSError(f"{path}: could not write the screenshot")
     os.replace(tmp, path)
-    print(f"{path} {pixmap.width()}x{pixmap.height()}")
+    _shrink(path)
+    print(f"{path} {pixmap.width()}x{pixmap.height()} {path.stat().st_size // 1000} KB")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop.app import create_application
     from desktop.binder_model import NodeKind
     from desktop.main_window import MainWindow
+    from desktop.theme import ThemeMode
 
     _app = create_application()  # held: the QApplication must outlive the window
 
@@ -69,6 +93,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.select(NodeKind.CHAPTER, book.children[1].id)
         settle()
         _save(window, args.out_dir / "chapter.png")
+
+        window.toggle_outline()
+        settle()
+        _save(window, args.out_dir / "corkboard.png")
+        window.toggle_outline()
+
+        scene = book.children[0].children[1]
+        window.select(NodeKind.SCENE, scene.id)
+        codex = window.panels.docks.get("codex")
+        if codex is not None:
+            codex.show()
+            codex.raise_()
+            settle()
+            _save(window, args.out_dir / "codex.png")
+            window.panels.docks["inspector"].raise_()
+
+        window.set_theme(ThemeMode.DARK)
+        settle()
+        _save(window, args.out_dir / "dark.png")
+        window.set_theme(ThemeMode.LIGHT)
+
+        window.toggle_full_screen()
+        settle()
+        _save(window, args.out_dir / "full-screen.png")
+        window.toggle_full_screen()
         window.close()
     return 0
 

@@ -97,10 +97,18 @@ def test_screenshots_are_written(qapp, tmp_path) -> None:
     from desktop.screenshots import main as screenshots
 
     assert screenshots([str(tmp_path / "shots"), "--width", "900", "--height", "600"]) == 0
-    for name in ("main-window.png", "chapter.png"):
+    for name in ("main-window.png", "chapter.png", "corkboard.png", "dark.png"):
         image = QImage(str(tmp_path / "shots" / name))
         assert (image.width(), image.height()) == (900, 600)
-    assert sorted(p.name for p in (tmp_path / "shots").iterdir()) == [
+    names = {p.name for p in (tmp_path / "shots").iterdir()}
+    assert {
         "chapter.png",
         "main-window.png",
-    ]
+        "corkboard.png",
+        "dark.png",
+        "full-screen.png",
+    } <= names
+    # The dark screenshot is mostly dark, the light one mostly light.
+    dark = QImage(str(tmp_path / "shots" / "dark.png")).pixelColor(450, 300)
+    light = QImage(str(tmp_path / "shots" / "main-window.png")).pixelColor(450, 300)
+    assert dark.lightness() < 90 < light.lightness()

@@ -41,15 +41,24 @@ def sample_window(qtbot, aw_library, errors) -> MainWindow:
 
 
 def _runs(doc: QTextDocument) -> list[tuple[str, bool, bool]]:
-    runs = []
+    """(text, italic, bold) of each styled run the editor's highlighters laid out; adjacent
+    ranges with the same style are joined (a codex name inside italics splits the range)."""
+    runs: list[tuple[str, bool, bool]] = []
     block = doc.begin()
     while block.isValid():
-        it = block.begin()
-        while not it.atEnd():
-            fmt = it.fragment().charFormat()
+        end = -1
+        for rng in sorted(block.layout().formats(), key=lambda r: r.start):
+            fmt = rng.format
             bold = fmt.fontWeight() >= QFont.Weight.Bold.value
-            runs.append((it.fragment().text(), fmt.fontItalic(), bold))
-            it += 1
+            text = block.text()[rng.start : rng.start + rng.length]
+            if not (fmt.fontItalic() or bold):
+                end = -1
+                continue
+            if runs and rng.start == end and runs[-1][1:] == (fmt.fontItalic(), bold):
+                runs[-1] = (runs[-1][0] + text, fmt.fontItalic(), bold)
+            else:
+                runs.append((text, fmt.fontItalic(), bold))
+            end = rng.start + rng.length
         block = block.next()
     return runs
 
@@ -82,7 +91,8 @@ def test_the_window_opens_on_the_first_scene(sample_window, aw_library) -> None:
     assert node is not None and node.kind is NodeKind.SCENE
     assert node.title == "The Last Furnace"
     assert sample_window.binder.currentIndex() == sample_window.binder_model.index_of(node)
-    text = sample_window.reader.toPlainText()
+    assert sample_window.pages.currentWidget() is sample_window.editor
+    text = sample_window.editor.scene_text()
     assert text.startswith("The carrier’s cart left Teo Marsh")
     assert "Orchard" not in text.split("\n")[0]  # the scene alone, no chapter heading
     assert f"{node.words:,} words" in sample_window.selection_label.text()
@@ -96,10 +106,11 @@ def test_selecting_a_scene_renders_italic_and_bold(sample_window) -> None:
     orchard_scene = book.children[0].children[1]
     assert sample_window.select(NodeKind.SCENE, orchard_scene.id)
     assert sample_window.current_node is orchard_scene
-    runs = _runs(sample_window.reader.document())
+    runs = _runs(sample_window.editor.document())
     assert ("Dunstan, the wet spring.", True, False) in runs
     assert ("Wren, the summer the river turned", False, True) in runs
-    assert "**" not in sample_window.reader.toPlainText()
+    # The editor holds the stored Markdown itself: markers are kept (and dimmed).
+    assert "**Wren, the summer the river turned**" in sample_window.editor.scene_text()
     assert "The Orchard" in sample_window.selection_label.text()
 
 
@@ -111,7 +122,7 @@ def test_clicking_in_the_binder_shows_the_item(sample_window, qtbot) -> None:
     rect = sample_window.binder.visualRect(index)
     qtbot.mouseClick(sample_window.binder.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert sample_window.current_node is model.node(index)
-    assert sample_window.reader.toPlainText().startswith("The storm came up from the west")
+    assert sample_window.editor.scene_text().startswith("The storm came up from the west")
 
 
 def test_a_chapter_shows_its_scenes_one_after_another(sample_window) -> None:
@@ -151,7 +162,7 @@ def test_importing_a_file_adds_a_book_to_the_binder(sample_window, qtbot, tmp_pa
     assert [len(c.children) for c in new_book.children] == [2, 1]
     # The new book's first scene is shown.
     qtbot.waitUntil(lambda: sample_window.current_node is new_book.children[0].children[0])
-    assert sample_window.reader.toPlainText() == "Snow fell all night."
+    assert sample_window.editor.scene_text() == "Snow fell *all* night."
     assert not sample_window._jobs
 
 
@@ -216,10 +227,13 @@ def test_a_window_without_a_library(qtbot, errors) -> None:
 
 def test_menus_and_shortcuts(sample_window) -> None:
     assert sample_window.open_library_action.shortcut().toString() == "Ctrl+O"
-    assert sample_window.import_action.shortcut().toString() == "Ctrl+I"
+    assert sample_window.import_action.shortcut().toString() == "Ctrl+Shift+I"
     assert sample_window.quit_action.shortcut().toString() == "Ctrl+Q"
-    menus = [a.text() for a in sample_window.menuBar().actions()]
-    assert menus == ["&File", "&Help"]
+    assert sample_window.actions_by_name["italic"].shortcut().toString() == "Ctrl+I"
+    assert sample_window.actions_by_name["bold"].shortcut().toString() == "Ctrl+B"
+    menus = [a.text() for a in sample_window.menuBar().actions() if a.isVisible()]
+    assert menus[:4] == ["&File", "&Edit", "&Format", "&Binder"]
+    assert menus[-2:] == ["&View", "&Help"]
 
 
 def test_closing_the_window_closes_the_library(sample_window) -> None:
@@ -266,7 +280,8 @@ def test_about_names_the_app(sample_window, monkeypatch) -> None:
 
 
 def test_the_layout_is_remembered(sample_window, qtbot, aw_library) -> None:
-    sample_window.splitter.setSizes([420, 700])
+    total = sum(sample_window.splitter.sizes())
+    sample_window.splitter.setSizes([260, total - 260])
     sizes = sample_window.splitter.sizes()
     sample_window.close()
     again = MainWindow(None)

@@ -1,0 +1,293 @@
+"""Autosave: debounced, written off the UI thread, and never losing text on a failed write.
+
+The editor reports each edit as (scene id, revision). :class:`Autosaver` waits until the
+writer pauses (``IDLE_MS``) but never longer than ``MAX_DELAY_MS`` after the first unsaved
+edit, then takes the text on the UI thread (a string copy) and hands (scene id, text,
+revision) to :class:`SaveWorker`, a thread with its own library sessions. A kill at any
+moment loses at most the typing since the last hand-over plus one write.
+
+A failed write (read-only disk, full disk, a locked database) keeps the text in memory,
+writes it to a recovery file under the user data folder, reports a one-line message, and
+is retried on the next edit or with :meth:`Autosaver.retry`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+
+from core.errors import AuthorWorksError
+from core.store import Library
+from core.store.manuscript import get_chapter, get_scene, set_scene_text
+
+try:
+    from core.store.writing_stats import record_word_delta
+except ImportError:  # an older core without daily statistics
+    record_word_delta = None  # type: ignore[assignment]
+
+_log = logging.getLogger(__name__)
+IDLE_MS = 600
+MAX_DELAY_MS = 1500
+
+
+@dataclass(frozen=True)
+class SaveRequest:
+    scene_id: str
+    text: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    scene_id: str
+    revision: int
+    scene_words: int
+    chapter_id: str
+    chapter_words: int
+    book_id: str
+    book_words: int
+
+
+def recovery_dir() -> Path:
+    """Where unsaved scene text goes when the library cannot be written."""
+    from platformdirs import user_data_path
+
+    return user_data_path("AuthorWorks", appauthor=False) / "recovery"
+
+
+def write_recovery_file(request: SaveRequest, folder: Path | None = None) -> Path:
+    """Write the scene text beside the library's failures, atomically; returns the path."""
+    folder = folder or recovery_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"scene-{request.scene_id}.md"
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".recovery-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(request.text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text or "permission" in text:
+        return "the library is on a read-only disk or folder"
+    if "full" in text or "no space" in text:
+        return "the disk is full"
+    if "locked" in text or "busy" in text:
+        return "the library is locked by another program"
+    if isinstance(exc, AuthorWorksError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
+class SaveSignals(QObject):
+    saved = Signal(object)  # SaveResult
+    failed = Signal(str, int, str)  # scene id, revision, message
+
+
+class SaveWorker:
+    """One thread writing scene text; queued requests for the same scene collapse."""
+
+    def __init__(self, library: Library, recovery_folder: Path | None = None) -> None:
+        self.library = library
+        self.signals = SaveSignals()
+        self.recovery_folder = recovery_folder
+        self._queue: queue.Queue[SaveRequest | None] = queue.Queue()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._thread = threading.Thread(target=self._run, name="autosave", daemon=True)
+        self._thread.start()
+
+    def submit(self, request: SaveRequest) -> None:
+        self._idle.clear()
+        self._queue.put(request)
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until every submitted request is written (or failed)."""
+        return self._idle.wait(timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    def _next_batch(self) -> tuple[list[SaveRequest], bool]:
+        first = self._queue.get()
+        items = [first]
+        while True:
+            try:
+                items.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        stop = any(item is None for item in items)
+        latest: dict[str, SaveRequest] = {}
+        for item in items:
+            if item is not None:
+                latest[item.scene_id] = item  # only the newest text of a scene matters
+        return list(latest.values()), stop
+
+    def _run(self) -> None:
+        while True:
+            batch, stop = self._next_batch()
+            for request in batch:
+                self._write(request)
+            if self._queue.empty():
+                self._idle.set()
+            if stop:
+                return
+
+    def _write(self, request: SaveRequest) -> None:
+        try:
+            with self.library.session() as session:
+                scene = get_scene(session=session, scene_id=request.scene_id)
+                words_before = scene.word_count
+                set_scene_text(session=session, scene=scene, text=request.text)
+                chapter = get_chapter(session=session, chapter_id=scene.chapter_id)
+                if record_word_delta is not None:  # words written per day, for the targets
+                    record_word_delta(
+                        session=session, book_id=chapter.book_id,
+                        delta=scene.word_count - words_before,
+                    )  # fmt: skip
+                result = SaveResult(
+                    scene.id, request.revision, scene.word_count, chapter.id,
+                    chapter.word_count, chapter.book_id, chapter.book.word_count,
+                )  # fmt: skip
+        except Exception as exc:  # any failure must keep the text: never lose it
+            _log.warning("autosave of scene %s failed: %s", request.scene_id, exc)
+            message = f"Not saved: {_describe(exc)}."
+            try:
+                path = write_recovery_file(request, self.recovery_folder)
+                message += f" The text is safe in the editor and in {path}."
+            except OSError as file_exc:
+                message += (
+                    f" The text is safe in the editor (no recovery file: {file_exc.strerror})."
+                )
+            self.signals.failed.emit(request.scene_id, request.revision, message)
+            return
+        self.signals.saved.emit(result)
+
+
+class Autosaver(QObject):
+    """Debounces edits and reports ``state`` ("saved", "saving", "unsaved", "error")."""
+
+    state_changed = Signal(str, str)  # state, message
+    saved = Signal(object)  # SaveResult
+
+    def __init__(
+        self,
+        library: Library,
+        parent: QObject | None = None,
+        *,
+        recovery_folder: Path | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.worker = SaveWorker(library, recovery_folder)
+        self.worker.signals.saved.connect(self._on_saved)
+        self.worker.signals.failed.connect(self._on_failed)
+        self._text_source: dict[str, object] = {}
+        self._edited: dict[str, int] = {}  # scene id -> newest revision edited
+        self._written: dict[str, int] = {}  # scene id -> newest revision written
+        self._in_flight: dict[str, SaveRequest] = {}  # handed over, not yet written
+        self._failed: set[str] = set()
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(IDLE_MS)
+        self._idle.timeout.connect(self.save_now)
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.setInterval(MAX_DELAY_MS)
+        self._deadline.timeout.connect(self.save_now)
+        self._current: tuple[str, object] | None = None
+        self.state = "saved"
+
+    def _set_state(self, state: str, message: str = "") -> None:
+        self.state = state
+        self.state_changed.emit(state, message)
+
+    def track(self, scene_id: str, get_text: object) -> None:
+        """The scene now in the editor; ``get_text()`` returns its current text."""
+        self._current = (scene_id, get_text)
+
+    def note_edit(self, scene_id: str, revision: int) -> None:
+        self._edited[scene_id] = revision
+        self._idle.start()
+        if not self._deadline.isActive():
+            self._deadline.start()
+        if self.state != "error":
+            self._set_state("unsaved")
+
+    def save_now(self) -> None:
+        """Hand the current scene's text to the worker if it has unsaved edits."""
+        self._idle.stop()
+        self._deadline.stop()
+        if self._current is None:
+            return
+        scene_id, get_text = self._current
+        revision = self._edited.get(scene_id, 0)
+        if revision <= self._written.get(scene_id, 0):
+            return
+        pending = self._in_flight.get(scene_id)
+        if pending is not None and pending.revision >= revision:
+            return
+        assert callable(get_text)
+        request = SaveRequest(scene_id, str(get_text()), revision)
+        self._in_flight[scene_id] = request
+        if self.state != "error":
+            self._set_state("saving")
+        self.worker.submit(request)
+
+    def pending_text(self, scene_id: str) -> str | None:
+        """Text handed over but not yet written (or failed): newer than the library's."""
+        request = self._in_flight.get(scene_id)
+        return request.text if request is not None else None
+
+    def has_unsaved(self) -> bool:
+        return bool(self._in_flight) or any(
+            rev > self._written.get(sid, 0) for sid, rev in self._edited.items()
+        )
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Save now and wait for the write (closing the window, switching library)."""
+        self.save_now()
+        done = self.worker.wait_idle(timeout)
+        # Deliver the worker's reports now (queued to this object), without running the
+        # rest of the event loop from inside whatever called us.
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+        return done and not self._failed
+
+    def retry(self) -> None:
+        """Write again what failed (after the writer freed disk space, say)."""
+        for scene_id in list(self._failed):
+            request = self._in_flight.get(scene_id)
+            if request is not None:
+                self.worker.submit(request)
+        self.save_now()
+
+    def close(self) -> None:
+        self.flush()
+        self.worker.stop()
+
+    def _on_saved(self, result: SaveResult) -> None:
+        self._written[result.scene_id] = max(self._written.get(result.scene_id, 0), result.revision)
+        pending = self._in_flight.get(result.scene_id)
+        if pending is not None and pending.revision <= result.revision:
+            del self._in_flight[result.scene_id]
+        self._failed.discard(result.scene_id)
+        self.saved.emit(result)
+        if not self._failed:
+            busy = bool(self._in_flight) or self._idle.isActive()
+            self._set_state("saving" if self._in_flight else "unsaved" if busy else "saved")
+
+    def _on_failed(self, scene_id: str, revision: int, message: str) -> None:
+        self._failed.add(scene_id)
+        self._set_state("error", message)

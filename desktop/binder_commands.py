@@ -1,0 +1,156 @@
+"""The binder's commands on the main window: add, rename, duplicate, trash, move, restore.
+
+A mixin of :class:`~desktop.main_window.MainWindow`: every change saves the open scene first,
+runs one of :mod:`desktop.binder_actions` (one unit of work), reloads the binder and selects
+what the change returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
+
+from core.errors import AuthorWorksError
+from core.store import Library
+from desktop import binder_actions
+from desktop.binder_model import NodeKind
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+
+    _Base = MainWindow
+else:
+    _Base = object
+
+
+class BinderCommands(_Base):
+    def _run_binder_change(
+        self, change: Callable[[Library], object], *, select_after: bool = True
+    ) -> bool:
+        """Save first, make the change, reload and select what it returns."""
+        if self._library is None:
+            return False
+        self.save_now()
+        try:
+            target = change(self._library)
+        except AuthorWorksError as exc:
+            self.show_error("Cannot change the binder", str(exc))
+            return False
+        keep = self._current
+        self.reload_binder()
+        if select_after and target is not None:
+            self.select(*target)
+        elif keep is not None and not self.select(keep.kind, keep.id):
+            books = self.binder_model.books
+            first = books[0].first_scene() if books else None
+            if first is not None:
+                self.select(first.kind, first.id)
+            elif books:
+                self.select(books[0].kind, books[0].id)
+            else:
+                self._show_empty()
+        return True
+
+    def _ask_title(self, caption: str, default: str = "") -> str | None:
+        title, ok = QInputDialog.getText(self, caption, "Title:", text=default)
+        return title.strip() if ok and title.strip() else None
+
+    def add_book(self, title: str | None = None, content_type: str = "novel") -> bool:
+        title = title or self._ask_title("New Book")
+        if not title:
+            return False
+        return self._run_binder_change(
+            lambda lib: binder_actions.new_book(lib, title, content_type)
+        )
+
+    def add_chapter(self, title: str = "") -> bool:
+        node = self._current
+        if node is None:
+            return False
+        return self._run_binder_change(lambda lib: binder_actions.new_chapter(lib, node, title))
+
+    def add_scene(self, title: str = "") -> bool:
+        node = self._current
+        if node is None:
+            return False
+        done = self._run_binder_change(lambda lib: binder_actions.new_scene(lib, node, title))
+        if done:
+            self.editor.setFocus()
+        return done
+
+    def rename_current(self, title: str | None = None) -> bool:
+        node = self._current
+        if node is None:
+            return False
+        title = title or self._ask_title("Rename", node.title)
+        if not title:
+            return False
+
+        def change(library: Library) -> tuple[NodeKind, str]:
+            binder_actions.rename(library, node, title)
+            return node.kind, node.id
+
+        return self._run_binder_change(change)
+
+    def duplicate_current(self) -> bool:
+        node = self._current
+        if node is None:
+            return False
+        return self._run_binder_change(lambda lib: binder_actions.duplicate(lib, node))
+
+    def trash_current(self) -> bool:
+        node = self._current
+        if node is None:
+            return False
+        after = None
+        if node.parent is not None:
+            siblings = node.parent.children
+            neighbour = siblings[node.row + 1] if node.row + 1 < len(siblings) else None
+            neighbour = neighbour or (siblings[node.row - 1] if node.row > 0 else node.parent)
+            after = (neighbour.kind, neighbour.id)
+
+        def change(library: Library) -> tuple[NodeKind, str] | None:
+            binder_actions.trash(library, node)
+            return after
+
+        done = self._run_binder_change(change)
+        if done:
+            self.statusBar().showMessage(f"Moved “{node.title}” to the trash (Edit › Trash…)", 8000)
+        return done
+
+    def step_current(self, delta: int) -> bool:
+        node = self._current
+        if node is None:
+            return False
+        return self._run_binder_change(
+            lambda lib: (node.kind, node.id) if binder_actions.step(lib, node, delta) else None
+        )
+
+    def _on_move_requested(self, kind: str, node_id: str, parent_id: str, index: int) -> None:
+        node_kind = NodeKind(kind)
+
+        def change(library: Library) -> tuple[NodeKind, str]:
+            binder_actions.move(library, node_kind, node_id, parent_id, index)
+            return node_kind, node_id
+
+        self._run_binder_change(change)
+
+    def show_trash(self) -> None:
+        if self._library is None:
+            return
+        from desktop.trash_dialog import TrashDialog
+
+        self.save_now()
+        dialog = TrashDialog(self._library, self)
+        dialog.restored.connect(lambda kind, item_id: self._after_restore(kind, item_id))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.trash_dialog = dialog
+
+    def _after_restore(self, kind: str, item_id: str) -> None:
+        self.reload_binder()
+        if kind in ("book", "chapter", "scene"):
+            self.select(NodeKind(kind), item_id)

@@ -1,0 +1,487 @@
+"""The scene editor: the stored text itself, shown formatted while the writer types.
+
+The document holds exactly the scene's Markdown subset (or Fountain), so saving is
+``document text == stored text`` byte for byte; highlighters style it and a light pass gives
+each line its block format (headings, centred scene breaks, the screenplay's indents).
+``revision`` counts edits, so autosave can tell which version it wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QKeyEvent,
+    QResizeEvent,
+    QSyntaxHighlighter,
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextDocumentFragment,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
+
+from desktop.editor.block_kinds import HEADINGS, Kind
+from desktop.editor.highlighters import FountainHighlighter, MarkdownHighlighter
+from desktop.editor.paste import prepare_paste
+
+_KIND_PROPERTY = QTextFormat.Property.UserProperty + 1
+_SPACING_PROPERTY = QTextFormat.Property.UserProperty + 2
+_SCRIPT_INDENTS = {  # Fountain layout, in characters of the typewriter face: (left, right)
+    Kind.CHARACTER: (22, 0),
+    Kind.DIALOGUE: (11, 12),
+    Kind.PARENTHETICAL: (16, 16),
+    Kind.LYRIC: (11, 12),
+}
+
+
+@dataclass(frozen=True)
+class EditorLook:
+    """How prose is set: font, size, measure (text column width) and line spacing."""
+
+    font_family: str = ""
+    font_size: float = 13.0
+    text_width: int = 700  # pixels; the column stays centred in wider windows
+    line_spacing: int = 140  # percent
+    typewriter: bool = False
+
+
+def _prose_font(look: EditorLook) -> QFont:
+    font = QFont()
+    families = [look.font_family] if look.font_family else []
+    font.setFamilies([*families, "Charter", "Georgia", "DejaVu Serif", "Noto Serif"])
+    font.setStyleHint(QFont.StyleHint.Serif)
+    font.setPointSizeF(look.font_size)
+    return font
+
+
+def _script_font(look: EditorLook) -> QFont:
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setFamilies(["Courier Prime", "Courier New", "DejaVu Sans Mono", font.family()])
+    font.setStyleHint(QFont.StyleHint.TypeWriter)
+    font.setFixedPitch(True)
+    font.setPointSizeF(look.font_size)
+    return font
+
+
+class SceneEditor(QTextEdit):
+    """Edits one scene at a time; ``edited`` fires (scene id, revision) on every change."""
+
+    edited = Signal(str, int)
+    notice = Signal(str)  # a one-line message for the status bar (refused paste ...)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scene_editor")
+        self.setAcceptRichText(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setTabChangesFocus(False)
+        self.scene_id = ""
+        self.fountain = False
+        self.revision = 0
+        self._look = EditorLook()
+        self._loading = False
+        self._styling = False
+        self._restyle_from: int | None = None
+        self._restyle_to = 0
+        self._restyle_timer = QTimer(self)
+        self._restyle_timer.setSingleShot(True)
+        self._restyle_timer.setInterval(0)
+        self._restyle_timer.timeout.connect(self._restyle_pending)
+        self._highlighter: MarkdownHighlighter | FountainHighlighter | None = None
+        self._document: QTextDocument | None = None
+        # Called with each scene's new document before it is shown (codex names, spelling).
+        self.layer_factories: list[Callable[[QTextDocument], object]] = []
+        self.cursorPositionChanged.connect(self._keep_cursor_centred)
+        self.load("", "")
+
+    # -------------------------------------------------------------- loading and saving
+
+    def load(self, scene_id: str, text: str, *, fountain: bool = False) -> None:
+        """Show ``text`` for editing; undo history starts afresh."""
+        self._loading = True
+        try:
+            self.scene_id = scene_id
+            self.fountain = fountain
+            # ``revision`` keeps counting across scenes: autosave compares revisions.
+            # The old highlighter goes with its document (clearing its formats first would
+            # only cost time on a document about to be deleted).
+            self._highlighter = None
+            self._restyle_from = None
+            # The new text is highlighted and formatted before any view shows it: a
+            # document in a view relays out after every block's formats change (a 100,000
+            # word scene takes seconds that way, a fraction of a second this way).
+            document = QTextDocument(self)
+            document.setDocumentMargin(32)
+            document.setDefaultFont(
+                _script_font(self._look) if fountain else _prose_font(self._look)
+            )
+            document.setPlainText(text)
+            color = self.palette().text().color()
+            if fountain:
+                self._highlighter = FountainHighlighter(document, color)
+            else:
+                self._highlighter = MarkdownHighlighter(document, color, self._look.font_size)
+            for add_layer in self.layer_factories:
+                add_layer(document)
+            # One pass paints every layer; the passes each highlighter queued for itself on
+            # getting the document would only repeat it, on a document in view by then.
+            self._highlighter.repaint()
+            for highlighter in document.findChildren(QSyntaxHighlighter):
+                QCoreApplication.removePostedEvents(highlighter, QEvent.Type.MetaCall)
+            self._restyle_blocks(document.begin(), None, force=True, document=document)
+            self._set_typewriter_room(document)
+            document.clearUndoRedoStacks()
+            document.setModified(False)
+            old = self._document
+            if old is not None:
+                old.contentsChange.disconnect(self._on_contents_change)
+            # Taking the document, the view resets its text options, which Qt reports as a
+            # change of all the text; the highlighters would paint everything again (three
+            # times over with the codex and spelling layers). Nothing changed: keep them quiet.
+            document.blockSignals(True)
+            try:
+                self.setDocument(document)
+            finally:
+                document.blockSignals(False)
+            self._document = document
+            document.contentsChange.connect(self._on_contents_change)
+            if old is not None:
+                old.deleteLater()
+            self._fit_column()
+            self.moveCursor(QTextCursor.MoveOperation.Start)
+        finally:
+            self._loading = False
+
+    def scene_text(self) -> str:
+        """The scene's text exactly as stored (Qt's paragraph separators back to newlines)."""
+        return self.document().toRawText().replace("\u2029", "\n")
+
+    def clear_scene(self) -> None:
+        self.load("", "")
+        self.setReadOnly(True)
+
+    # -------------------------------------------------------------- block formats
+
+    def _on_contents_change(self, position: int, removed: int, added: int) -> None:
+        if self._styling or self._loading:
+            return
+        if removed or added:
+            self.revision += 1
+            if self.scene_id:
+                self.edited.emit(self.scene_id, self.revision)
+        start = max(0, position - 1)
+        end = position + added + 1
+        if removed > 64 and abs(added - removed) <= 2:
+            # Qt reports a new block at the end of the document as a change of all of it;
+            # the lines that really changed are the ones at the cursor.
+            here = self.textCursor().position()
+            start, end = max(0, here - 2), here + 1
+        self._restyle_from = start if self._restyle_from is None else min(start, self._restyle_from)
+        self._restyle_to = max(self._restyle_to, end)
+        self._restyle_timer.start()
+
+    def _restyle_pending(self) -> None:
+        if self._restyle_from is None:
+            return
+        document = self.document()
+        first = document.findBlock(self._restyle_from)
+        last = document.findBlock(min(self._restyle_to, max(0, document.characterCount() - 1)))
+        self._restyle_from = None
+        self._restyle_to = 0
+        if not first.isValid():
+            return
+        if self.fountain and self._highlighter is not None:
+            # A cue depends on the line after it; typing on that line changes the cue, and
+            # what follows the cue (dialogue or action) with it.
+            previous = first.previous() if first.previous().isValid() else first
+            if previous.isValid():
+                block = previous
+                for _ in range(1000):
+                    before = block.userState()
+                    self._highlighter.repaint(block)
+                    block = block.next()
+                    if not block.isValid() or (
+                        block.previous().userState() == before
+                        and block.position() > last.position()
+                    ):
+                        break
+                first = previous
+        self._restyle_blocks(first, last)
+
+    def _block_format(self, block: QTextBlock, state: int) -> QTextBlockFormat:
+        kind = Kind(state) if state in Kind._value2member_map_ else Kind.NONE
+        fmt = QTextBlockFormat(block.blockFormat())
+        fmt.setProperty(_KIND_PROPERTY, state)
+        fmt.setProperty(_SPACING_PROPERTY, self._look.line_spacing)
+        proportional = QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+        spacing = self._look.line_spacing
+        if kind in (Kind.BLANK, Kind.F_BLANK) and not self.fountain:
+            spacing = max(30, spacing // 3)  # a blank line reads as paragraph spacing
+        fmt.setLineHeight(spacing, proportional)
+        align = Qt.AlignmentFlag.AlignLeft
+        if kind in (Kind.SCENE_BREAK, Kind.CENTERED):
+            align = Qt.AlignmentFlag.AlignHCenter
+        elif kind is Kind.TRANSITION:
+            align = Qt.AlignmentFlag.AlignRight
+        fmt.setAlignment(align)
+        left, right = _SCRIPT_INDENTS.get(kind, (0, 0)) if self.fountain else (0, 0)
+        # A typewriter face is about 0.6 em wide: indents in characters, as scripts are set.
+        char_width = round(self._look.font_size * 0.8) if self.fountain else 0
+        fmt.setLeftMargin(left * char_width)
+        fmt.setRightMargin(right * char_width)
+        top = 0.0
+        if kind in HEADINGS or kind is Kind.SCENE_HEADING:
+            top = self._look.font_size * 0.6
+        fmt.setTopMargin(top)
+        return fmt
+
+    def _restyle_blocks(
+        self,
+        first: QTextBlock,
+        last: QTextBlock | None,
+        *,
+        force: bool = False,
+        document: QTextDocument | None = None,
+    ) -> None:
+        """Give blocks from ``first`` the format of their kind; past ``last``, stop at the
+        first block that already has it (the highlighter's states settle there)."""
+        document = document or self.document()
+        if document.isRedoAvailable() and not force:
+            return  # an undo restored the formats with the text; keep the redo history
+        cursor = QTextCursor(document)
+        joined = False
+        past_last = last is None and not force
+        block = first
+        self._styling = True
+        try:
+            while block.isValid():
+                kind = block.userState()
+                current = block.blockFormat()
+                matches = current.intProperty(_KIND_PROPERTY) == kind and (
+                    current.intProperty(_SPACING_PROPERTY) == self._look.line_spacing
+                )
+                if matches and past_last:
+                    break
+                if not matches:
+                    if not joined:
+                        if document.availableUndoSteps() and not self._loading:
+                            cursor.joinPreviousEditBlock()
+                        else:
+                            cursor.beginEditBlock()
+                        joined = True
+                    cursor.setPosition(block.position())
+                    cursor.setBlockFormat(self._block_format(block, kind))
+                if last is not None and block == last:
+                    past_last = True
+                block = block.next()
+        finally:
+            if joined:
+                cursor.endEditBlock()
+            self._styling = False
+
+    # -------------------------------------------------------------- the look
+
+    def apply_look(self, look: EditorLook) -> None:
+        """Font, size, column width, spacing and typewriter scrolling, applied at once."""
+        self._look = look
+        document = self.document()
+        document.setDefaultFont(_script_font(look) if self.fountain else _prose_font(look))
+        if isinstance(self._highlighter, MarkdownHighlighter):
+            self._highlighter.base_size = look.font_size
+            self._highlighter.repaint()
+        self._loading = True  # a new look is not an edit
+        try:
+            self._restyle_blocks(document.begin(), None, force=True)
+            self._set_typewriter_room(document)
+        finally:
+            self._loading = False
+        self._fit_column()
+
+    @property
+    def look(self) -> EditorLook:
+        return self._look
+
+    def set_text_color(self, color: QColor) -> None:
+        if self._highlighter is not None:
+            self._highlighter.set_text_color(color)
+            self._highlighter.repaint()
+
+    def _fit_column(self) -> None:
+        """Centre a column of ``text_width`` with viewport margins: they are not part of the
+        document, so resizing the window never touches its undo history."""
+        bar = self.verticalScrollBar()
+        bar_width = bar.sizeHint().width() if bar.isVisible() else 0
+        side = max(0, (self.width() - bar_width - self._look.text_width) // 2)
+        margins = self.viewportMargins()
+        if margins.left() != side or margins.right() != side:
+            self.setViewportMargins(side, 0, side, 0)
+
+    def _set_typewriter_room(self, document: QTextDocument) -> None:
+        """Room below the last line, so that typewriter scrolling can centre it too."""
+        screen = self.screen()
+        room = screen.availableGeometry().height() / 2 if self._look.typewriter and screen else 0
+        root = document.rootFrame()
+        fmt = root.frameFormat()
+        if fmt.bottomMargin() == room:
+            return
+        fmt.setBottomMargin(room)
+        cursor = QTextCursor(document)
+        # A frame format is an undoable change: fold it into the last edit, not a new step.
+        joined = document.availableUndoSteps() > 0
+        if joined:
+            cursor.joinPreviousEditBlock()
+        root.setFrameFormat(fmt)
+        if joined:
+            cursor.endEditBlock()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_column()
+
+    def _keep_cursor_centred(self) -> None:
+        if not self._look.typewriter or self._loading:
+            return
+        bar = self.verticalScrollBar()
+        offset = self.cursorRect().center().y() - self.viewport().height() // 2
+        if offset:
+            bar.setValue(bar.value() + offset)
+
+    # -------------------------------------------------------------- typing
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        mods = event.modifiers()
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and mods & Qt.KeyboardModifier.ShiftModifier and not self.isReadOnly():
+            # Qt would insert U+2028; the stored text wants a plain newline.
+            self.textCursor().insertText("\n")
+            self.ensureCursorVisible()
+            return
+        if enter and not self.isReadOnly() and not mods & Qt.KeyboardModifier.ControlModifier:
+            # Paragraphs are stored with a blank line between them; Shift+Enter is a line
+            # break inside a paragraph (verse, letters). Qt's own Enter is not used: on an
+            # empty line with a block format it changes the format instead of the text.
+            cursor = self.textCursor()
+            paragraph = not self.fountain and cursor.block().text().strip()
+            cursor.insertText("\n\n" if paragraph else "\n")
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+            return
+        super().keyPressEvent(event)
+
+    def toggle_bold(self) -> None:
+        self._toggle_emphasis(2)
+
+    def toggle_italic(self) -> None:
+        self._toggle_emphasis(1)
+
+    def _toggle_emphasis(self, stars: int) -> None:
+        """Wrap the selection (or the word at the cursor) in ``*``/``**``, or unwrap it."""
+        if self.isReadOnly():
+            return
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            cursor.select(QTextCursor.SelectionType.WordUnderCursor)
+        block = cursor.block()
+        text = block.text()
+        base = block.position()
+        start = max(cursor.selectionStart(), base) - base
+        end = min(cursor.selectionEnd(), base + len(text)) - base
+        # Markers need text beside them: leave out spaces and stars at the selection's ends.
+        while start < end and text[start] in " \t*":
+            start += 1
+        while end > start and text[end - 1] in " \t*":
+            end -= 1
+        edit = QTextCursor(self.document())
+        edit.beginEditBlock()
+        try:
+            if start == end:
+                pos = cursor.position()
+                edit.setPosition(pos)
+                edit.insertText("*" * stars * 2)
+                edit.setPosition(pos + stars)
+                self.setTextCursor(edit)
+                return
+            before = len(text[:start]) - len(text[:start].rstrip("*"))
+            after = len(text[end:]) - len(text[end:].lstrip("*"))
+            around = min(before, after)
+            has_bold = around >= 2
+            has_italic = around in (1, 3)
+            present = has_bold if stars == 2 else has_italic
+            if present:
+                edit.setPosition(base + end)
+                edit.setPosition(base + end + stars, QTextCursor.MoveMode.KeepAnchor)
+                edit.removeSelectedText()
+                edit.setPosition(base + start - stars)
+                edit.setPosition(base + start, QTextCursor.MoveMode.KeepAnchor)
+                edit.removeSelectedText()
+                new_start = base + start - stars
+            else:
+                edit.setPosition(base + end)
+                edit.insertText("*" * stars)
+                edit.setPosition(base + start)
+                edit.insertText("*" * stars)
+                new_start = base + start + stars
+        finally:
+            edit.endEditBlock()
+        select = QTextCursor(self.document())
+        select.setPosition(new_start)
+        select.setPosition(new_start + (end - start), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(select)
+
+    def set_heading(self, level: int) -> None:
+        """Make the current line a heading of ``level`` (0: a plain paragraph)."""
+        if self.isReadOnly() or self.fountain:
+            return
+        cursor = self.textCursor()
+        block = cursor.block()
+        text = block.text()
+        body = text.lstrip("#").lstrip() if text.startswith("#") else text
+        new = ("#" * level + " " + body) if level else body
+        edit = QTextCursor(block)
+        edit.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        edit.insertText(new)
+        self.setTextCursor(edit)
+
+    def insert_scene_break(self) -> None:
+        """A scene break on its own line, with blank lines around it."""
+        if self.isReadOnly() or self.fountain:
+            return
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        block_text = cursor.block().text()
+        at_start = cursor.positionInBlock() == 0
+        lead = "" if at_start and not block_text.strip() else "\n\n"
+        if at_start and block_text.strip():
+            lead = ""
+            cursor.insertText("* * *\n\n")
+        else:
+            cursor.insertText(f"{lead}* * *\n\n")
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+
+    # -------------------------------------------------------------- pasting
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasText() or source.hasHtml() or source.hasImage()
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        result = prepare_paste(
+            text=source.text() if source.hasText() else None,
+            html=source.html() if source.hasHtml() else None,
+            has_image=source.hasImage(),
+            html_to_text=lambda html: QTextDocumentFragment.fromHtml(html).toPlainText(),
+        )
+        if result.message:
+            self.notice.emit(result.message)
+        if result.text and not self.isReadOnly():
+            self.textCursor().insertText(result.text)
+            self.ensureCursorVisible()

@@ -1,0 +1,291 @@
+"""The docks and dialogs around the editor: inspector, codex, search, statistics, AI, sync,
+snapshots, export, narration and cover.
+
+Each comes from its own module and is imported only when the window first needs it, so a
+module that is missing (or fails to start: a missing optional dependency) leaves that one
+panel out, says so in the log, and the studio works without it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QTextDocument
+from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QWidget
+
+from core.store import Library
+from desktop.binder_model import BinderNode, NodeKind
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+
+_log = logging.getLogger(__name__)
+MAX_SPELLCHECK_CHARS = 300_000
+
+# Book menu: (action text, module, class, shortcut)
+BOOK_DIALOGS = (
+    ("&Export…", "desktop.export_dialog", "ExportDialog", "Ctrl+E"),
+    ("&Narrate…", "desktop.narration_panel", "NarrationDialog", ""),
+    ("&Cover…", "desktop.cover_dialog", "CoverDialog", ""),
+)
+
+
+def optional_class(module: str, name: str) -> type[Any] | None:
+    """``module.name`` if it imports, else None (logged)."""
+    try:
+        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    except Exception as exc:  # a missing module or dependency: leave the feature out
+        _log.info("%s.%s is not available: %s", module, name, exc)
+        return None
+
+
+class StudioPanels:
+    """Builds the window's docks for a library and keeps them on the open scene."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.library: Library | None = None
+        self.book_id: str | None = None
+        self.docks: dict[str, QDockWidget] = {}
+        self.widgets: dict[str, Any] = {}
+        self.dialogs: dict[str, QWidget] = {}
+        self.codex_names: list[Any] = []
+        self._book_actions: list[QAction] = []
+
+    # -------------------------------------------------------------- building
+
+    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(f"dock_{key}")
+        # Scrolled, so that a tall panel never forces a minimum height on the window.
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(widget)
+        dock.setWidget(scroller)
+        self.window.addDockWidget(area, dock)
+        # Side panels share one tabbed column beside the editor; the first stays in front.
+        same_side = [
+            d
+            for d in self.docks.values()
+            if self.window.dockWidgetArea(d) == area and d is not dock
+        ]
+        if same_side and area != Qt.DockWidgetArea.BottomDockWidgetArea:
+            self.window.tabifyDockWidget(same_side[0], dock)
+            same_side[0].raise_()
+        self.docks[key] = dock
+        self.widgets[key] = widget
+        self.window.menus["View"].addAction(dock.toggleViewAction())
+
+    def _try(self, key: str, build: Callable[[], Any]) -> Any:
+        try:
+            return build()
+        except Exception:
+            _log.exception("the %s panel could not start; the studio goes on without it", key)
+            return None
+
+    def attach(self, library: Library | None) -> None:
+        """Panels for ``library`` (None: remove them all)."""
+        self.detach()
+        self.library = library
+        if library is None:
+            return
+        window = self.window
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        from desktop.inspector import InspectorPanel
+
+        inspector = InspectorPanel(library)
+        inspector.scene_changed.connect(window.on_scene_details_changed)
+        inspector.failed.connect(lambda m: window.statusBar().showMessage(m, 10000))
+        self._dock("inspector", "Inspector", inspector, right)
+
+        search_cls = optional_class("desktop.search_panel", "SearchPanel")
+        if search_cls is not None:
+            panel = self._try("search", lambda: search_cls(library))
+            if panel is not None:
+                panel.open_scene_requested.connect(window.open_scene_at)
+                panel.about_to_modify.connect(window.save_now, Qt.ConnectionType.DirectConnection)
+                panel.scenes_changed.connect(window.on_scenes_changed_elsewhere)
+                self._dock(
+                    "search", "Find and Replace", panel, Qt.DockWidgetArea.BottomDockWidgetArea
+                )
+                self.docks["search"].hide()
+
+        ai_cls = optional_class("desktop.ai_panel", "AiPanel")
+        if ai_cls is not None:
+            panel = self._try("ai", lambda: ai_cls(library, window.editor))
+            if panel is not None:
+                self._dock("ai", "AI", panel, right)
+                self.docks["ai"].hide()
+
+        sync_cls = optional_class("desktop.sync_panel", "SyncPanel")
+        if sync_cls is not None:
+            panel = self._try("sync", lambda: sync_cls(library))
+            if panel is not None:
+                window.statusBar().addPermanentWidget(panel)
+                self.widgets["sync"] = panel
+                window.editor.edited.connect(lambda *_: panel.notify_edited())
+
+        book_menu = window.menus["Book"]
+        for text, module, name, keys in BOOK_DIALOGS:
+            action = book_menu.addAction(text)
+            if keys:
+                action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(lambda _c=False, m=module, n=name: self.open_book_dialog(m, n))
+            self._book_actions.append(action)
+        snapshots = book_menu.addAction("Scene &Snapshots…")
+        snapshots.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        snapshots.triggered.connect(self.open_snapshots)
+        self._book_actions.append(snapshots)
+        book_menu.menuAction().setVisible(True)
+        window.restore_dock_layout()
+
+    def _book_panels(self, book_id: str) -> None:
+        """Codex and statistics follow the book being worked on."""
+        library = self.library
+        if library is None or book_id == self.book_id:
+            return
+        self.book_id = book_id
+        window = self.window
+        for key, module, name, title in (
+            ("codex", "desktop.codex_panel", "CodexPanel", "Codex"),
+            ("stats", "desktop.stats_panel", "StatsPanel", "Targets and Statistics"),
+        ):
+            existing = self.widgets.get(key)
+            if existing is not None:
+                self._try(key, lambda w=existing: w.set_book(book_id))
+                continue
+            cls = optional_class(module, name)
+            if cls is None:
+                continue
+            panel = self._try(key, lambda c=cls: c(library, book_id))
+            if panel is None:
+                continue
+            self._dock(key, title, panel, Qt.DockWidgetArea.RightDockWidgetArea)
+            if key == "stats":
+                self.docks[key].hide()
+                # Refreshing reads the book's history: only worth it while someone looks.
+                window.autosaver_saved_hooks.append(
+                    lambda _r, p=panel: p.refresh() if p.isVisible() else None
+                )
+            else:
+                panel.codex_changed.connect(self.refresh_codex_names)
+        self.refresh_codex_names(rehighlight=False)
+
+    def detach(self) -> None:
+        for key, widget in list(self.widgets.items()):
+            shutdown = getattr(widget, "shutdown", None)
+            if callable(shutdown):
+                self._try(key, shutdown)
+        for dock in self.docks.values():
+            self.window.menus["View"].removeAction(dock.toggleViewAction())
+            self.window.removeDockWidget(dock)
+            dock.deleteLater()
+        sync = self.widgets.get("sync")
+        if sync is not None and "sync" not in self.docks:
+            self.window.statusBar().removeWidget(sync)
+            sync.deleteLater()
+        for action in self._book_actions:
+            self.window.menus["Book"].removeAction(action)
+        for dialog in self.dialogs.values():
+            dialog.close()
+        self._book_actions.clear()
+        self.docks.clear()
+        self.widgets.clear()
+        self.dialogs.clear()
+        self.book_id = None
+
+    # -------------------------------------------------------------- following the editor
+
+    def node_shown(self, node: BinderNode) -> None:
+        self._book_panels(node.book_id)
+        scene_id = node.id if node.kind is NodeKind.SCENE else None
+        chapter_id = None
+        if node.kind is NodeKind.SCENE and node.parent is not None:
+            chapter_id = node.parent.id
+        elif node.kind is NodeKind.CHAPTER:
+            chapter_id = node.id
+        inspector = self.widgets.get("inspector")
+        if inspector is not None:
+            inspector.set_scene(scene_id, node.book_id)
+        ai = self.widgets.get("ai")
+        if ai is not None:
+            self._try("ai", lambda: ai.set_scene(scene_id))
+        search = self.widgets.get("search")
+        if search is not None:
+            self._try(
+                "search", lambda: search.set_scope_context(node.book_id, chapter_id, scene_id)
+            )
+
+    def refresh_codex_names(self, rehighlight: bool = True) -> None:
+        codex = self.widgets.get("codex")
+        names = self._try("codex", codex.names) if codex is not None else None
+        self.codex_names = list(names or [])
+
+        if rehighlight and self.window.editor.scene_id:
+            self.window.reload_current_scene()
+
+    def add_layers(self, document: QTextDocument) -> None:
+        """Codex names and spelling on a scene's new document, before it is shown."""
+        if self.codex_names:
+            cls = optional_class("desktop.codex_highlighter", "CodexHighlighter")
+            if cls is not None:
+                self._try("codex", lambda: cls(document, self.codex_names))
+        spell_cls = optional_class("desktop.spellcheck", "SpellCheckHighlighter")
+        if document.characterCount() > MAX_SPELLCHECK_CHARS:
+            # Checking a scene this long would hold up the editor for seconds.
+            self.window.statusBar().showMessage(
+                "Spelling is not checked in this very long scene (over ~50,000 words); "
+                "split it into scenes to have it checked.",
+                10000,
+            )
+        elif spell_cls is not None and self.window.spelling_enabled:
+            language = self.window.book_language()
+            self._try("spelling", lambda: spell_cls(document, language))
+
+    # -------------------------------------------------------------- dialogs
+
+    def open_book_dialog(self, module: str, name: str) -> QWidget | None:
+        library, node = self.library, self.window.current_node
+        if library is None or node is None:
+            return None
+        cls = optional_class(module, name)
+        if cls is None:
+            self.window.statusBar().showMessage(f"{name} is not available in this build", 8000)
+            return None
+        self.window.save_now()
+        dialog = self._try(name, lambda: cls(library, node.book_id, self.window))
+        if dialog is None:
+            self.window.show_error("Cannot open", f"{name} could not start; see the log.")
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.dialogs[name] = dialog
+        dialog.destroyed.connect(lambda *_: self.dialogs.pop(name, None))
+        return dialog  # type: ignore[no-any-return]
+
+    def open_snapshots(self) -> QWidget | None:
+        library, scene_id = self.library, self.window.editor.scene_id
+        if library is None or not scene_id:
+            self.window.statusBar().showMessage("Open a scene to see its snapshots", 5000)
+            return None
+        cls = optional_class("desktop.snapshots_dialog", "SnapshotsDialog")
+        if cls is None:
+            return None
+        self.window.save_now()
+        dialog = self._try("snapshots", lambda: cls(library, scene_id, self.window))
+        if dialog is None:
+            return None
+        dialog.about_to_change.connect(
+            lambda _sid: self.window.save_now(), Qt.ConnectionType.DirectConnection
+        )
+        dialog.restored.connect(lambda sid: self.window.on_scenes_changed_elsewhere([sid]))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.dialogs["SnapshotsDialog"] = dialog
+        dialog.destroyed.connect(lambda *_: self.dialogs.pop("SnapshotsDialog", None))
+        return dialog  # type: ignore[no-any-return]

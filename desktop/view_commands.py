@@ -1,0 +1,113 @@
+"""The main window's View menu: full screen, typewriter scrolling, theme, preferences,
+the outline (corkboard) and the shortcuts sheet. A mixin of the main window."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+
+from desktop.preferences import THEME_KEY, PreferencesDialog, save_look
+from desktop.shortcuts import ShortcutsSheet
+from desktop.theme import ThemeMode, apply_theme
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+
+    _Base = MainWindow
+else:
+    _Base = object
+
+
+class ViewCommands(_Base):
+    def toggle_full_screen(self) -> None:
+        """Distraction-free: only the page, full screen; F11 or Esc brings the rest back."""
+        entering = not self.isFullScreen()
+        self.binder.setVisible(not entering)
+        self.menuBar().setVisible(not entering)
+        self.statusBar().setVisible(not entering)
+        if entering:
+            self._docks_before_full_screen = [
+                d for d in self.panels.docks.values() if d.isVisible()
+            ]
+            for dock in self._docks_before_full_screen:
+                dock.hide()
+        else:
+            for dock in getattr(self, "_docks_before_full_screen", []):
+                dock.show()
+            self._docks_before_full_screen = []
+        self.actions_by_name["full_screen"].setChecked(entering)
+        if entering:
+            self.showFullScreen()
+            self.editor.setFocus()
+        else:
+            self.showNormal()
+
+    def keyPressEvent(self, event: object) -> None:
+
+        if (
+            isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and self.isFullScreen()
+        ):
+            self.toggle_full_screen()
+            return
+        super().keyPressEvent(event)  # type: ignore[arg-type]
+
+    def toggle_typewriter(self) -> None:
+        look = replace(self.editor.look, typewriter=not self.editor.look.typewriter)
+        self.editor.apply_look(look)
+        save_look(self._settings, look)
+        self.actions_by_name["typewriter"].setChecked(look.typewriter)
+
+    def set_theme(self, mode: ThemeMode) -> None:
+        self.theme = mode
+        self._settings.setValue(THEME_KEY, mode.value)
+        apply_theme(mode)
+        self.editor.set_text_color(self.editor.palette().text().color())
+        for other, action in self.theme_actions.items():
+            action.setChecked(other is mode)
+
+    def _on_os_scheme_changed(self, _scheme: object) -> None:
+        if self.theme is ThemeMode.SYSTEM:
+            self.set_theme(ThemeMode.SYSTEM)
+
+    def show_preferences(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(self.editor.look, self.theme, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def accepted() -> None:
+            look = dialog.chosen_look()
+            self.editor.apply_look(look)
+            save_look(self._settings, look)
+            self.actions_by_name["typewriter"].setChecked(look.typewriter)
+            self.set_theme(dialog.chosen_theme())
+
+        dialog.accepted.connect(accepted)
+        dialog.show()
+        return dialog
+
+    def show_shortcuts(self) -> ShortcutsSheet:
+        sheet = ShortcutsSheet(self)
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        sheet.show()
+        return sheet
+
+    def toggle_outline(self) -> None:
+        """Chapters and books as a corkboard of cards instead of a reading page."""
+        self.outline_mode = not self.outline_mode
+        self.actions_by_name["outline"].setChecked(self.outline_mode)
+        node = self.current_node
+        if node is None:
+            return
+        if node.kind.value == "scene" and node.parent is not None and self.outline_mode:
+            self.select(node.parent.kind, node.parent.id)
+        else:
+            self.show_node(node)
+
+    def toggle_inspector(self) -> None:
+        dock = self.panels.docks.get("inspector")
+        if dock is not None:
+            dock.setVisible(not dock.isVisible())

@@ -1,0 +1,207 @@
+"""Studio benchmark: the writing studio on a 1,000,000-word library.
+
+    python tests/benchmarks/bench_studio.py          # 100 chapters x 4 scenes, ~1,000,000 words
+    python tests/benchmarks/bench_studio.py --small  # tiny data, for the smoke test
+
+Prints one line per figure with its target:
+
+- ``start_to_editable_s``: a new process (``python -c`` doing what ``python -m desktop`` does)
+  from spawn to the first scene open in the editor with the event loop idle;
+- ``scene_switch_s``: the slowest of 40 scene switches in the binder (median also printed);
+- ``keystroke_s``: the 95th percentile of 300 keystrokes, each handled and laid out;
+- ``event_loop_lag_max_s``: the longest the UI thread stalled (a 5 ms probe timer's lateness)
+  while typing a key every 40 ms for a few seconds, with autosave writing in between;
+- ``search_s``: a project-wide search (core.store.search) for a word in every scene;
+- ``rss_mb``: resident memory of this process after all of the above.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PARAGRAPH = (
+    "She walked *slowly* to the door and **stopped**, listening to the rain on the slates, "
+    "the gutters, the long glass roof of the shed where the furnace breathed in the dark. "
+)
+START_SCRIPT = """
+import sys, time
+from desktop.app import create_application
+app = create_application(["bench"])
+from PySide6.QtCore import QCoreApplication
+from core.store import open_library
+from desktop.main_window import MainWindow
+window = MainWindow(open_library(sys.argv[1], create=False))
+window.show()
+QCoreApplication.processEvents()
+assert window.editor.scene_id, "no scene open"
+print(f"editable {time.time():.6f}", flush=True)
+window.close()
+"""
+
+
+def generate_markdown(chapters: int, scenes_per_chapter: int, paragraphs: int) -> str:
+    parts: list[str] = []
+    for c in range(1, chapters + 1):
+        parts.append(f"# Chapter {c}")
+        for s in range(scenes_per_chapter):
+            if s:
+                parts.append("* * *")
+            parts.extend([PARAGRAPH * 3] * paragraphs)
+    return "\n\n".join(parts) + "\n"
+
+
+def figure(name: str, value: float, target: float) -> None:
+    print(f"{name}: {value:.4f} (target <= {target:g})", flush=True)
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def start_to_editable(library_path: Path, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        spawned = time.time()
+        done = subprocess.run(
+            [sys.executable, "-c", START_SCRIPT, str(library_path)],
+            capture_output=True, text=True, timeout=120, cwd=ROOT,
+            env={**os.environ, "QT_QPA_PLATFORM": os.environ["QT_QPA_PLATFORM"]},
+        )  # fmt: skip
+        lines = [ln for ln in done.stdout.splitlines() if ln.startswith("editable")]
+        if done.returncode != 0 or not lines:
+            raise SystemExit(f"the studio did not start: {done.stderr[-2000:]}")
+        times.append(float(lines[0].split()[1]) - spawned)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--small", action="store_true", help="tiny data, for the smoke test")
+    args = parser.parse_args()
+    chapters, scenes, paragraphs = (3, 2, 2) if args.small else (100, 4, 28)
+    typing_seconds = 1.0 if args.small else 5.0
+
+    from core.importers import import_manuscript
+    from core.store import open_library
+    from core.store.search import search
+    from desktop.app import create_application
+
+    with tempfile.TemporaryDirectory(prefix="aw-bench-studio-") as tmp:
+        # Settings and the recovery folder in the temp folder, never the user's.
+        os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
+        os.environ["XDG_DATA_HOME"] = str(Path(tmp) / "data")
+        source = Path(tmp) / "novel.md"
+        source.write_text(generate_markdown(chapters, scenes, paragraphs), encoding="utf-8")
+        library_path = Path(tmp) / "library"
+        with open_library(library_path) as library:
+            import_manuscript(library, source)
+        print(f"library: {chapters} chapters, {chapters * scenes} scenes", flush=True)
+
+        figure("start_to_editable_s", start_to_editable(library_path, 1 if args.small else 3), 1.5)
+
+        app = create_application(["bench"])
+        from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, Qt, QTimer
+        from PySide6.QtTest import QTest
+
+        from desktop.binder_model import NodeKind
+        from desktop.main_window import MainWindow
+
+        library = open_library(library_path, create=False)
+        window = MainWindow(library)
+        window.resize(1280, 800)
+        window.show()
+        QCoreApplication.processEvents()
+        book = window.binder_model.books[0]
+        print(f"words: {book.words:,}", flush=True)
+        all_scenes = [s for c in book.children for s in c.children]
+        step = max(1, len(all_scenes) // 40)
+        switches = []
+        for scene in all_scenes[::step][:40]:
+            start = time.perf_counter()
+            window.select(NodeKind.SCENE, scene.id)
+            QCoreApplication.processEvents()
+            switches.append(time.perf_counter() - start)
+        print(f"scene_switch_median_s: {statistics.median(switches):.4f}", flush=True)
+        print(f"scene_switch_slowest: {[round(s, 4) for s in sorted(switches)[-3:]]}", flush=True)
+        figure("scene_switch_s", max(switches), 0.030)
+
+        editor = window.editor
+        editor.setFocus()
+        keys = []
+        for i in range(300):
+            start = time.perf_counter()
+            QTest.keyClick(editor, "abcdefghij "[i % 11])
+            QCoreApplication.processEvents()
+            keys.append(time.perf_counter() - start)
+        keys.sort()
+        figure("keystroke_s", keys[int(len(keys) * 0.95)], 0.005)
+
+        # Typing from timers, so the event loop runs as it does for a writer; a probe timer
+        # every 5 ms measures how late it fires: the longest stall of the UI thread.
+        lag_max = 0.0
+        clock = QElapsedTimer()
+        clock.start()
+        last = clock.elapsed()
+        typed = 0
+
+        def probe() -> None:
+            nonlocal lag_max, last
+            now = clock.elapsed()
+            lag_max = max(lag_max, (now - last - 5) / 1000)
+            last = now
+
+        def type_key() -> None:
+            nonlocal typed
+            typed += 1
+            QTest.keyClick(editor, Qt.Key.Key_Space if typed % 6 == 0 else Qt.Key.Key_E)
+
+        probe_timer = QTimer()
+        probe_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        probe_timer.timeout.connect(probe)
+        probe_timer.start(5)
+        typer = QTimer()
+        typer.timeout.connect(type_key)
+        typer.start(40)
+        deadline = time.perf_counter() + typing_seconds
+        while time.perf_counter() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        typer.stop()
+        # Wait for the last autosave with the probe still running.
+        deadline = time.perf_counter() + 2.5
+        while time.perf_counter() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        probe_timer.stop()
+        print(f"typed_keys: {typed}; save state: {window.save_label.text()}", flush=True)
+        figure("event_loop_lag_max_s", lag_max, 0.050)
+
+        searches = []
+        for _ in range(3):
+            start = time.perf_counter()
+            with library.session() as session:
+                hits = search(session=session, query="furnace", limit=100_000)
+            searches.append(time.perf_counter() - start)
+        print(f"search_hits: {len(hits)}", flush=True)
+        figure("search_s", statistics.median(searches), 0.150)
+        figure("rss_mb", rss_mb(), 400)
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
