@@ -47,5 +47,9 @@ format: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	@set -e; for b in tests/benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b; done
 
+## Render the main views to PNG under Xvfb (Debian: xvfb) into resources/screenshots/.
+screenshots: $(APP_STAMP)
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" $(PY) -m desktop.screenshots resources/screenshots
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

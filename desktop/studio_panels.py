@@ -31,6 +31,8 @@ BOOK_DIALOGS = (
     ("&Export…", "desktop.export_dialog", "ExportDialog", "Ctrl+E"),
     ("&Narrate…", "desktop.narration_panel", "NarrationDialog", ""),
     ("&Cover…", "desktop.cover_dialog", "CoverDialog", ""),
+    ("Co&mic Pages…", "desktop.comic_dialog", "ComicDialog", ""),
+    ("&Trailer…", "desktop.trailer_dialog", "TrailerDialog", ""),
 )
 
 
