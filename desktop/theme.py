@@ -24,6 +24,8 @@ _COLORS = {  # (window, base, text, alternate base, button, highlight, highlight
     "light": ("#f3f1ec", "#fdfcf9", "#22201c", "#f0ede6", "#ebe8e1", "#c9dbf5", "#101418"),
     "dark": ("#23252a", "#1b1d21", "#dcdad5", "#25282d", "#2e3137", "#3c5a84", "#f4f4f4"),
 }
+# Placeholder text must read as a hint, not as something the writer typed: half-way to the base.
+_PLACEHOLDER = {"light": "#8f8a80", "dark": "#7a7873"}
 
 
 def effective_scheme(mode: ThemeMode | str) -> str:
@@ -43,8 +45,8 @@ def theme_palette(scheme: str) -> QPalette:
         (role.Window, window), (role.Base, base), (role.AlternateBase, alt),
         (role.Text, text), (role.WindowText, text), (role.ButtonText, text),
         (role.Button, button), (role.Highlight, highlight), (role.HighlightedText, high_text),
-        (role.ToolTipBase, base), (role.ToolTipText, text), (role.PlaceholderText, text.darker(150)
-         if scheme == "light" else text.darker(170)),
+        (role.ToolTipBase, base), (role.ToolTipText, text),
+        (role.PlaceholderText, QColor(_PLACEHOLDER[scheme])),
     ):  # fmt: skip
         palette.setColor(r, color)
     dim = QColor(text)
