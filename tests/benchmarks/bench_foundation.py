@@ -142,7 +142,7 @@ def generate_manuscript(path: Path, *, words: int, chapters: int, scenes_per_cha
     """Write the manuscript; returns the number of words of prose written (headings excluded)."""
     rng = random.Random(20261121)
     n_scenes = chapters * scenes_per_chapter
-    per_scene = words // n_scenes
+    per_scene = -(-words // n_scenes)  # rounded up, so the book has at least `words` words
     written = 0
     parts = ["---\ntitle: The Long Benchmark\nauthor: B. Mark\n---\n"]
     for c in range(1, chapters + 1):
