@@ -25,6 +25,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from core.ffmpeg import find_ffmpeg
 from core.imaging.backgrounds import apply_tint, gradient
 from core.imaging.errors import ImagingError
 from core.imaging.images import cover_fit
@@ -53,14 +54,9 @@ class TrailerResult:
 
 def ffmpeg_binary() -> str:
     """imageio-ffmpeg's static ffmpeg, else one on PATH."""
-    try:
-        import imageio_ffmpeg
-
-        return str(imageio_ffmpeg.get_ffmpeg_exe())
-    except Exception:
-        found = shutil.which("ffmpeg")
-        if found:
-            return found
+    found = find_ffmpeg()
+    if found:
+        return found
     raise ImagingError("trailer: ffmpeg is needed (`pip install imageio-ffmpeg` or install ffmpeg)")
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import math
-import shutil
 import warnings
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from core.ffmpeg import find_ffmpeg
 from core.narration.engines import SAMPLE_WIDTH, AudioClip
 from core.narration.errors import AudioToolError
 
@@ -24,17 +23,11 @@ TARGET_DBFS = -20.0
 PEAK_CEILING_DBFS = -3.0
 
 
-@lru_cache(maxsize=1)
 def ffmpeg_exe() -> str:
     """The ffmpeg binary: imageio-ffmpeg's, else one on PATH; AudioToolError if neither."""
-    try:
-        import imageio_ffmpeg
-
-        return str(imageio_ffmpeg.get_ffmpeg_exe())
-    except Exception:
-        found = shutil.which("ffmpeg")
-        if found:
-            return found
+    found = find_ffmpeg()
+    if found:
+        return found
     raise AudioToolError(
         "ffmpeg is needed for MP3 and M4B output: `pip install imageio-ffmpeg` "
         "(or install ffmpeg); WAV output works without it"
