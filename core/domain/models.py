@@ -216,3 +216,15 @@ class ExportRecord(Base):
     path: Mapped[str] = mapped_column(Text, default="")
     size: Mapped[int] = mapped_column(Integer, default=0)
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# The entities a writer can trash and that sync as documents, by the name used on the wire
+# and in the trash: one table so that both agree.
+ENTITY_KINDS: dict[str, type[Book | Chapter | Scene | Character | Location | LoreEntry]] = {
+    "book": Book,
+    "chapter": Chapter,
+    "scene": Scene,
+    "character": Character,
+    "location": Location,
+    "lore": LoreEntry,
+}

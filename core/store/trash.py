@@ -10,19 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain import Book, Chapter, Character, Location, LoreEntry, Scene
-from core.domain.models import utcnow
+from core.domain.models import ENTITY_KINDS, utcnow
 from core.errors import NotFoundError
 from core.store.manuscript import recount_book, recount_chapter
 
 Trashable = Book | Chapter | Scene | Character | Location | LoreEntry
-_KINDS: dict[str, type[Trashable]] = {
-    "book": Book,
-    "chapter": Chapter,
-    "scene": Scene,
-    "character": Character,
-    "location": Location,
-    "lore": LoreEntry,
-}
+_KINDS: dict[str, type[Trashable]] = ENTITY_KINDS
 
 
 @dataclass(frozen=True)

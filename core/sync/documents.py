@@ -20,17 +20,11 @@ from typing import Any
 import pycrdt
 
 from core.domain import Book, Chapter, Character, Location, LoreEntry, Scene
+from core.domain.models import ENTITY_KINDS
 
 SyncedEntity = Book | Chapter | Scene | Character | Location | LoreEntry
 
-MODELS: dict[str, type[SyncedEntity]] = {
-    "book": Book,
-    "chapter": Chapter,
-    "scene": Scene,
-    "character": Character,
-    "location": Location,
-    "lore": LoreEntry,
-}
+MODELS: dict[str, type[SyncedEntity]] = ENTITY_KINDS
 # Parents before children, so a materialised row always finds the row it points at.
 MATERIALISE_ORDER = ("book", "character", "location", "lore", "chapter", "scene")
 
