@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from PySide6.QtGui import QColor, QTextCharFormat, QTextDocument
 
 from core.store.codex import CodexName
-from desktop.layered_highlighter import FormatRange, LayeredHighlighter
+from desktop.layered_highlighter import FormatRange, HighlightLayer
 
 KIND_COLOURS = {"character": "#1f5fa8", "location": "#2e7d32", "lore": "#8a4baf"}
 
@@ -25,7 +25,7 @@ def _as_names(entries: Iterable[CodexName | tuple[str, str, str]]) -> list[Codex
     return [n for n in names if n.name.strip()]
 
 
-class CodexHighlighter(LayeredHighlighter):
+class CodexHighlighter(HighlightLayer):
     """Underlines codex names and aliases; knows which entry each mark belongs to."""
 
     layer_order = 10
@@ -43,6 +43,7 @@ class CodexHighlighter(LayeredHighlighter):
             self._formats[kind] = fmt
         self._pattern: re.Pattern[str] | None = None
         self._by_name: dict[str, CodexName] = {}
+        self._matches: dict[str, list[tuple[int, int, CodexName]]] = {}
         self.set_entries(entries)
 
     def set_entries(self, entries: Iterable[CodexName | tuple[str, str, str]]) -> None:
@@ -59,6 +60,7 @@ class CodexHighlighter(LayeredHighlighter):
             if ordered
             else None
         )
+        self._matches = {}
         self.rehighlight_all()
 
     @property
@@ -69,9 +71,15 @@ class CodexHighlighter(LayeredHighlighter):
         """(start, end, entry name) of every codex name in ``text``."""
         if self._pattern is None:
             return []
-        return [
-            (m.start(), m.end(), self._by_name[m.group()]) for m in self._pattern.finditer(text)
-        ]
+        # Asked twice per block (this layer's marks, and the spelling layer's skipped words).
+        found = self._matches.get(text)
+        if found is None:
+            if len(self._matches) >= 20_000:
+                self._matches.clear()
+            found = self._matches[text] = [
+                (m.start(), m.end(), self._by_name[m.group()]) for m in self._pattern.finditer(text)
+            ]
+        return found
 
     def layer_ranges(self, text: str) -> list[FormatRange]:
         return [

@@ -2,9 +2,11 @@
 
 ``SpellCheckHighlighter(document, language, personal_dictionary)`` marks misspelled words with
 Qt's spell-check underline. The dictionary for ``language`` (the book's language) is loaded on
-a worker thread, as that takes most of a second; squiggles appear when it is ready (signal
-``ready``). Words that are codex names (from a :class:`CodexHighlighter` on the same
-document) are never marked.
+a worker thread the first time, as that takes most of a second; squiggles appear when it is
+ready (signal ``ready``). Once loaded it is shared, so the highlighter of the next scene checks
+at once, in the same pass that paints the scene (no second pass over the scene in view).
+Words that are codex names (from a :class:`CodexHighlighter` on the same document) are never
+marked.
 
 For the editor's context menu, :func:`add_spelling_actions` puts the suggestions, "Add to
 Dictionary" and "Ignore" at the top of a menu when the click was on a misspelled word.
@@ -21,9 +23,9 @@ from PySide6.QtGui import QAction, QColor, QTextCharFormat, QTextCursor, QTextDo
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit
 
 from core.errors import AuthorWorksError
-from core.text.spelling import Misspelling, PersonalDictionary, SpellCheck
+from core.text.spelling import Misspelling, PersonalDictionary, SpellCheck, speller_is_loaded
 from desktop.codex_highlighter import CodexHighlighter
-from desktop.layered_highlighter import FormatRange, LayeredHighlighter
+from desktop.layered_highlighter import FormatRange, HighlightLayer
 
 _log = logging.getLogger(__name__)
 
@@ -32,7 +34,7 @@ class _LoaderSignals(QObject):
     loaded = Signal(object, int)  # SpellCheck or an error message, load generation
 
 
-class SpellCheckHighlighter(LayeredHighlighter):
+class SpellCheckHighlighter(HighlightLayer):
     """Red squiggles under misspelled words of a document."""
 
     layer_order = 20
@@ -70,6 +72,15 @@ class SpellCheckHighlighter(LayeredHighlighter):
         self._check = None
         self._generation += 1
         generation, signals, personal = self._generation, self._signals, self.personal
+        if speller_is_loaded(language):
+            # Loaded before (another scene): nothing slow left to do.
+            try:
+                check = SpellCheck(language, personal)
+            except AuthorWorksError as exc:
+                self._on_loaded(str(exc), generation)
+            else:
+                self._on_loaded(check, generation)
+            return
 
         def load() -> None:
             try:

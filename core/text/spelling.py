@@ -2,8 +2,10 @@
 
 Dictionaries come from pyspellchecker, which ships word-frequency lists for a dozen languages
 inside the package: nothing is downloaded. A book's ``language`` ("en", "en-GB", "fr_FR")
-picks the list by its primary subtag. Loading a list takes most of a second, so each is loaded
-once per process and shared (:func:`load_speller` is safe to call from a worker thread).
+picks the list by its primary subtag. The English list spells the American way, so a book in
+British English also accepts the British forms (``core.text.british_spelling``). Loading a
+list takes most of a second, so each is loaded once per process and shared
+(:func:`load_speller` is safe to call from a worker thread).
 
 Markup needs no special care: words are runs of letters (with inner apostrophes and hyphens,
 as in ``core.text.wordcount``), and the Markdown subset's markup holds no letters. Words with
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import AuthorWorksError
+from core.text.british_spelling import american_forms, is_british_english
 
 if TYPE_CHECKING:
     from spellchecker import SpellChecker
@@ -30,6 +33,10 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _DIGIT_NEIGHBOUR_RE = re.compile(r"\d")
 _loaded: dict[str, SpellChecker] = {}
 _load_lock = threading.Lock()
+# Whether a (lower-case) word is in a dictionary, per dictionary code: prose repeats its words,
+# and a look-up in pyspellchecker costs several times a dict hit.
+_known_words: dict[str, dict[str, bool]] = {}
+_KNOWN_CACHE_LIMIT = 200_000
 
 
 class SpellingError(AuthorWorksError):
@@ -47,6 +54,12 @@ def dictionary_language(language: str) -> str | None:
     """The bundled dictionary for a book language ("en-GB" -> "en"), None if there is none."""
     primary = re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
     return primary if primary in available_languages() else None
+
+
+def speller_is_loaded(language: str) -> bool:
+    """Whether the dictionary for ``language`` is loaded already (so a SpellCheck is quick)."""
+    primary = re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
+    return primary in _loaded
 
 
 def load_speller(language: str) -> SpellChecker:
@@ -80,6 +93,8 @@ class PersonalDictionary:
 
     path: Path
     words: set[str] = field(default_factory=set)
+    #: Counts changes, so that checkers that remember verdicts know to forget them.
+    revision: int = field(default=0, compare=False)
 
     @classmethod
     def load(cls, path: Path | None = None) -> PersonalDictionary:
@@ -104,6 +119,7 @@ class PersonalDictionary:
         word = _normalise(word.strip())
         if word and word not in self.words:
             self.words.add(word)
+            self.revision += 1
             self.save()
 
     def remove(self, word: str) -> None:
@@ -111,6 +127,7 @@ class PersonalDictionary:
         word = _normalise(word.strip())
         if word in self.words:
             self.words.discard(word)
+            self.revision += 1
             self.save()
 
     def save(self) -> None:
@@ -153,12 +170,27 @@ class SpellCheck:
     ) -> None:
         self.language = language
         self.speller = load_speller(language)
+        code = dictionary_language(language) or language
+        self._known_words = _known_words.setdefault(code, {})
+        # The English list spells the American way: a British book accepts both.
+        self._british = is_british_english(language)
         self.personal = personal
         self.ignored: set[str] = {w.casefold() for w in ignore}
+        # Verdicts per word, valid for one revision of the personal dictionary.
+        self._verdicts: dict[str, bool] = {}
+        self._verdicts_revision = personal.revision if personal is not None else 0
 
     def ignore(self, words: Iterable[str]) -> None:
         """Treat ``words`` as correct (codex names, "Ignore all" in a session)."""
         self.ignored.update(w.casefold() for w in words)
+        self._verdicts.clear()
+
+    def _remembered(self) -> dict[str, bool]:
+        revision = self.personal.revision if self.personal is not None else 0
+        if revision != self._verdicts_revision or len(self._verdicts) >= _KNOWN_CACHE_LIMIT:
+            self._verdicts.clear()
+            self._verdicts_revision = revision
+        return self._verdicts
 
     def is_correct(self, word: str) -> bool:
         word = _normalise(word)
@@ -173,11 +205,23 @@ class SpellCheck:
         return len(parts) > 1 and all(p and self._known(p) for p in parts)
 
     def _known(self, word: str) -> bool:
-        return bool(self.speller.known([word.lower()]))
+        lower = word.lower()
+        if self._in_list(lower):
+            return True
+        return self._british and any(self._in_list(w) for w in american_forms(lower))
+
+    def _in_list(self, lower: str) -> bool:
+        known = self._known_words.get(lower)
+        if known is None:
+            if len(self._known_words) >= _KNOWN_CACHE_LIMIT:
+                self._known_words.clear()
+            known = self._known_words[lower] = bool(self.speller.known([lower]))
+        return known
 
     def misspellings(self, text: str) -> list[Misspelling]:
         """The misspelled words of ``text`` with their character ranges."""
         found = []
+        verdicts = self._remembered()
         for m in _WORD_RE.finditer(text):
             end = m.end()
             # "abc123": a word glued to digits is a code or a name, not prose.
@@ -185,8 +229,12 @@ class SpellCheck:
                 continue
             if m.start() > 0 and text[m.start() - 1].isdigit():
                 continue
-            if not self.is_correct(m.group()):
-                found.append(Misspelling(m.start(), end, m.group()))
+            word = m.group()
+            correct = verdicts.get(word)
+            if correct is None:
+                correct = verdicts[word] = self.is_correct(word)
+            if not correct:
+                found.append(Misspelling(m.start(), end, word))
         return found
 
     def suggestions(self, word: str, limit: int = 8) -> list[str]:

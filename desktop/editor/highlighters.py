@@ -5,9 +5,9 @@ editor then turns into a block format (alignment, margins) — a highlighter can
 character formats. Markers (``*``, ``**``, ``#``, escapes) stay in the text, dimmed, so that
 what is saved is exactly what was typed.
 
-They are the bottom layer of :class:`~desktop.layered_highlighter.LayeredHighlighter`, so the
-codex names and spell-check squiggles drawn by other highlighters on the same document
-combine with the prose styling instead of wiping it.
+Each is its document's :class:`~desktop.layered_highlighter.LayerHost`: the codex names and
+spell-check squiggles are layers it paints over the prose styling, so they combine with it
+instead of wiping it.
 """
 
 from __future__ import annotations
@@ -16,17 +16,18 @@ from PySide6.QtGui import QColor, QFont, QTextBlock, QTextCharFormat, QTextDocum
 
 from desktop.editor.block_kinds import HEADINGS, Kind, fountain_kind, markdown_kind
 from desktop.editor.inline_markup import inline_layout
-from desktop.layered_highlighter import FormatRange, LayeredHighlighter
+from desktop.layered_highlighter import FormatRange, LayerHost
 
 HEADING_SCALE = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
 
 
-class _BaseHighlighter(LayeredHighlighter):
-    layer_order = 0  # under codex names and spelling marks
+class _BaseHighlighter(LayerHost):
+    """The host of a scene document: prose styling under the codex and spelling layers."""
 
     def __init__(self, document: QTextDocument, text_color: QColor) -> None:
         self._marker = QTextCharFormat()
         self._faint = QTextCharFormat()
+        self._styled: dict[tuple[str, int], list[FormatRange]] = {}
         self.set_text_color(text_color)
         super().__init__(document)
 
@@ -38,6 +39,7 @@ class _BaseHighlighter(LayeredHighlighter):
         faint = QColor(color)
         faint.setAlphaF(0.55)
         self._faint.setForeground(faint)
+        self._styled.clear()
 
     def kind_of_current(self, text: str) -> Kind:
         raise NotImplementedError
@@ -45,40 +47,26 @@ class _BaseHighlighter(LayeredHighlighter):
     def styled_ranges(self, text: str, kind: int) -> list[FormatRange]:
         raise NotImplementedError
 
-    def highlightBlock(self, text: str) -> None:
-        before = self.currentBlockState()
+    def base_ranges(self, text: str) -> list[FormatRange]:
         kind = int(self.kind_of_current(text))
         self.setCurrentBlockState(kind)
-        # Every layered highlighter paints all layers of a block it highlights. On an edit
-        # they all run on the edited block, this one first (it was attached first):
-        # painting it here too would only be redone by the next, so only its kind is worked
-        # out. A block whose kind changed as a consequence (a heading after a line that
-        # stopped being blank) is seen by this layer alone, so it is painted here.
-        if not self._painting and before == kind and len(self.siblings()) > 1:
-            return
-        super().highlightBlock(text)
-
-    _painting = False
+        # Remembered per (text, kind): re-highlighting an unchanged block (the document
+        # after a layer's data changed, the blocks after one whose kind changed) is cheap.
+        key = (text, kind)
+        found = self._styled.get(key)
+        if found is None:
+            if len(self._styled) >= 20_000:
+                self._styled.clear()
+            found = self._styled[key] = self.styled_ranges(text, kind)
+        return found
 
     def repaint(self, block: QTextBlock | None = None) -> None:
         """Highlight the whole document (or one block), painting every layer."""
-        self._painting = True
-        try:
-            if block is None:
-                self.rehighlight()
-            else:
-                self.rehighlightBlock(block)
-        finally:
-            self._painting = False
-
-    def layer_ranges(self, text: str) -> list[FormatRange]:
-        # Whichever layer is highlighting, its current block carries the kind this layer
-        # gave it (set just above when this one runs).
-        for highlighter in self.siblings():
-            block = highlighter.currentBlock()
-            if block.isValid() and block.text() == text:
-                return self.styled_ranges(text, block.userState())
-        return self.styled_ranges(text, int(self.kind_of_current(text)))
+        if block is None:
+            self._styled.clear()  # the look (size, colours) may have changed
+            self.rehighlight()
+        else:
+            self.rehighlightBlock(block)
 
     def _previous_kind(self) -> int:
         state = self.previousBlockState()

@@ -8,6 +8,7 @@ each line its block format (headings, centred scene breaks, the screenplay's ind
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,12 @@ from desktop.editor.block_kinds import HEADINGS, Kind
 from desktop.editor.highlighters import FountainHighlighter, MarkdownHighlighter
 from desktop.editor.paste import prepare_paste
 
+# Characters of a newly loaded scene whose marks are painted before it is shown (a screenful
+# and more); the rest follow in steps of a few milliseconds, between events.
+PAINT_AT_ONCE_CHARS = 6_000
+PAINT_STEP_SECONDS = 0.004
+PAINT_STEP_INTERVAL_MS = 5
+PAINT_FIRST_DELAY_MS = 40
 _KIND_PROPERTY = QTextFormat.Property.UserProperty + 1
 _SPACING_PROPERTY = QTextFormat.Property.UserProperty + 2
 _SCRIPT_INDENTS = {  # Fountain layout, in characters of the typewriter face: (left, right)
@@ -95,6 +102,11 @@ class SceneEditor(QTextEdit):
         self._restyle_timer.setSingleShot(True)
         self._restyle_timer.setInterval(0)
         self._restyle_timer.timeout.connect(self._restyle_pending)
+        # Marks (emphasis, codex names, spelling) of a scene past its first screen are painted
+        # in short steps after it is shown; this cursor (moved by edits) is where they resume.
+        self._unpainted: QTextCursor | None = None
+        self._paint_timer = QTimer(self)
+        self._paint_timer.timeout.connect(self._paint_step)
         self._highlighter: MarkdownHighlighter | FountainHighlighter | None = None
         self._document: QTextDocument | None = None
         # Called with each scene's new document before it is shown (codex names, spelling).
@@ -129,11 +141,30 @@ class SceneEditor(QTextEdit):
                 self._highlighter = FountainHighlighter(document, color)
             else:
                 self._highlighter = MarkdownHighlighter(document, color, self._look.font_size)
-            for add_layer in self.layer_factories:
-                add_layer(document)
-            # One pass paints every layer; the passes each highlighter queued for itself on
-            # getting the document would only repeat it, on a document in view by then.
-            self._highlighter.repaint()
+            # The layers added here would each re-highlight the document: one pass after
+            # paints them all.
+            self._highlighter.deferred = True
+            try:
+                for add_layer in self.layer_factories:
+                    add_layer(document)
+            finally:
+                self._highlighter.deferred = False
+            # The pass the highlighter queued for itself on getting the document would only
+            # repeat this one, on a document in view by then. Every block gets its kind (the
+            # block formats need them all); only the first screenful is painted now, so that
+            # opening a long scene stays quick, and the rest right after, in short steps.
+            self._paint_timer.stop()
+            self._unpainted = None
+            self._highlighter.paint_until = PAINT_AT_ONCE_CHARS
+            try:
+                self._highlighter.repaint()
+            finally:
+                self._highlighter.paint_until = None
+            rest = document.findBlock(PAINT_AT_ONCE_CHARS)
+            if rest.isValid() and rest.position() + rest.length() < document.characterCount():
+                self._unpainted = QTextCursor(rest.next())
+                # Once the scene is on screen; then a step every few milliseconds.
+                self._paint_timer.start(PAINT_FIRST_DELAY_MS)
             for highlighter in document.findChildren(QSyntaxHighlighter):
                 QCoreApplication.removePostedEvents(highlighter, QEvent.Type.MetaCall)
             self._restyle_blocks(document.begin(), None, force=True, document=document)
@@ -144,8 +175,8 @@ class SceneEditor(QTextEdit):
             if old is not None:
                 old.contentsChange.disconnect(self._on_contents_change)
             # Taking the document, the view resets its text options, which Qt reports as a
-            # change of all the text; the highlighters would paint everything again (three
-            # times over with the codex and spelling layers). Nothing changed: keep them quiet.
+            # change of all the text; the highlighter would paint everything again. Nothing
+            # changed: keep it quiet.
             document.blockSignals(True)
             try:
                 self.setDocument(document)
@@ -159,6 +190,25 @@ class SceneEditor(QTextEdit):
             self.moveCursor(QTextCursor.MoveOperation.Start)
         finally:
             self._loading = False
+
+    def _paint_step(self) -> None:
+        """Paint the marks of the next few blocks of a scene loaded in part (a few ms)."""
+        cursor, highlighter = self._unpainted, self._highlighter
+        if cursor is None or highlighter is None or cursor.document() is not self._document:
+            self._paint_timer.stop()
+            self._unpainted = None
+            return
+        self._paint_timer.setInterval(PAINT_STEP_INTERVAL_MS)
+        block = cursor.block()
+        deadline = time.perf_counter() + PAINT_STEP_SECONDS
+        while block.isValid() and time.perf_counter() < deadline:
+            highlighter.repaint(block)
+            block = block.next()
+        if block.isValid():
+            cursor.setPosition(block.position())
+        else:
+            self._paint_timer.stop()
+            self._unpainted = None
 
     def scene_text(self) -> str:
         """The scene's text exactly as stored (Qt's paragraph separators back to newlines)."""

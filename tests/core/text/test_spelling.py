@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.text.british_spelling import american_forms, is_british_english
 from core.text.spelling import (
     Misspelling,
     PersonalDictionary,
@@ -11,6 +12,7 @@ from core.text.spelling import (
     SpellingError,
     default_personal_dictionary_path,
     dictionary_language,
+    speller_is_loaded,
 )
 from tests.fixtures.plugin import missing_dependency
 
@@ -62,3 +64,49 @@ def test_languages():
     with pytest.raises(SpellingError, match="no spelling dictionary"):
         SpellCheck("tlh")
     assert SpellCheck("fr").misspellings("le phare et la mer") == []
+
+
+def test_british_books_accept_british_and_american_spellings():
+    british, american = SpellCheck("en-GB"), SpellCheck("en")
+    text = "The colour of the centre: a draught, travelled, realised, catalogue, defence."
+    assert british.misspellings(text) == []
+    flagged = {m.word for m in american.misspellings(text)}
+    assert {"colour", "centre", "draught", "realised", "defence"} <= flagged
+    assert british.misspellings("color center draft traveled realized catalog defense") == []
+    # The rules only map British forms: typos of either are still typos.
+    assert [m.word for m in british.misspellings("colur centree tourch teh")] == [
+        "colur",
+        "centree",
+        "tourch",
+        "teh",
+    ]
+
+
+def test_british_forms_map_to_american_by_rule():
+    assert "color" in american_forms("colour")
+    assert "favorite" in american_forms("favourite")
+    assert "organization" in american_forms("organisation")
+    assert "analyzed" in american_forms("analysed")
+    assert "theater" in american_forms("theatre")
+    assert "analog" in american_forms("analogue")
+    assert "licenses" in american_forms("licences")
+    assert "modeling" in american_forms("modelling")
+    assert "maneuver" in american_forms("manoeuvre")
+    assert "drafts" in american_forms("draughts")
+    assert american_forms("lamp") == set()
+    assert is_british_english("en-GB") and is_british_english("en_au")
+    assert not is_british_english("en") and not is_british_english("en-US")
+    assert not is_british_english("fr-GB")
+
+
+def test_verdicts_are_remembered_until_the_personal_dictionary_changes(tmp_path):
+    personal = PersonalDictionary.load(tmp_path / "dict.txt")
+    check = SpellCheck("en", personal)
+    assert speller_is_loaded("en-US")
+    assert [m.word for m in check.misspellings("Qwzx and Qwzx")] == ["Qwzx", "Qwzx"]
+    personal.add("Qwzx")
+    assert check.misspellings("Qwzx") == []
+    personal.remove("Qwzx")
+    assert [m.word for m in check.misspellings("Qwzx")] == ["Qwzx"]
+    check.ignore(["qwzx"])
+    assert check.misspellings("Qwzx") == []
