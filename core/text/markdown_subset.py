@@ -10,7 +10,7 @@ importers and the exporters need, and it stays plain text that diffs and syncs w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SCENE_BREAK_RE = re.compile(
     r"^[ \t]*(?:\*[ \t]*\*[ \t]*\*[ \t*]*|-[ \t]*-[ \t]*-[ \t-]*|_[ \t]*_[ \t]*_[ \t_]*"
@@ -94,40 +94,59 @@ def render_blocks(blocks: list[Block]) -> str:
 
 @dataclass(slots=True)
 class _Delim:
+    start: int
     run: int
     can_open: bool
     can_close: bool
     matched: bool = False
 
 
-def _tokenize(text: str) -> list[str | _Delim]:
-    tokens: list[str | _Delim] = []
+@dataclass(frozen=True, slots=True)
+class _Literal:
+    start: int
+    end: int
+    escape: bool  # a backslash escape: text[start] is the backslash, text[start + 1] the char
+
+
+@dataclass(frozen=True, slots=True)
+class StyledRun:
+    """Characters ``start``..``end`` of a line are shown bold and/or italic."""
+
+    start: int
+    end: int
+    bold: bool
+    italic: bool
+
+
+@dataclass(slots=True)
+class InlineLayout:
+    """Where a line's inline markup is: styled runs, and the marker characters to hide or dim."""
+
+    runs: list[StyledRun] = field(default_factory=list)  # bold/italic runs only
+    markers: list[tuple[int, int]] = field(default_factory=list)  # (start, end)
+
+
+def _tokenize(text: str) -> list[_Literal | _Delim]:
+    """Literal pieces and star runs, with their positions; delimiters matched in place.
+
+    A closer pairs with the nearest opener of the same kind; what stays unmatched is literal.
+    """
+    tokens: list[_Literal | _Delim] = []
     pos = 0
     for m in _INLINE_TOKEN_RE.finditer(text):
         if m.start() > pos:
-            tokens.append(text[pos : m.start()])
+            tokens.append(_Literal(pos, m.start(), False))
         if m.group(1) is not None:
-            tokens.append(m.group(1))
+            tokens.append(_Literal(m.start(), m.end(), True))
         else:
             before = text[m.start() - 1] if m.start() > 0 else " "
             after = text[m.end()] if m.end() < len(text) else " "
             tokens.append(
-                _Delim(
-                    run=len(m.group(2)),
-                    can_open=not after.isspace(),
-                    can_close=not before.isspace(),
-                )
+                _Delim(m.start(), len(m.group(2)), not after.isspace(), not before.isspace())
             )
         pos = m.end()
     if pos < len(text):
-        tokens.append(text[pos:])
-    return tokens
-
-
-def parse_inline(text: str) -> list[Span]:
-    """Inline Markdown to styled spans; unmatched markers stay literal text."""
-    tokens = _tokenize(text)
-    # Match delimiters: a closer pairs with the nearest opener of the same kind.
+        tokens.append(_Literal(pos, len(text), False))
     open_italic: list[_Delim] = []
     open_bold: list[_Delim] = []
     for tok in tokens:
@@ -149,6 +168,11 @@ def parse_inline(text: str) -> list[Span]:
                 open_bold.append(tok)
             if wants_italic:
                 open_italic.append(tok)
+    return tokens
+
+
+def parse_inline(text: str) -> list[Span]:
+    """Inline Markdown to styled spans; unmatched markers stay literal text."""
     spans: list[Span] = []
     bold = italic = False
     buf: list[str] = []
@@ -162,7 +186,7 @@ def parse_inline(text: str) -> list[Span]:
                 spans.append(Span(piece, bold, italic))
             buf.clear()
 
-    for tok in tokens:
+    for tok in _tokenize(text):
         if isinstance(tok, _Delim):
             if not tok.matched:
                 buf.append("*" * tok.run)
@@ -173,9 +197,36 @@ def parse_inline(text: str) -> list[Span]:
             if tok.run in (1, 3):
                 italic = not italic
         else:
-            buf.append(tok)
+            buf.append(text[tok.start + tok.escape : tok.end])
     flush()
     return spans
+
+
+def inline_layout(text: str) -> InlineLayout:
+    """The positions behind :func:`parse_inline`: which characters are styled, which are markers.
+
+    An editor that keeps the stored text as typed uses this to style it in place.
+    """
+    layout = InlineLayout()
+    bold = italic = False
+    for tok in _tokenize(text):
+        if isinstance(tok, _Delim):
+            if tok.matched:
+                layout.markers.append((tok.start, tok.start + tok.run))
+                if tok.run in (2, 3):
+                    bold = not bold
+                if tok.run in (1, 3):
+                    italic = not italic
+            elif bold or italic:
+                layout.runs.append(StyledRun(tok.start, tok.start + tok.run, bold, italic))
+            continue
+        start = tok.start
+        if tok.escape:
+            layout.markers.append((start, start + 1))
+            start += 1
+        if (bold or italic) and tok.end > start:
+            layout.runs.append(StyledRun(start, tok.end, bold, italic))
+    return layout
 
 
 def escape_markdown(text: str) -> str:
