@@ -94,6 +94,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    # Single-statement reads (the feed pull) need no transaction around them: in autocommit
+    # they cost one round trip instead of BEGIN, SELECT and ROLLBACK.
+    app.state.read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.passwords = Passwords(settings)
     app.state.auth_limiter = RateLimiter(settings.auth_rate_limit)

@@ -7,7 +7,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -89,6 +89,23 @@ def current_caller(
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+async def access_claims(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> dict[str, Any]:
+    """The claims of the request's access token, checked without a query or a worker thread.
+
+    For the sync routes, which check the account and the device in their own first query.
+    """
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("sign in first: this needs an access token")
+    settings: Settings = request.app.state.settings
+    return read_access_token(settings, credentials.credentials)
+
+
+ClaimsDep = Annotated[dict[str, Any], Depends(access_claims)]
 
 
 class RateLimiter:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,6 +17,13 @@ from sync_server.errors import Unauthorized
 from sync_server.settings import Settings
 
 ALGORITHM = "HS256"
+# Tokens already verified, by (secret, token): a client presents the same access token on
+# every request until it expires, so its signature is checked once, not on each request.
+# Only the signature check is skipped: expiry is checked on every use, and revocation is
+# never cached (it is read from the database with each request).
+_VERIFIED_MAX = 10_000
+_verified: dict[tuple[str, str], dict[str, Any]] = {}
+_verified_lock = threading.Lock()
 
 
 class Passwords:
@@ -49,6 +58,12 @@ def issue_access_token(settings: Settings, *, user_id: str, device_id: str | Non
 
 def read_access_token(settings: Settings, token: str) -> dict[str, Any]:
     """The claims of a valid access token; Unauthorized (expired or invalid) otherwise."""
+    key = (settings.secret_key, token)
+    claims = _verified.get(key)
+    if claims is not None:
+        if claims["exp"] <= time.time():
+            raise Unauthorized("the access token has expired", code="token_expired")
+        return dict(claims)
     try:
         claims = jwt.decode(token, settings.secret_key, algorithms=[ALGORITHM])
     except jwt.ExpiredSignatureError as exc:
@@ -57,6 +72,12 @@ def read_access_token(settings: Settings, token: str) -> dict[str, Any]:
         raise Unauthorized("the access token is not valid", code="invalid_token") from exc
     if claims.get("typ") != "access" or not isinstance(claims.get("sub"), str):
         raise Unauthorized("the access token is not valid", code="invalid_token")
+    if not isinstance(claims.get("exp"), int | float):
+        return dict(claims)  # nothing to check on reuse: verified each time
+    with _verified_lock:
+        if len(_verified) >= _VERIFIED_MAX:
+            _verified.clear()  # expired entries go with the rest; live ones are re-verified
+        _verified[key] = dict(claims)
     return dict(claims)
 
 

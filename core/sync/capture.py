@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import pycrdt
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -34,9 +34,11 @@ from core.sync.documents import (
     new_doc,
     record_changes,
 )
-from core.sync.local_state import get_meta, set_meta, sync_docs, sync_outbox
+from core.sync.local_state import get_metas, set_metas, sync_docs, sync_outbox
 
 WATERMARK = "capture_watermark"
+# Rows inside the watermark's margin already compared, with the updated_at they had then.
+SEEN = "capture_seen"
 # Longer than any unit of work: an edit committed during a capture is seen by the next one.
 WATERMARK_MARGIN = timedelta(seconds=10)
 # SQLite allows a limited number of bound variables per statement.
@@ -217,13 +219,71 @@ def capture_entity(
     return doc
 
 
-def _changed_since(session: Session, kind: str, since: datetime | None) -> Iterator[SyncedEntity]:
-    model = MODELS[kind]
-    stmt = select(model)
+def _stamp(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every stamp is written in UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _changed_since(
+    session: Session,
+    since: datetime | None,
+    seen: dict[str, str],
+    keep: dict[str, str],
+    keep_after: datetime,
+) -> list[tuple[str, SyncedEntity]]:
+    """(kind, row) of the rows touched since ``since`` that this device has not compared yet.
+
+    A row whose ``updated_at`` is the one recorded in ``seen`` was compared at that very
+    version by an earlier capture (it lies inside the watermark's margin), so only its id and
+    timestamp are read (one statement for every kind). ``keep`` collects the versions to
+    remember for the next capture.
+    """
+    wanted: dict[str, list[str]] = {kind: [] for kind in MATERIALISE_ORDER}
     if since is not None:
-        stmt = stmt.where(model.updated_at >= since)
-    for raw in session.scalars(stmt):
-        yield cast(SyncedEntity, raw)
+        stamps = union_all(
+            *(
+                select(literal(kind).label("kind"), MODELS[kind].id, MODELS[kind].updated_at).where(
+                    MODELS[kind].updated_at >= since
+                )
+                for kind in MATERIALISE_ORDER
+            )
+        )
+        for kind, doc_id, updated_at in session.execute(stamps):
+            stamp = _stamp(updated_at)
+            if seen.get(doc_id) == stamp:
+                keep[doc_id] = stamp
+            else:
+                wanted[kind].append(doc_id)
+    found: list[tuple[str, SyncedEntity]] = []
+    for kind in MATERIALISE_ORDER:
+        model = MODELS[kind]
+        if since is None:
+            fresh: Iterable[Any] = session.scalars(select(model))
+        else:
+            fresh = (
+                raw
+                for part in chunks(wanted[kind])
+                for raw in session.scalars(select(model).where(model.id.in_(part)))
+            )
+        for raw in fresh:
+            entity = cast(SyncedEntity, raw)
+            if entity.updated_at is not None and _aware(entity.updated_at) >= keep_after:
+                keep[entity.id] = _stamp(entity.updated_at)
+            found.append((kind, entity))
+    return found
+
+
+def _gone_docs(session: Session) -> list[str]:
+    """Live documents whose row is no longer in the library (removed for good)."""
+    present = [select(model.id) for model in MODELS.values()]
+    stmt = select(sync_docs.c.doc_id).where(
+        sync_docs.c.purged.is_(False), sync_docs.c.doc_id.not_in(union_all(*present))
+    )
+    return list(session.scalars(stmt))
 
 
 def capture_changes(session: Session) -> int:
@@ -234,16 +294,13 @@ def capture_changes(session: Session) -> int:
     margin, so an edit committed while a capture ran is still seen by the next one.
     """
     started = datetime.now(UTC)
-    mark = get_meta(session, WATERMARK)
+    meta = get_metas(session, WATERMARK, SEEN)
+    mark = meta.get(WATERMARK)
     since = datetime.fromisoformat(mark) if mark else None
-    chapter_book = {
-        str(cid): str(bid) for cid, bid in session.execute(select(Chapter.id, Chapter.book_id))
-    }
-    candidates = [
-        (kind, entity)
-        for kind in MATERIALISE_ORDER
-        for entity in _changed_since(session, kind, since)
-    ]
+    new_mark = started - WATERMARK_MARGIN
+    seen: dict[str, str] = json.loads(meta.get(SEEN, "{}")) if since else {}
+    keep: dict[str, str] = {}
+    candidates = _changed_since(session, since, seen, keep, new_mark)
     known = _known_docs(session, [entity.id for _kind, entity in candidates])
     rows: dict[str, tuple[str, SyncedEntity]] = {}
     changed: list[str] = []
@@ -283,10 +340,19 @@ def capture_changes(session: Session) -> int:
                 siblings.append(scene.id)
                 rows.setdefault(scene.id, ("scene", scene))
         known.update(_known_docs(session, [i for i in siblings if i not in known]))
-    set_meta(session, WATERMARK, (started - WATERMARK_MARGIN).isoformat())
+    set_metas(
+        session, {WATERMARK: new_mark.isoformat(), SEEN: json.dumps(keep, separators=(",", ":"))}
+    )
+
+    chapter_book: dict[str, str] = {}
 
     def book_of(kind: str, entity: SyncedEntity) -> str:
         if isinstance(entity, Scene):
+            if not chapter_book:  # read once, and only when a scene is written
+                chapter_book.update(
+                    (str(cid), str(bid))
+                    for cid, bid in session.execute(select(Chapter.id, Chapter.book_id))
+                )
             return chapter_book.get(entity.chapter_id, "")
         return entity.id if kind == "book" else str(entity.book_id)  # type: ignore[union-attr]
 
@@ -310,13 +376,7 @@ def capture_changes(session: Session) -> int:
             state=states.get(doc_id),
             force_ordinal=force,
         )
-    present: set[str] = set()
-    for kind in MATERIALISE_ORDER:
-        present.update(session.scalars(select(MODELS[kind].id)))
-    live_docs = session.execute(
-        select(sync_docs.c.doc_id).where(sync_docs.c.purged.is_(False))
-    ).scalars()
-    gone = [d for d in live_docs if d not in present]
+    gone = _gone_docs(session)
     _capture_purges(session, writes, gone)
     queued = len(writes.outbox)
     writes.write(session)

@@ -77,16 +77,30 @@ class SyncEngine:
             return outbox_size(s)
 
     def push(self, ctx: JobContext | None = None) -> int:
-        """Send the outbox in batches; each acknowledged batch leaves the outbox."""
+        """Send the outbox in batches; each acknowledged batch leaves the outbox.
+
+        The removal shares a unit of work with reading the next batch; a batch sent again
+        after a crash in between is a no-op on the server (ops are applied once by op id).
+        """
         ctx = ctx or JobContext()
         sent = 0
-        total = self.pending()
+        total = 0
+        acknowledged: list[str] = []
         while True:
-            ctx.check()
             with self.library.session() as s:
+                if acknowledged:
+                    # The last batch leaves the outbox in the same unit of work that reads
+                    # the next one.
+                    s.execute(delete(sync_outbox).where(sync_outbox.c.op_id.in_(acknowledged)))
+                    acknowledged = []
                 rows = s.execute(
                     select(sync_outbox).order_by(sync_outbox.c.seq).limit(self.push_batch)
                 ).all()
+                # Counted only when there is something to send (an empty outbox is the
+                # common case and costs one query).
+                if rows and not total:
+                    total = outbox_size(s)
+            ctx.check()
             if not rows:
                 return sent
             batch: list[Op] = []
@@ -97,10 +111,7 @@ class SyncEngine:
                 batch.append(Op(r.op_id, r.doc_id, r.kind, r.book_id, bytes(r.update)))
                 size += len(r.update)
             self.api.push(batch)
-            with self.library.session() as s:
-                s.execute(
-                    delete(sync_outbox).where(sync_outbox.c.op_id.in_([o.op_id for o in batch]))
-                )
+            acknowledged = [o.op_id for o in batch]
             sent += len(batch)
             ctx.progress(sent, total, "sending changes")
 
@@ -152,9 +163,9 @@ class SyncEngine:
             report.pulled, report.applied = self.pull(ctx)
         # Edits made while pulling were captured into the outbox: send them now.
         report.pushed += self.push(ctx)
-        report.queued = self.pending()
         from datetime import UTC, datetime
 
         with self.library.session() as s:
+            report.queued = outbox_size(s)
             set_meta(s, LAST_SYNC, datetime.now(UTC).isoformat())
         return report

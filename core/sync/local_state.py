@@ -72,6 +72,20 @@ def set_meta(session: Session, key: str, value: str) -> None:
     session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 
+def get_metas(session: Session, *keys: str) -> dict[str, str]:
+    """The values of those of ``keys`` that are set, in one query."""
+    stmt = select(sync_meta.c.key, sync_meta.c.value).where(sync_meta.c.key.in_(keys))
+    rows = session.execute(stmt)
+    return {str(k): str(v) for k, v in rows}
+
+
+def set_metas(session: Session, values: dict[str, str]) -> None:
+    """Set several keys in one statement."""
+    stmt = sqlite_insert(sync_meta)
+    stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value})
+    session.execute(stmt, [{"key": k, "value": v} for k, v in values.items()])
+
+
 def clear_meta(session: Session, *keys: str) -> None:
     session.execute(delete(sync_meta).where(sync_meta.c.key.in_(keys)))
 

@@ -253,23 +253,29 @@ def _mark(doc_id: str, *, fields: str, hashed: str, purged: bool = False) -> dic
 
 def _renumber(session: Session, *, books: set[str], chapters: set[str]) -> None:
     """Order siblings by their documents' ordinals (ties by id) and number them 1..n."""
-    groups: list[list[Chapter | Scene]] = []
-    live_chapters = Chapter.deleted_at.is_(None)
+    # Only (id, ordinal) is read for the siblings: a row is loaded only when its number changes.
+    groups: list[list[tuple[type[Chapter] | type[Scene], str, int]]] = []
     for part in chunks(sorted(books)):
-        by_book: dict[str, list[Chapter | Scene]] = defaultdict(list)
-        for chapter in session.scalars(
-            select(Chapter).where(Chapter.book_id.in_(part), live_chapters)
+        by_book: dict[str, list[tuple[type[Chapter] | type[Scene], str, int]]] = defaultdict(list)
+        for chapter_id, book_id, ordinal in session.execute(
+            select(Chapter.id, Chapter.book_id, Chapter.ordinal).where(
+                Chapter.book_id.in_(part), Chapter.deleted_at.is_(None)
+            )
         ):
-            by_book[chapter.book_id].append(chapter)
+            by_book[book_id].append((Chapter, chapter_id, ordinal))
         groups.extend(by_book.values())
     for part in chunks(sorted(chapters)):
-        by_chapter: dict[str, list[Chapter | Scene]] = defaultdict(list)
-        for scene in session.scalars(
-            select(Scene).where(Scene.chapter_id.in_(part), Scene.deleted_at.is_(None))
+        by_chapter: dict[str, list[tuple[type[Chapter] | type[Scene], str, int]]] = defaultdict(
+            list
+        )
+        for scene_id, chapter_id, ordinal in session.execute(
+            select(Scene.id, Scene.chapter_id, Scene.ordinal).where(
+                Scene.chapter_id.in_(part), Scene.deleted_at.is_(None)
+            )
         ):
-            by_chapter[scene.chapter_id].append(scene)
+            by_chapter[chapter_id].append((Scene, scene_id, ordinal))
         groups.extend(by_chapter.values())
-    all_ids = [item.id for group in groups for item in group]
+    all_ids = [item[1] for group in groups for item in group]
     doc_ordinals: dict[str, Any] = {}
     for part in chunks(all_ids):
         for doc_id, ordinal in session.execute(
@@ -277,16 +283,18 @@ def _renumber(session: Session, *, books: set[str], chapters: set[str]) -> None:
         ):
             doc_ordinals[doc_id] = ordinal
 
-    def key(item: Chapter | Scene) -> tuple[float, str]:
-        ordinal = doc_ordinals.get(item.id)
-        return (float(item.ordinal if ordinal is None else ordinal), item.id)
+    def key(item: tuple[Any, str, int]) -> tuple[float, str]:
+        ordinal = doc_ordinals.get(item[1])
+        return (float(item[2] if ordinal is None else ordinal), item[1])
 
     renumbered: dict[str, int] = {}
     for siblings in groups:
-        for number, item in enumerate(sorted(siblings, key=key), start=1):
-            if item.ordinal != number:
-                item.ordinal = number
-                renumbered[item.id] = number
+        for number, (model, item_id, ordinal) in enumerate(sorted(siblings, key=key), start=1):
+            if ordinal != number:
+                entity = cast(Chapter | Scene | None, session.get(model, item_id))
+                if entity is not None:
+                    entity.ordinal = number
+                    renumbered[item_id] = number
     session.flush()
     # A new number is this device's view of the documents' order, not an edit to send.
     patches: list[dict[str, Any]] = []

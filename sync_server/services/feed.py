@@ -8,16 +8,16 @@ so a device that pulls later fetches one update instead of hundreds and loses no
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
-from typing import Any
 
 import pycrdt
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, and_, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from core.sync.protocol import decode_update, encode_update
-from sync_server.errors import ResyncRequired, Unprocessable
-from sync_server.models import AppliedOp, Change, Document, User
+from sync_server.errors import ResyncRequired, Unauthorized, Unprocessable
+from sync_server.models import AppliedOp, Change, Device, Document, User
 from sync_server.schemas import OpIn, PushResult
 
 
@@ -37,8 +37,18 @@ def push(
 ) -> PushResult:
     """Append the ops not yet applied; returns counts and the feed's cursor."""
     decoded = [(op, _decode(op)) for op in ops]
-    user = session.scalar(select(User).where(User.id == user_id).with_for_update())
-    assert user is not None
+    device = and_(Device.id == (device_id or ""), Device.user_id == User.id)
+    found = session.execute(
+        select(User, Device.id, Device.revoked_at)
+        .outerjoin(Device, device)
+        .where(User.id == user_id)
+        .with_for_update(of=User)
+    ).first()
+    if found is None:
+        raise Unauthorized("the account no longer exists", code="invalid_token")
+    user = found[0]
+    if device_id and (found[1] is None or found[2] is not None):
+        raise Unauthorized("this device was signed out", code="device_revoked")
     op_ids = list({op.op_id for op in ops})
     seen = set(
         session.scalars(
@@ -141,40 +151,66 @@ def compact_user(*, session: Session, user_id: str) -> int:
     return len(doc_ids)
 
 
+# The account row (with the device's standing) and one page of the feed, in one statement,
+# so that a pull costs one round trip and reads both from the same snapshot. The page is a
+# keyset scan of the primary key (user_id, seq); the outer query only appends one row.
+_PULL_SQL = text(
+    """
+    SELECT 0 AS part, u.last_seq AS seq, u.feed_floor AS feed_floor,
+           CASE WHEN d.id IS NOT NULL AND d.revoked_at IS NULL THEN 1 ELSE 0 END AS device_ok,
+           NULL AS doc_id, NULL AS kind, NULL AS book_id, NULL AS data
+    FROM users u LEFT JOIN devices d ON d.id = :device_id AND d.user_id = u.id
+    WHERE u.id = :user_id
+    UNION ALL
+    SELECT 1, page.seq, 0, 0, page.doc_id, page.kind, page.book_id, page.data
+    FROM (
+        SELECT c.seq, c.doc_id, c.kind, c.book_id, c.data FROM changes c
+        WHERE c.user_id = :user_id AND c.seq > :cursor
+        ORDER BY c.seq
+        LIMIT :limit
+    ) page
+    """
+)
+
+
 def pull(
-    *, session: Session, user_id: str, last_seq: int, feed_floor: int, cursor: int, limit: int
-) -> dict[str, Any]:
+    *, connection: Connection, user_id: str, device_id: str | None, cursor: int, limit: int
+) -> bytes:
     """The changes after ``cursor``, at most ``limit``, as the JSON body of a PullPage.
 
-    ``last_seq`` and ``feed_floor`` are the account's, read with the caller's token check.
+    Checks that the account exists and, for a device token, that the device is still signed
+    in (Unauthorized otherwise): the token check and the page are one query.
     """
+    rows = connection.execute(
+        _PULL_SQL,
+        {"user_id": user_id, "device_id": device_id or "", "cursor": cursor, "limit": limit + 1},
+    ).all()
+    account = next((r for r in rows if r[0] == 0), None)
+    if account is None:
+        raise Unauthorized("the account no longer exists", code="invalid_token")
+    if device_id and not account[3]:
+        raise Unauthorized("this device was signed out", code="device_revoked")
+    last_seq, feed_floor = int(account[1]), int(account[2])
     # Zero means "from the start": always served, since pruning keeps squashed states.
     if cursor > last_seq or 0 < cursor < feed_floor:
         raise ResyncRequired(
             f"cursor {cursor} is no longer served (the feed is at {last_seq}): pull again from 0"
         )
-    rows = list(
-        session.execute(
-            select(Change.seq, Change.doc_id, Change.kind, Change.book_id, Change.data)
-            .where(Change.user_id == user_id, Change.seq > cursor)
-            .order_by(Change.seq)
-            .limit(limit + 1)
-        )
-    )
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    changes = [
-        {
-            "seq": r.seq,
-            "doc_id": r.doc_id,
-            "kind": r.kind,
-            "book_id": r.book_id,
-            "update": encode_update(bytes(r.data)),
-        }
-        for r in rows
-    ]
-    return {
-        "changes": changes,
-        "cursor": rows[-1].seq if rows else cursor,
+    page = sorted((r for r in rows if r[0] == 1), key=lambda r: int(r[1]))
+    has_more = len(page) > limit
+    page = page[:limit]
+    body = {
+        "changes": [
+            {
+                "seq": int(r[1]),
+                "doc_id": r[4],
+                "kind": r[5],
+                "book_id": r[6],
+                "update": encode_update(bytes(r[7])),
+            }
+            for r in page
+        ],
+        "cursor": int(page[-1][1]) if page else cursor,
         "has_more": has_more,
     }
+    return json.dumps(body, separators=(",", ":")).encode()

@@ -5,12 +5,17 @@
 Runs the real server (``authorworks-server``) on a loopback port, on PostgreSQL at
 127.0.0.1:5432 (database ``test``, a schema of its own, dropped afterwards) or on SQLite when
 PostgreSQL is not reachable; the clients are real libraries and the real sync engine.
+Each figure has the CPU time per round trip or request next to it (server: its processes,
+read from /proc; client: this process), since wall-clock figures on a shared machine move
+with other people's load. The pull load comes from raw HTTP/1.1 keep-alive connections (see
+``_pull_once``), so that the load generator's own CPU stays small next to the server's.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import socket
@@ -71,6 +76,31 @@ WORDS = [
 ]
 
 
+def _process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its live descendants (Linux /proc).
+
+    On a shared machine wall-clock figures move with other people's load; CPU time per
+    request does not, so both are printed.
+    """
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    stats: dict[int, tuple[int, float]] = {}  # pid -> (parent pid, cpu seconds)
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += stats.get(current, (0, 0.0))[1]
+        todo.extend(p for p, (parent, _cpu) in stats.items() if parent == current)
+    return total
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -98,7 +128,7 @@ def _database() -> Iterator[tuple[str, str]]:
 
 
 @contextmanager
-def _server(database_url: str, data: Path, workers: int) -> Iterator[str]:
+def _server(database_url: str, data: Path, workers: int) -> Iterator[tuple[str, int]]:
     port = _free_port()
     env = {
         **os.environ,
@@ -121,7 +151,7 @@ def _server(database_url: str, data: Path, workers: int) -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("the server did not start")
             time.sleep(0.2)
-        yield url
+        yield url, proc.pid
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -159,8 +189,41 @@ def _device(path: Path, url: str, email: str, register: bool = False) -> tuple[L
     return lib, SyncEngine(lib, api)
 
 
-def _pull_throughput(url: str, clients: int, seconds: float) -> tuple[float, int, int]:
+async def _pull_once(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, token: str
+) -> bool:
+    """One pull over a kept-alive HTTP/1.1 connection; True for a 200 with a feed page.
+
+    The load clients speak HTTP/1.1 on raw asyncio streams: httpx's async pool costs more CPU
+    per request than the server does, and on a machine where the load generator shares the
+    cores with the server it would measure the client, not the server.
+    """
+    writer.write(
+        f"GET /api/v1/sync/pull?cursor=0 HTTP/1.1\r\nHost: {host}\r\n"
+        f"Authorization: Bearer {token}\r\n\r\n".encode("ascii")
+    )
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    length = None
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    if length is None:
+        raise ValueError("the answer has no Content-Length")
+    page = json.loads(await reader.readexactly(length))
+    return status == 200 and isinstance(page.get("changes"), list) and "cursor" in page
+
+
+def _pull_throughput(
+    url: str, clients: int, seconds: float, server_pid: int
+) -> tuple[float, int, int, float, float]:
+    """(requests/s, ok, errors, server CPU ms per request, client CPU ms per request)."""
     started = 0.0  # set once the accounts exist: only the pulls are timed
+    host, _, port_text = url.removeprefix("http://").partition(":")
+    port = int(port_text)
+    server_cpu = client_cpu = 0.0
 
     async def run() -> tuple[int, int]:
         tokens = []
@@ -175,33 +238,42 @@ def _pull_throughput(url: str, clients: int, seconds: float) -> tuple[float, int
                 )
                 tokens.append(r.json()["access_token"])
         done = errors = 0
-        nonlocal started
+        nonlocal started, server_cpu, client_cpu
+        server_cpu, client_cpu = _process_tree_cpu(server_pid), time.process_time()
         started = time.monotonic()
         stop = started + seconds
-        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-        async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
 
-            async def client(token: str) -> None:
-                nonlocal done, errors
-                headers = {"Authorization": f"Bearer {token}"}
-                while time.monotonic() < stop:
-                    try:
-                        r = await http.get(
-                            "/api/v1/sync/pull", params={"cursor": 0}, headers=headers
-                        )
-                        if r.status_code == 200:
-                            done += 1
-                        else:
-                            errors += 1
-                    except httpx.HTTPError:
-                        errors += 1
+        async def client(token: str) -> None:
+            nonlocal done, errors
+            reader: asyncio.StreamReader | None = None
+            writer: asyncio.StreamWriter | None = None
+            while time.monotonic() < stop:
+                try:
+                    if writer is None:
+                        reader, writer = await asyncio.open_connection(host, port)
+                    assert reader is not None
+                    ok = await asyncio.wait_for(_pull_once(reader, writer, host, token), 30)
+                except (OSError, asyncio.IncompleteReadError, ValueError):
+                    ok = False
+                    if writer is not None:
+                        writer.close()
+                    reader = writer = None
+                if ok:
+                    done += 1
+                else:
+                    errors += 1
+            if writer is not None:
+                writer.close()
 
-            await asyncio.gather(*(client(t) for t in tokens))
+        await asyncio.gather(*(client(t) for t in tokens))
+        server_cpu = _process_tree_cpu(server_pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
         return done, errors
 
     done, errors = asyncio.run(run())
     elapsed = time.monotonic() - started
-    return done / elapsed, done, errors
+    per = 1000 / max(done, 1)
+    return done / elapsed, done, errors, server_cpu * per, client_cpu * per
 
 
 def main() -> int:
@@ -214,7 +286,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp, _database() as (db_url, db_label):
         root = Path(tmp)
-        with _server(db_url, root / "server", workers) as url:
+        with _server(db_url, root / "server", workers) as (url, server_pid):
             print(f"server: {url}, {db_label}, {workers} worker(s), {os.cpu_count()} CPU(s)")
             t = time.perf_counter()
             _make_library(root / "a", scenes, words)
@@ -246,30 +318,40 @@ def main() -> int:
             # core.sync.capture.WATERMARK_MARGIN); measure the steady state a writer sees.
             time.sleep(WATERMARK_MARGIN.total_seconds() + 1)
             times = []
+            server_cpu = _process_tree_cpu(server_pid)
+            client_cpu = 0.0  # only inside the timed part: not the edits and checks
             for i in range(round_trips):
                 scene_id = rng.choice(scene_ids)
                 with lib_a.session() as s:
                     scene = s.get(Scene, scene_id)
                     set_scene_text(session=s, scene=scene, text=scene.text + f" Edit {i}.")
-                t = time.perf_counter()
+                t, cpu = time.perf_counter(), time.process_time()
                 engine_a.sync()
                 engine_b.sync()
                 times.append((time.perf_counter() - t) * 1000)
+                client_cpu += time.process_time() - cpu
                 with lib_b.session() as s:
                     assert s.get(Scene, scene_id).text.endswith(f" Edit {i}.")
+            # The server idles between round trips; its CPU is read in clock ticks (coarse).
+            server_cpu = (_process_tree_cpu(server_pid) - server_cpu) * 1000 / round_trips
+            client_cpu = client_cpu * 1000 / round_trips
             p95 = statistics.quantiles(times, n=20)[18] if len(times) >= 2 else times[0]
             print(
                 "one-scene edit round trip (push on A, pull on B): "
                 f"p50 {statistics.median(times):.1f} ms, "
-                f"p95 {p95:.1f} ms [target p95 <= 50 ms]"
+                f"p95 {p95:.1f} ms [target p95 <= 50 ms]; "
+                f"CPU per round trip: client {client_cpu:.1f} ms, server {server_cpu:.1f} ms"
             )
             lib_a.close()
             lib_b.close()
 
-            rate, done, errors = _pull_throughput(url, clients, seconds)
+            rate, done, errors, server_ms, client_ms = _pull_throughput(
+                url, clients, seconds, server_pid
+            )
             print(
                 f"pull throughput with {clients} concurrent clients: {rate:.0f} requests/s "
-                f"({done} ok, {errors} errors) [target >= 500/s, 0 errors]"
+                f"({done} ok, {errors} errors) [target >= 500/s, 0 errors]; "
+                f"CPU per request: server {server_ms:.2f} ms, load client {client_ms:.2f} ms"
             )
     return 0
 

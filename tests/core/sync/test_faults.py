@@ -75,8 +75,11 @@ def test_database_down_answers_503_and_the_client_keeps_its_queue(
     a, b = pair
     _book(a)
     sessions = sync_app.state.sessions
-    working = sessions.kw["bind"]
-    sessions.configure(bind=create_engine("postgresql+psycopg://nobody@127.0.0.1:9/none"))
+    working, working_reads = sessions.kw["bind"], sync_app.state.read_engine
+    down = create_engine("postgresql+psycopg://nobody@127.0.0.1:9/none")
+    # Both ways the app reaches the database: ORM sessions and the feed's single reads.
+    sessions.configure(bind=down)
+    sync_app.state.read_engine = down
     try:
         r = sync_client.get("/api/v1/sync/pull", headers=sync_user.headers)
         assert r.status_code == 503
@@ -89,6 +92,7 @@ def test_database_down_answers_503_and_the_client_keeps_its_queue(
         assert queued > 0
     finally:
         sessions.configure(bind=working)
+        sync_app.state.read_engine = working_reads
     assert a.sync().queued == 0
     b.sync()
     assert a.view() == b.view()
