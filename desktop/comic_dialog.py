@@ -3,7 +3,7 @@
 The dialog gathers the choices and runs :func:`core.imaging.comic.make_comic` through
 :class:`desktop.job_runner.JobRunner`: a progress bar, Cancel (a cancelled comic leaves no
 file), the job's warnings (placeholder art, provider failures) and a preview of the first
-page. :class:`MediaJobDialog` is the running part, shared with the trailer dialog.
+page. The running part is :class:`desktop.job_dialog.MediaJobDialog`.
 """
 
 from __future__ import annotations
@@ -12,179 +12,25 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from core.errors import AuthorWorksError
 from core.jobs import JobContext
 from core.store.library import Library
 from core.store.manuscript import get_book, list_chapters
-from desktop.job_runner import JobRunner
+from desktop.job_dialog import MediaJobDialog, path_row
 
 PREVIEW_HEIGHT = 360
-
-
-def path_row(edit: QLineEdit, browse: Any) -> QHBoxLayout:
-    """A line edit with a "Browse…" button after it."""
-    row = QHBoxLayout()
-    row.addWidget(edit, 1)
-    button = QPushButton("Browse…")
-    button.clicked.connect(browse)
-    row.addWidget(button)
-    return row
-
-
-class MediaJobDialog(QDialog):
-    """A dialog that runs one core job at a time: progress, Cancel, warnings and the result.
-
-    Subclasses build their form into ``self.form``, and implement ``make_job`` (return the job,
-    or None with a reason shown) and ``describe_result``.
-    """
-
-    job_finished = Signal(object)
-    job_failed = Signal(str)
-    job_cancelled = Signal()
-
-    title = "Job"
-    start_label = "Start"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.runner: JobRunner | None = None
-        self.last_result: Any = None
-        self._pool = QThreadPool(self)
-        self.form = QFormLayout()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.warnings_view = QPlainTextEdit()
-        self.warnings_view.setReadOnly(True)
-        self.warnings_view.setPlaceholderText("Warnings appear here.")
-        self.warnings_view.setMaximumHeight(110)
-        self.buttons = QDialogButtonBox()
-        self.start_button = self.buttons.addButton(
-            self.start_label, QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.start_button.clicked.connect(self.start)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.clicked.connect(self._on_cancel_clicked)
-        self.side = QVBoxLayout()
-        self.side.addLayout(self.form)
-        self.side.addWidget(self.progress)
-        self.side.addWidget(self.status)
-        self.side.addWidget(QLabel("Warnings"))
-        self.side.addWidget(self.warnings_view)
-        self.side.addWidget(self.buttons)
-        self.main_layout = QHBoxLayout(self)
-        self.main_layout.addLayout(self.side, 1)
-
-    # ------------------------------------------------------------------ for subclasses
-    def make_job(self) -> Any:
-        raise NotImplementedError
-
-    def describe_result(self, result: Any) -> str:
-        raise NotImplementedError
-
-    def show_result(self, result: Any) -> None:
-        """Extra display of a finished result (a preview); nothing by default."""
-
-    def inputs(self) -> list[QWidget]:
-        return []
-
-    # ------------------------------------------------------------------ running
-    def start(self) -> JobRunner | None:
-        """Start the job in the background; returns its runner (None if not started)."""
-        if self.runner is not None:
-            return None
-        try:
-            job = self.make_job()
-        except AuthorWorksError as exc:
-            QMessageBox.warning(self, self.title, str(exc))
-            return None
-        if job is None:
-            return None
-        runner = JobRunner(job, description=self.title)
-        runner.signals.progress.connect(self._on_progress)
-        runner.signals.finished.connect(self._on_finished)
-        runner.signals.failed.connect(self._on_failed)
-        runner.signals.cancelled.connect(self._on_cancelled)
-        self.runner = runner
-        self.warnings_view.clear()
-        self._set_running(True)
-        self.status.setText("Starting…")
-        self._pool.start(runner)
-        return runner
-
-    def _set_running(self, running: bool) -> None:
-        self.start_button.setEnabled(not running)
-        for widget in self.inputs():
-            widget.setEnabled(not running)
-        self.progress.setRange(0, 0 if running else 1)
-
-    def _on_progress(self, done: int, total: int, message: str) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(min(done, max(total, 1)))
-        if message:
-            self.status.setText(message)
-
-    def _on_cancel_clicked(self) -> None:
-        if self.runner is not None:
-            self.status.setText("Cancelling…")
-            self.runner.cancel()
-        else:
-            self.reject()
-
-    def _finish(self) -> None:
-        self.runner = None
-        self._set_running(False)
-
-    def _on_finished(self, result: Any) -> None:
-        self._finish()
-        self.last_result = result
-        self.progress.setValue(1)
-        self.status.setText(self.describe_result(result))
-        self.warnings_view.setPlainText("\n".join(getattr(result, "warnings", [])))
-        self.show_result(result)
-        self.job_finished.emit(result)
-
-    def _on_failed(self, message: str) -> None:
-        self._finish()
-        self.status.setText(message)
-        self.job_failed.emit(message)
-        QMessageBox.warning(self, f"{self.title} failed", message)
-
-    def _on_cancelled(self) -> None:
-        self._finish()
-        self.progress.setValue(0)
-        self.status.setText("Cancelled; no file was written.")
-        self.job_cancelled.emit()
-
-    def done(self, result: int) -> None:
-        # Closing while a job runs cancels it and waits, so no thread outlives the dialog.
-        if self.runner is not None:
-            self.runner.cancel()
-            self._pool.waitForDone()
-        super().done(result)
 
 
 def first_page_pixmap(path: Path) -> QPixmap | None:

@@ -7,16 +7,15 @@ cancel (a cancelled export leaves no file behind) and says how it went.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -42,8 +40,10 @@ from core.export import (
     options_from_preset,
     save_preset,
 )
+from core.jobs import JobContext
 from core.store.library import Library
 from core.store.manuscript import get_book, list_chapters
+from desktop.job_dialog import MediaJobDialog
 from desktop.job_runner import JobRunner
 
 _INCLUSIONS = [
@@ -64,20 +64,25 @@ _TRIM_LABELS = {
 }
 
 
-class ExportDialog(QDialog):
+class ExportDialog(MediaJobDialog):
     """Export one book; ``export_finished``/``export_failed`` report the outcome."""
 
     export_finished = Signal(object)  # ExportResult
     export_failed = Signal(str)
     export_cancelled = Signal()
 
+    title = "Export"
+    start_label = "Export"
+
     def __init__(self, library: Library, book_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.book_id = book_id
-        self.runner: JobRunner | None = None
-        self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self.export_button = self.start_button
+        self.job_finished.connect(self.export_finished)
+        self.job_failed.connect(self.export_failed)
+        self.job_cancelled.connect(self.export_cancelled)
         with library.session() as session:
             book = get_book(session=session, book_id=book_id)
             self.book_title = book.title
@@ -95,7 +100,7 @@ class ExportDialog(QDialog):
     # ------------------------------------------------------------------ layout
 
     def _build(self) -> None:
-        form = QFormLayout()
+        form = self.form
         self.format_box = QComboBox()
         for fmt in ExportFormat:
             self.format_box.addItem(fmt.label, fmt)
@@ -143,27 +148,7 @@ class ExportDialog(QDialog):
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(browse)
         form.addRow("Save to", path_row)
-
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
-
-        self.buttons = QDialogButtonBox()
-        self.export_button = self.buttons.addButton(
-            "Export", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button.clicked.connect(self.start_export)
-        self.cancel_button.clicked.connect(self._on_cancel_clicked)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(include)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
+        self.side.insertWidget(1, include)  # between the form and the progress bar
 
     # ------------------------------------------------------------------ options
 
@@ -242,10 +227,22 @@ class ExportDialog(QDialog):
 
     # ------------------------------------------------------------------ running
 
+    def inputs(self) -> list[QWidget]:
+        return [
+            self.format_box,
+            self.trim_box,
+            self.preset_box,
+            self.path_edit,
+            self.save_preset_button,
+            self.chapter_list,
+            *self.checks.values(),
+        ]
+
     def start_export(self) -> JobRunner | None:
         """Start the export in the background; returns its runner (None if not started)."""
-        if self.runner is not None:
-            return None
+        return self.start()
+
+    def make_job(self) -> Callable[[JobContext], ExportResult] | None:
         text = self.path_edit.text().strip()
         if not text:
             self.choose_path()
@@ -258,85 +255,24 @@ class ExportDialog(QDialog):
             QMessageBox.warning(self, "Export", "Choose at least one chapter to export.")
             return None
         library, book_id = self.library, self.book_id
-        runner = JobRunner(
-            lambda ctx: export_book(library, book_id, target, options, ctx),
-            description=f"export {target}",
-        )
-        runner.signals.progress.connect(self._on_progress)
-        runner.signals.finished.connect(self._on_finished)
-        runner.signals.failed.connect(self._on_failed)
-        runner.signals.cancelled.connect(self._on_cancelled)
-        self.runner = runner
-        self._set_running(True)
-        self.status.setText(f"Exporting {options.format.label}…")
-        self._pool.start(runner)
-        return runner
+        return lambda ctx: export_book(library, book_id, target, options, ctx)
 
     def _set_running(self, running: bool) -> None:
-        self.export_button.setEnabled(not running)
-        for widget in (
-            self.format_box,
-            self.trim_box,
-            self.preset_box,
-            self.path_edit,
-            self.save_preset_button,
-            self.chapter_list,
-            *self.checks.values(),
-        ):
-            widget.setEnabled(not running)
+        super()._set_running(running)
         if not running:
             self._on_format_changed_enablement()
-        self.progress.setRange(0, 0 if running else 1)
 
     def _on_format_changed_enablement(self) -> None:
         fmt = self.current_format
         self.trim_box.setEnabled(fmt in (ExportFormat.PDF, ExportFormat.DOCX))
         self.checks["embed_font"].setEnabled(fmt is ExportFormat.EPUB)
 
-    def _on_progress(self, done: int, total: int, message: str) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        if message:
-            self.status.setText(message)
-
-    def _on_cancel_clicked(self) -> None:
-        if self.runner is not None:
-            self.status.setText("Cancelling…")
-            self.runner.cancel()
-        else:
-            self.reject()
-
-    def _finish(self) -> None:
-        self.runner = None
-        self._set_running(False)
-
-    def _on_finished(self, result: object) -> None:
-        self._finish()
+    def describe_result(self, result: Any) -> str:
         assert isinstance(result, ExportResult)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
+        return f"Saved {result.path}"
+
+    def show_result(self, result: Any) -> None:
         note = "".join(f"\n\nNote: {w}" for w in result.warnings)
-        self.status.setText(f"Saved {result.path}")
-        self.export_finished.emit(result)
         QMessageBox.information(
             self, "Export finished", f"“{self.book_title}” was saved to\n{result.path}{note}"
         )
-
-    def _on_failed(self, message: str) -> None:
-        self._finish()
-        self.status.setText(message)
-        self.export_failed.emit(message)
-        QMessageBox.warning(self, "Export failed", message)
-
-    def _on_cancelled(self) -> None:
-        self._finish()
-        self.progress.setValue(0)
-        self.status.setText("Export cancelled; no file was written.")
-        self.export_cancelled.emit()
-
-    def done(self, result: int) -> None:
-        # Closing while an export runs cancels it and waits, so no thread outlives the dialog.
-        if self.runner is not None:
-            self.runner.cancel()
-            self._pool.waitForDone()
-        super().done(result)

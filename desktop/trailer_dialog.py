@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QPlainTextEdi
 from core.jobs import JobContext
 from core.store.library import Library
 from core.store.manuscript import get_book
-from desktop.comic_dialog import MediaJobDialog, path_row
+from desktop.job_dialog import MediaJobDialog, path_row
 
 
 class TrailerDialog(MediaJobDialog):

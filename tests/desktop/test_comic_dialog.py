@@ -109,7 +109,7 @@ def test_cancel_leaves_no_file(
         dialog.start()
         dialog.cancel_button.click()
     assert list(out.iterdir()) == []
-    assert "Cancelled" in dialog.status.text()
+    assert "cancelled; no file was written" in dialog.status.text()
     assert dialog.runner is None and dialog.start_button.isEnabled()
 
 

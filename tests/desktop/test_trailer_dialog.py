@@ -115,7 +115,7 @@ def test_cancel_leaves_no_file(
         assert dialog.start() is not None
         dialog.cancel_button.click()
     assert list(out.iterdir()) == []
-    assert "Cancelled" in dialog.status.text()
+    assert "cancelled; no file was written" in dialog.status.text()
 
 
 def test_empty_blurb_and_bad_output_are_reported(
