@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import struct
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -21,8 +20,7 @@ from typing import BinaryIO
 
 from core.jobs import JobContext
 from core.narration.audio import ffmpeg_exe, silence
-from core.narration.cache import CLIP_HEADER_BYTES, ClipCache
-from core.narration.engines import SAMPLE_WIDTH
+from core.narration.cache import CLIP_HEADER_BYTES, ClipCache, wav_header
 from core.narration.errors import AudioToolError, NarrationError, OutputNotWritableError
 
 FORMATS = ("m4b", "mp3", "wav")
@@ -150,15 +148,6 @@ def write_audio(
     return marks
 
 
-def _wav_header(data_bytes: int, sample_rate: int) -> bytes:
-    byte_rate = sample_rate * SAMPLE_WIDTH
-    return (
-        b"RIFF" + struct.pack("<I", 36 + data_bytes) + b"WAVEfmt "
-        + struct.pack("<IHHIIHH", 16, 1, 1, sample_rate, byte_rate, SAMPLE_WIDTH, 16)
-        + b"data" + struct.pack("<I", data_bytes)
-    )  # fmt: skip
-
-
 def _copy_after_header(clip: BinaryIO, out: BinaryIO) -> None:
     length = os.fstat(clip.fileno()).st_size - CLIP_HEADER_BYTES
     offset = CLIP_HEADER_BYTES
@@ -184,7 +173,7 @@ def _write_wav(
     # Clips are copied file to file (by the kernel where it can), not through Python objects:
     # re-narrating a long chapter is mostly this copy.
     with tmp.open("wb", buffering=0) as out:
-        out.write(_wav_header(0, cache.sample_rate))
+        out.write(wav_header(0, cache.sample_rate))
         for chapter in chapters:
             ctx.check()
             for part in chapter.parts:
@@ -195,7 +184,7 @@ def _write_wav(
                     _copy_after_header(clip, out)
         size = out.tell() - CLIP_HEADER_BYTES
         out.seek(0)
-        out.write(_wav_header(size, cache.sample_rate))
+        out.write(wav_header(size, cache.sample_rate))
 
 
 def _ffmetadata(metadata: AudioMetadata, marks: Sequence[ChapterMark]) -> str:

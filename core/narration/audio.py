@@ -74,6 +74,20 @@ def conform(clip: AudioClip, sample_rate: int = SAMPLE_RATE) -> AudioClip:
     return _to_clip(seg, sample_rate)
 
 
+def _sample_ops() -> Any:
+    """The audioop module pydub itself uses (stdlib to 3.12, audioop-lts after): C sample loops."""
+    global _audioop
+    if _audioop is None:
+        audio_segment_class()  # imports pydub with its import-time warnings silenced
+        from pydub import audio_segment
+
+        _audioop = audio_segment.audioop
+    return _audioop
+
+
+_audioop: Any = None
+
+
 def normalise(
     clip: AudioClip, target_dbfs: float = TARGET_DBFS, ceiling_dbfs: float = PEAK_CEILING_DBFS
 ) -> AudioClip:
@@ -84,19 +98,19 @@ def normalise(
     """
     if not clip.pcm:
         return clip
-    segment_cls = audio_segment_class()
-    seg = segment_cls(
-        data=clip.pcm, sample_width=SAMPLE_WIDTH, frame_rate=clip.sample_rate, channels=1
-    )
-    rms, peak = seg.rms, seg.max  # each is a pass over the audio: take them once
+    # The same audioop calls as pydub's AudioSegment.rms/.max/.apply_gain, without building
+    # segments: each is one C pass over the samples, and a chapter has hundreds of clips.
+    ops = _sample_ops()
+    rms = ops.rms(clip.pcm, SAMPLE_WIDTH)
     if rms == 0:
         return clip
-    full_scale = seg.max_possible_amplitude
+    peak = ops.max(clip.pcm, SAMPLE_WIDTH)
+    full_scale = float(1 << (8 * SAMPLE_WIDTH - 1))
     gain = target_dbfs - 20 * math.log10(rms / full_scale)
     gain = min(gain, ceiling_dbfs - 20 * math.log10(peak / full_scale))
     if abs(gain) < 0.1:
         return clip
-    return AudioClip(seg.apply_gain(gain).raw_data, clip.sample_rate)
+    return AudioClip(ops.mul(clip.pcm, SAMPLE_WIDTH, 10 ** (gain / 20)), clip.sample_rate)
 
 
 def trim_silence(clip: AudioClip) -> AudioClip:
@@ -106,13 +120,33 @@ def trim_silence(clip: AudioClip) -> AudioClip:
     with about 350 ms of zeros, which would stretch every join between voices).
     """
     pcm = clip.pcm
-    start = len(pcm) - len(pcm.lstrip(b"\x00"))
-    end = len(pcm.rstrip(b"\x00"))
+    start = _zero_run(pcm, from_end=False)
+    end = len(pcm) - _zero_run(pcm, from_end=True) if start < len(pcm) else 0
     start -= start % SAMPLE_WIDTH  # whole samples only
     end += (-end) % SAMPLE_WIDTH
     if start == 0 and end == len(pcm):
         return clip
     return AudioClip(pcm[start:end], clip.sample_rate)
+
+
+def _zero_run(pcm: bytes, *, from_end: bool) -> int:
+    """How many zero bytes ``pcm`` starts (or ends) with.
+
+    Looks at growing windows at that end, so that a clip is not copied whole (as
+    ``bytes.lstrip`` would) only to find a fraction of a second of silence.
+    """
+    size = len(pcm)
+    done = 0
+    window = 8192
+    while done < size:
+        take = min(window, size - done)
+        chunk = pcm[size - done - take : size - done] if from_end else pcm[done : done + take]
+        kept = len(chunk.rstrip(b"\x00") if from_end else chunk.lstrip(b"\x00"))
+        if kept:
+            return done + take - kept
+        done += take
+        window *= 4
+    return size
 
 
 def silence(ms: int, sample_rate: int = SAMPLE_RATE) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import struct
 import tempfile
 import wave
 from pathlib import Path
@@ -19,6 +20,16 @@ from core.narration.engines import SAMPLE_WIDTH, AudioClip, VoiceSettings
 # Bump when the rendering pipeline changes what a clip sounds like (e.g. normalisation).
 CACHE_FORMAT = 2
 CLIP_HEADER_BYTES = 44  # the canonical WAV header that the wave module writes
+
+
+def wav_header(data_bytes: int, sample_rate: int) -> bytes:
+    """The canonical 44-byte header of a 16-bit mono PCM WAV file holding ``data_bytes``."""
+    byte_rate = sample_rate * SAMPLE_WIDTH
+    return (
+        b"RIFF" + struct.pack("<I", 36 + data_bytes) + b"WAVEfmt "
+        + struct.pack("<IHHIIHH", 16, 1, 1, sample_rate, byte_rate, SAMPLE_WIDTH, 16)
+        + b"data" + struct.pack("<I", data_bytes)
+    )  # fmt: skip
 
 
 def default_cache_dir(library_root: Path) -> Path:
@@ -62,11 +73,12 @@ class ClipCache:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(suffix=".part", dir=target.parent)
         try:
-            with os.fdopen(fd, "wb") as fh, wave.open(fh, "wb") as out:
-                out.setnchannels(1)
-                out.setsampwidth(SAMPLE_WIDTH)
-                out.setframerate(clip.sample_rate)
-                out.writeframes(clip.pcm)
+            # The bytes the wave module would write, without its copies and header patching.
+            with os.fdopen(fd, "wb", buffering=0) as fh:
+                for block in (wav_header(len(clip.pcm), clip.sample_rate), clip.pcm):
+                    data = memoryview(block)
+                    while data:  # an unbuffered write may take only part
+                        data = data[fh.write(data) or 0 :]
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

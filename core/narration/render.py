@@ -16,7 +16,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
@@ -26,7 +32,7 @@ from typing import Any
 from core.jobs import JobContext
 from core.narration.audio import conform, normalise, trim_silence
 from core.narration.cache import ClipCache
-from core.narration.engines import VoiceSettings, get_engine
+from core.narration.engines import AudioClip, VoiceSettings, get_engine
 from core.narration.errors import NarrationError
 
 
@@ -53,18 +59,32 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def render_one(task: ClipTask, *, engine_name: str, cache_root: str, sample_rate: int) -> str:
-    """Render one clip into the cache (runs in the caller or a worker process)."""
+def speak_clip(task: ClipTask, *, engine_name: str) -> AudioClip:
+    """The engine's audio for one clip, as it comes (before trimming and loudness)."""
     engine = get_engine(engine_name)
     try:
-        spoken = engine.synthesize(task.text, task.voice)
+        return engine.synthesize(task.text, task.voice)
     except NarrationError:
         raise
     except Exception as exc:  # an engine's own failure: say which text it could not speak
         raise NarrationError(f"{engine_name} could not speak {task.text[:40]!r}: {exc}") from exc
+
+
+def store_clip(
+    key: str, spoken: AudioClip, *, engine_name: str, cache_root: str, sample_rate: int
+) -> str:
+    """Trim, normalise and cache a spoken clip; returns its key."""
     clip = normalise(trim_silence(conform(spoken, sample_rate)))
-    ClipCache(Path(cache_root), engine=engine_name, sample_rate=sample_rate).store(task.key, clip)
-    return task.key
+    ClipCache(Path(cache_root), engine=engine_name, sample_rate=sample_rate).store(key, clip)
+    return key
+
+
+def render_one(task: ClipTask, *, engine_name: str, cache_root: str, sample_rate: int) -> str:
+    """Render one clip into the cache (runs in the caller or a worker process)."""
+    spoken = speak_clip(task, engine_name=engine_name)
+    return store_clip(
+        task.key, spoken, engine_name=engine_name, cache_root=cache_root, sample_rate=sample_rate
+    )
 
 
 def _warm_worker(engine_name: str) -> None:
@@ -96,9 +116,15 @@ def render_paragraphs(
         waiting.append(needed)
     total = len(paragraphs)
     done_keys: set[str] = set()
+    # Paragraphs done, kept as a count (not recounted per clip, which is quadratic in a book).
+    outstanding = [len(need) for need in waiting]
+    needed_by: dict[str, list[int]] = {}
+    for index, need in enumerate(waiting):
+        for key in need:
+            needed_by.setdefault(key, []).append(index)
+    done = outstanding.count(0)
 
     def report() -> None:
-        done = sum(1 for need in waiting if need <= done_keys)
         elapsed = time.monotonic() - started
         left = ""
         if done_keys and len(pending) > len(done_keys):
@@ -109,6 +135,12 @@ def render_paragraphs(
     report()
 
     def on_done(key: str) -> None:
+        nonlocal done
+        if key not in done_keys:
+            for index in needed_by.get(key, ()):
+                outstanding[index] -= 1
+                if outstanding[index] == 0:
+                    done += 1
         done_keys.add(key)
         stats.rendered += 1
         report()
@@ -120,14 +152,38 @@ def render_paragraphs(
         "sample_rate": cache.sample_rate,
     }
     if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            ctx.check()
-            render_one(task, **kwargs)
-            on_done(task.key)
+        _render_here(tasks, kwargs, ctx, on_done)
     else:
         _render_in_pool(tasks, kwargs, min(workers, len(tasks)), ctx, on_done)
     stats.seconds = time.monotonic() - started
     return stats
+
+
+def _render_here(
+    tasks: list[ClipTask],
+    kwargs: dict[str, Any],
+    ctx: JobContext,
+    on_done: Callable[[str], None],
+) -> None:
+    """Render in the calling thread, one clip after another.
+
+    Each clip's trimming, loudness and cache write run in a helper thread while the engine
+    speaks the next clip (the speech library runs without the GIL), so they add little to the
+    render's time. Progress and cancel stay in the calling thread; a cancelled render lets the
+    clip already spoken finish into the cache.
+    """
+    engine_name = kwargs["engine_name"]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aw-narration-store") as storer:
+        previous: Future[str] | None = None
+        for task in tasks:
+            ctx.check()
+            spoken = speak_clip(task, engine_name=engine_name)
+            stored = storer.submit(store_clip, task.key, spoken, **kwargs)
+            if previous is not None:
+                on_done(previous.result())
+            previous = stored
+        if previous is not None:
+            on_done(previous.result())
 
 
 _pools: dict[tuple[str, int], ProcessPoolExecutor] = {}

@@ -56,10 +56,13 @@ def make_chapter(words: int, seed: int = 7) -> list[str]:
     return paragraphs
 
 
-def timings(repeat: int, run: object) -> list[float]:
+def timings(repeat: int, run: object, setup: object = None) -> list[float]:
+    """Seconds taken by each of ``repeat`` calls of ``run``; ``setup`` runs untimed before each."""
     assert callable(run)
     times = []
     for _ in range(repeat):
+        if callable(setup):
+            setup()
         started = time.perf_counter()
         run()
         times.append(time.perf_counter() - started)
@@ -131,15 +134,19 @@ def main() -> int:
             plan = NarrationPlan(library, book_id, chapter=1, engine="espeak-ng")
             NarrationJob(plan, target, workers=workers)(JobContext())
 
-        def fresh(workers: int) -> None:
+        def clear_cache() -> None:
+            # Untimed: the baseline's clock does not include deleting its previous output.
             shutil.rmtree(cache_dir, ignore_errors=True)
+
+        def fresh(workers: int) -> None:
             narrate(workers)
 
         # Rounds interleave the baseline and ours, so that a busy machine slows both alike;
         # each ratio is the median of the per-round ratios.
-        t_two_cold = timings(1, lambda: fresh(2))[0]  # starts the worker process, kept after
+        # The first two-worker run starts the worker process, which is kept after.
+        t_two_cold = timings(1, lambda: fresh(2), clear_cache)[0]
         rounds = [
-            timings(1, f)[0]
+            timings(1, f, clear_cache)[0]
             for _ in range(repeat)
             for f in (baseline, lambda: fresh(1), lambda: fresh(2))
         ]
@@ -160,7 +167,8 @@ def main() -> int:
             narrate(1)
 
         edit_rounds = [
-            (timings(1, lambda: fresh(1))[0], timings(1, renarrate)[0]) for _ in range(repeat)
+            (timings(1, lambda: fresh(1), clear_cache)[0], timings(1, renarrate)[0])
+            for _ in range(repeat)
         ]
         t_edit = min(e for _, e in edit_rounds)
         r_edit = statistics.median(e / full for full, e in edit_rounds)
