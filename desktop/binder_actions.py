@@ -150,7 +150,10 @@ def trash(library: Library, node: BinderNode) -> None:
 
 
 def move(library: Library, kind: NodeKind, node_id: str, parent_id: str, index: int) -> None:
-    """Move a scene into chapter ``parent_id`` or a chapter within its book, to ``index``."""
+    """Move a scene into chapter ``parent_id``, or a chapter into book ``parent_id``, at ``index``.
+
+    A chapter may go to another book (see :func:`core.store.manuscript.move_chapter`).
+    """
     with library.session() as session:
         if kind is NodeKind.SCENE:
             scene = get_scene(session=session, scene_id=node_id)
@@ -158,9 +161,8 @@ def move(library: Library, kind: NodeKind, node_id: str, parent_id: str, index: 
             move_scene(session=session, scene=scene, chapter=chapter, index=index)
         elif kind is NodeKind.CHAPTER:
             chapter = get_chapter(session=session, chapter_id=node_id)
-            if chapter.book_id != parent_id:
-                raise AuthorWorksError("a chapter can only be moved within its book")
-            move_chapter(session=session, chapter=chapter, index=index)
+            book = get_book(session=session, book_id=parent_id)
+            move_chapter(session=session, chapter=chapter, index=index, book=book)
         else:
             raise AuthorWorksError("books are ordered by title")
 

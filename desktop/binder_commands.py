@@ -131,10 +131,15 @@ class BinderCommands(_Base):
 
     def _on_move_requested(self, kind: str, node_id: str, parent_id: str, index: int) -> None:
         node_kind = NodeKind(kind)
+        # On a corkboard the board stays shown (the chapter or book, reloaded); elsewhere the
+        # moved item is selected.
+        board = self._current if self.outline_mode else None
+        if board is not None and board.kind is NodeKind.SCENE:
+            board = None
 
         def change(library: Library) -> tuple[NodeKind, str]:
             binder_actions.move(library, node_kind, node_id, parent_id, index)
-            return node_kind, node_id
+            return (board.kind, board.id) if board is not None else (node_kind, node_id)
 
         self._run_binder_change(change)
 

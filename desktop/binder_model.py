@@ -25,9 +25,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon
 from sqlalchemy import select
 
-from core.domain import Chapter, Scene
+from core.domain import Book, Chapter, Scene
 from core.resources import resource_path
 from core.store import Library
+from core.store.labels import label_colors, next_default_color
 from core.store.outline import library_outline
 
 MIME_TYPE = "application/x-authorworks-binder-node"
@@ -40,6 +41,13 @@ STATUS_COLORS = {
     "final": "#5aa469",
     "done": "#5aa469",
 }
+
+_SCRIPT_TYPES = frozenset({"screenplay", "play"})
+
+
+def _is_script(content_type: str) -> bool:
+    return content_type in _SCRIPT_TYPES
+
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the invisible root, as a default argument (never mutated)
@@ -63,6 +71,7 @@ class BinderNode:
     content_type: str = "novel"
     synopsis: str = ""
     status: str = ""
+    labels: list[str] = field(default_factory=list)  # scenes only
     row: int = 0  # position among its siblings (books: in the library)
     parent: BinderNode | None = None
     children: list[BinderNode] = field(default_factory=list)
@@ -86,13 +95,30 @@ class BinderNode:
 
 def load_binder(library: Library) -> list[BinderNode]:
     """The live books of ``library`` with their chapters and scenes, in reading order."""
+    return load_binder_with_colors(library)[0]
+
+
+def load_binder_with_colors(
+    library: Library,
+) -> tuple[list[BinderNode], dict[str, dict[str, str]]]:
+    """The binder tree and each book's label colours (book id -> label -> ``#rrggbb``)."""
     with library.session() as session:
         outline = library_outline(session=session)
-        # Statuses in two narrow queries: the outline does not carry them.
+        # Statuses and labels in narrow queries: the outline does not carry them.
         statuses: dict[str, str] = {}
         for model in (Scene, Chapter):
             rows = session.execute(select(model.id, model.status).where(model.deleted_at.is_(None)))
             statuses.update((row_id, status) for row_id, status in rows)
+        scene_labels: dict[str, list[str]] = {
+            scene_id: [str(label) for label in labels or []]
+            for scene_id, labels in session.execute(
+                select(Scene.id, Scene.labels).where(Scene.deleted_at.is_(None))
+            )
+        }
+        colors = {
+            book.id: label_colors(book)
+            for book in session.scalars(select(Book).where(Book.deleted_at.is_(None)))
+        }
     books: list[BinderNode] = []
     for book in outline:
         kind = book.content_type
@@ -111,17 +137,24 @@ def load_binder(library: Library) -> list[BinderNode]:
                 scene_node = BinderNode(
                     NodeKind.SCENE, scene.id, scene.title or f"Scene {s_num}",
                     scene.word_count, book_id=book.id, content_type=kind, synopsis=scene.synopsis,
-                    status=statuses.get(scene.id, ""),
+                    status=statuses.get(scene.id, ""), labels=scene_labels.get(scene.id, []),
                 )  # fmt: skip
                 chapter_node.add(scene_node)
+                book_colors = colors.setdefault(book.id, {})
+                for label in scene_node.labels:
+                    # Shown in a default colour until the writer (or the inspector) stores one.
+                    if label not in book_colors:
+                        book_colors[label] = next_default_color(book_colors.values())
         books.append(book_node)
-    return books
+    return books, colors
 
 
 class BinderModel(QAbstractItemModel):
     """Two columns, title and words; ``NODE_ROLE`` gives the :class:`BinderNode` of a row."""
 
     NODE_ROLE = Qt.ItemDataRole.UserRole + 1
+    # A scene's labels with their colours: list of (label, QColor), in the scene's order.
+    LABELS_ROLE = Qt.ItemDataRole.UserRole + 2
     TITLE_COLUMN = 0
     WORDS_COLUMN = 1
     _HEADERS = ("Title", "Words")
@@ -132,6 +165,7 @@ class BinderModel(QAbstractItemModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._books: list[BinderNode] = []
+        self._label_colors: dict[str, dict[str, str]] = {}
         self._icons: dict[NodeKind, QIcon] = {}
 
     def _icon(self, kind: NodeKind) -> QIcon:
@@ -145,9 +179,10 @@ class BinderModel(QAbstractItemModel):
 
     def reload(self, library: Library | None) -> None:
         """Read the whole tree again from ``library`` (an empty binder for None)."""
-        books = load_binder(library) if library is not None else []
+        books, colors = load_binder_with_colors(library) if library is not None else ([], {})
         self.beginResetModel()
         self._books = books
+        self._label_colors = colors
         self.endResetModel()
 
     @property
@@ -190,6 +225,39 @@ class BinderModel(QAbstractItemModel):
             cell = self.index_of(node)
             self.dataChanged.emit(cell, cell)
 
+    def label_colors(self, book_id: str) -> dict[str, str]:
+        """The colours of the book's labels as shown (label -> ``#rrggbb``)."""
+        return dict(self._label_colors.get(book_id, {}))
+
+    def label_color(self, book_id: str, label: str) -> QColor:
+        colors = self._label_colors.setdefault(book_id, {})
+        if label not in colors:
+            colors[label] = next_default_color(colors.values())
+        return QColor(colors[label])
+
+    def set_label_colors(self, book_id: str, colors: dict[str, str]) -> None:
+        """New colours for a book's labels (already stored): repaint that book's scenes."""
+        self._label_colors[book_id] = dict(colors)
+        self._repaint_scenes(book_id)
+
+    def set_labels(self, scene_id: str, labels: list[str]) -> None:
+        """A scene's new labels (after the inspector saved them), shown at once."""
+        node = self.node(self.find(NodeKind.SCENE, scene_id))
+        if node is not None and node.labels != labels:
+            node.labels = list(labels)
+            cell = self.index_of(node)
+            self.dataChanged.emit(cell, cell)
+
+    def _repaint_scenes(self, book_id: str) -> None:
+        for book in self._books:
+            if book.id != book_id:
+                continue
+            for chapter in book.children:
+                if chapter.children:
+                    first = self.index_of(chapter.children[0])
+                    last = self.index_of(chapter.children[-1])
+                    self.dataChanged.emit(first, last, [self.LABELS_ROLE])
+
     # -------------------------------------------------------------- drag and drop
 
     def supportedDropActions(self) -> Qt.DropAction:
@@ -223,8 +291,10 @@ class BinderModel(QAbstractItemModel):
         elif kind is NodeKind.CHAPTER:
             if target.kind is NodeKind.CHAPTER and target.parent is not None:
                 row, target = target.row + 1, target.parent
-            if target.kind is not NodeKind.BOOK or target.id != moving.book_id:
+            if target.kind is not NodeKind.BOOK:
                 return None
+            if _is_script(target.content_type) != _is_script(moving.content_type):
+                return None  # prose and script books do not exchange chapters (see core)
         else:
             return None
         index = len(target.children) if row < 0 else row
@@ -301,8 +371,13 @@ class BinderModel(QAbstractItemModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return node.title if column == self.TITLE_COLUMN else f"{node.words:,}"
-        if role == Qt.ItemDataRole.ToolTipRole and node.synopsis:
-            return node.synopsis
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tips = [node.synopsis] if node.synopsis else []
+            if not tips and node.status:
+                tips.append(f"Status: {node.status}")
+            if node.labels:
+                tips.append(f"Labels: {', '.join(node.labels)}")
+            return "\n".join(tips) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.WORDS_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DecorationRole and column == self.TITLE_COLUMN:
@@ -310,10 +385,10 @@ class BinderModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == self.WORDS_COLUMN:
             color = STATUS_COLORS.get(node.status)
             return QColor(color) if color else None
-        if role == Qt.ItemDataRole.ToolTipRole and node.status:
-            return f"Status: {node.status}"
         if role == self.NODE_ROLE:
             return node
+        if role == self.LABELS_ROLE and column == self.TITLE_COLUMN:
+            return [(label, self.label_color(node.book_id, label)) for label in node.labels]
         return None
 
     def headerData(

@@ -7,20 +7,25 @@ binder (status colour, synopsis tooltip) and the corkboard.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
+    QColorDialog,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QToolButton,
     QWidget,
 )
 
 from core.errors import AuthorWorksError
 from core.store import Library
 from core.store.codex import list_codex
-from core.store.manuscript import get_scene
+from core.store.labels import ensure_label_colors, label_colors, set_label_color
+from core.store.manuscript import get_book, get_scene
 
 STATUSES = ("idea", "outline", "draft", "revised", "final")
 SAVE_DELAY_MS = 500
@@ -31,12 +36,15 @@ class InspectorPanel(QWidget):
 
     scene_changed = Signal(str, str, object)  # scene id, field, new value
     failed = Signal(str)
+    label_colors_changed = Signal(str, object)  # book id, {label: "#rrggbb"}
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("inspector")
         self.library = library
         self.scene_id: str | None = None
+        self.book_id: str | None = None
+        self.colors: dict[str, str] = {}
         self._loading = False
         self._dirty: set[str] = set()
         self.title = QLabel()
@@ -52,6 +60,13 @@ class InspectorPanel(QWidget):
         self.setting.setPlaceholderText("Where and when")
         self.labels = QLineEdit()
         self.labels.setPlaceholderText("comma, separated, labels")
+        # One small button per label: its colour, click to change it (for the whole book).
+        self.label_buttons = QWidget()
+        self.label_buttons.setObjectName("label-colours")
+        self._label_row = QHBoxLayout(self.label_buttons)
+        self._label_row.setContentsMargins(0, 0, 0, 0)
+        self._label_row.setSpacing(4)
+        self._label_row.addStretch(1)
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("Notes to yourself")
         form = QFormLayout(self)
@@ -61,6 +76,7 @@ class InspectorPanel(QWidget):
         form.addRow("POV", self.pov)
         form.addRow("Setting", self.setting)
         form.addRow("Labels", self.labels)
+        form.addRow("", self.label_buttons)
         form.addRow("Notes", self.notes)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -86,13 +102,25 @@ class InspectorPanel(QWidget):
             self.labels.setText("")
             self.pov.clear()
             self.pov.addItem("—", None)
+            self.book_id = None
+            self.colors = {}
             if scene_id is None:
                 self.title.setText("No scene open")
+                self._show_label_buttons([])
                 self.setEnabled(False)
                 return
             with self.library.session() as session:
                 scene = get_scene(session=session, scene_id=scene_id)
                 book_id = book_id or scene.chapter.book_id
+                self.book_id = book_id
+                book = get_book(session=session, book_id=book_id)
+                before = label_colors(book)
+                self.colors = ensure_label_colors(
+                    session=session, book=book, labels=scene.labels or []
+                )
+                self._show_label_buttons(list(scene.labels or []))
+                if self.colors != before:
+                    self.label_colors_changed.emit(book_id, dict(self.colors))
                 for character in list_codex(session=session, book_id=book_id, kind="character"):
                     self.pov.addItem(character.name, character.id)
                 self.title.setText(f"<b>{scene.title or 'Untitled scene'}</b>")
@@ -148,3 +176,77 @@ class InspectorPanel(QWidget):
             return
         for field in sorted(fields):
             self.scene_changed.emit(self.scene_id, field, values[field])
+        if "labels" in fields:
+            labels = [str(label) for label in values["labels"]]  # type: ignore[attr-defined]
+            self._store_new_labels(labels)
+            self._show_label_buttons(labels)
+
+    # -------------------------------------------------------------- label colours
+
+    def _store_new_labels(self, labels: list[str]) -> None:
+        """Give labels new to the book a default colour, and say so."""
+        if self.book_id is None or all(label in self.colors for label in labels):
+            return
+        try:
+            with self.library.session() as session:
+                book = get_book(session=session, book_id=self.book_id)
+                self.colors = ensure_label_colors(session=session, book=book, labels=labels)
+        except AuthorWorksError as exc:
+            self.failed.emit(str(exc))
+            return
+        self.label_colors_changed.emit(self.book_id, dict(self.colors))
+
+    def _show_label_buttons(self, labels: list[str]) -> None:
+        while self._label_row.count() > 1:  # keep the trailing stretch
+            item = self._label_row.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        for position, label in enumerate(labels):
+            button = QToolButton()
+            button.setObjectName(f"label-colour-{label}")
+            button.setText(label)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            color = self.colors.get(label, "#b0b0b0")
+            button.setProperty("swatch", color)
+            button.setIcon(_swatch(color))
+            button.setToolTip(f"Colour of the label “{label}” in this book")
+            button.setAutoRaise(True)
+            button.clicked.connect(lambda _c=False, name=label: self.pick_label_color(name))
+            self._label_row.insertWidget(position, button)
+
+    def label_button_colors(self) -> dict[str, str]:
+        """The colour each label button shows (label -> ``#rrggbb``)."""
+        shown: dict[str, str] = {}
+        for position in range(self._label_row.count() - 1):
+            item = self._label_row.itemAt(position)
+            button = item.widget() if item is not None else None
+            if isinstance(button, QToolButton):
+                shown[button.text()] = str(button.property("swatch") or "")
+        return shown
+
+    def pick_label_color(self, label: str) -> None:
+        chosen = QColorDialog.getColor(QColor(self.colors.get(label, "#b0b0b0")), self, label)
+        if chosen.isValid():
+            self.set_label_color(label, chosen.name())
+
+    def set_label_color(self, label: str, color: str) -> bool:
+        """Store ``color`` for ``label`` in the open scene's book and repaint its buttons."""
+        if self.book_id is None:
+            return False
+        try:
+            with self.library.session() as session:
+                book = get_book(session=session, book_id=self.book_id)
+                self.colors = set_label_color(session=session, book=book, label=label, color=color)
+        except AuthorWorksError as exc:
+            self.failed.emit(str(exc))
+            return False
+        self._show_label_buttons(self.values()["labels"])  # type: ignore[arg-type]
+        self.label_colors_changed.emit(self.book_id, dict(self.colors))
+        return True
+
+
+def _swatch(color: str) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(color))
+    return QIcon(pixmap)

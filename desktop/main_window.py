@@ -43,7 +43,9 @@ from core.text import escape_markdown
 from desktop.app import APP_NAME, app_icon
 from desktop.autosave import Autosaver, SaveResult, recovery_dir
 from desktop.binder_commands import BinderCommands
+from desktop.binder_delegate import BinderDelegate
 from desktop.binder_model import BinderModel, BinderNode, NodeKind
+from desktop.book_corkboard import BookCorkboard
 from desktop.editor import SceneEditor
 from desktop.job_runner import JobRunner
 from desktop.library_files import LibraryFiles
@@ -138,6 +140,7 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
         self.binder = QTreeView()
         self.binder.setObjectName("binder")
         self.binder.setModel(self.binder_model)
+        self.binder.setItemDelegateForColumn(BinderModel.TITLE_COLUMN, BinderDelegate(self.binder))
         self.binder.setUniformRowHeights(True)
         self.binder.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.binder.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -164,10 +167,16 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
             self._on_move_requested, Qt.ConnectionType.QueuedConnection
         )
         self.corkboard.activated_node.connect(lambda kind, i: self.select(NodeKind(kind), i))
+        self.book_corkboard = BookCorkboard()
+        self.book_corkboard.move_requested.connect(
+            self._on_move_requested, Qt.ConnectionType.QueuedConnection
+        )
+        self.book_corkboard.activated_node.connect(lambda kind, i: self.select(NodeKind(kind), i))
         self.pages = QStackedWidget()
         self.pages.addWidget(self.editor)
         self.pages.addWidget(self.reader)
         self.pages.addWidget(self.corkboard)
+        self.pages.addWidget(self.book_corkboard)
         self.outline_mode = False
         self.spelling_enabled = True
         self.autosaver_saved_hooks: list[Callable[[SaveResult], object]] = []
@@ -456,6 +465,10 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
         if self.autosaver is not None:
             self.autosaver.track("", str)
         self.editor.scene_id = ""
+        if self.outline_mode and node.kind is NodeKind.BOOK:
+            self.book_corkboard.show_book(self._library, node)
+            self.pages.setCurrentWidget(self.book_corkboard)
+            return
         if self.outline_mode:
             parent, cards = cards_for(self._library, node)
             self.corkboard.show_cards(parent, cards)
@@ -541,6 +554,12 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
             self.binder_model.set_status(NodeKind.SCENE, scene_id, str(value))
         elif field == "synopsis":
             node.synopsis = str(value)
+        elif field == "labels" and isinstance(value, list):
+            self.binder_model.set_labels(scene_id, [str(v) for v in value])
+
+    def on_label_colors_changed(self, book_id: str, colors: dict[str, str]) -> None:
+        """The inspector stored label colours for a book: repaint the binder's dots."""
+        self.binder_model.set_label_colors(book_id, colors)
 
     def on_scenes_changed_elsewhere(self, scene_ids: list[str]) -> None:
         """Search-and-replace or a snapshot restore rewrote scenes: reload what is shown."""

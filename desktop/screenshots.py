@@ -9,6 +9,8 @@ works anywhere), and saves ``QWidget.grab()`` PNGs into OUT_DIR:
 - ``main-window.png``: binder and editor, as the window opens on the first scene;
 - ``chapter.png``: a whole chapter selected, its scenes one after another;
 - ``corkboard.png``: the outline view, a chapter's scenes as index cards;
+- ``book-corkboard.png``: the outline view of the whole book, a row of cards per chapter;
+- ``labels.png``: the binder with scenes' labels as coloured dots, and the inspector;
 - ``codex.png``: the codex panel beside the editor (when the codex module is present);
 - ``dark.png``: the editor in the dark theme;
 - ``full-screen.png``: distraction-free full screen (at the screen's size).
@@ -83,7 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Settings in the temp folder: the user's window layout neither shapes the
         # screenshots nor is overwritten by them.
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(open_default_library(Path(tmp) / "library"), settings=settings)
+        library = open_default_library(Path(tmp) / "library")
+        _label_some_scenes(library)
+        window = MainWindow(library, settings=settings)
         window.resize(args.width, args.height)
         window.show()
         settle()
@@ -97,7 +101,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.toggle_outline()
         settle()
         _save(window, args.out_dir / "corkboard.png")
+        window.select(NodeKind.BOOK, book.id)
+        settle()
+        _save(window, args.out_dir / "book-corkboard.png")
         window.toggle_outline()
+
+        window.binder.expandAll()
+        labelled = book.children[0].children[0]
+        window.select(NodeKind.SCENE, labelled.id)
+        window.panels.docks["inspector"].show()
+        window.panels.docks["inspector"].raise_()
+        settle()
+        _save(window, args.out_dir / "labels.png")
 
         scene = book.children[0].children[1]
         window.select(NodeKind.SCENE, scene.id)
@@ -120,6 +135,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.toggle_full_screen()
         window.close()
     return 0
+
+
+def _label_some_scenes(library: object) -> None:
+    """Labels on a few sample scenes, so the binder shows its coloured dots."""
+    from core.store import Library
+    from core.store.labels import ensure_label_colors
+    from core.store.manuscript import list_books, list_chapters, list_scenes
+
+    assert isinstance(library, Library)
+    picks = (("clue", "night"), ("flashback",), ("clue",), ("night", "flashback", "romance"))
+    with library.session() as session:
+        for book in list_books(session=session)[:1]:
+            scenes = [
+                scene
+                for chapter in list_chapters(session=session, book_id=book.id)
+                for scene in list_scenes(session=session, chapter_id=chapter.id)
+            ]
+            for scene, labels in zip(scenes, picks, strict=False):
+                scene.labels = list(labels)
+            ensure_label_colors(session=session, book=book, labels=[lb for p in picks for lb in p])
 
 
 if __name__ == "__main__":

@@ -102,6 +102,7 @@ class StudioPanels:
 
         inspector = InspectorPanel(library)
         inspector.scene_changed.connect(window.on_scene_details_changed)
+        inspector.label_colors_changed.connect(window.on_label_colors_changed)
         inspector.failed.connect(lambda m: window.statusBar().showMessage(m, 10000))
         self._dock("inspector", "Inspector", inspector, right)
 

@@ -33,6 +33,8 @@ _BOOK_FIELDS = {
     "description",
     "word_target",
 }
+# Books whose scenes hold Fountain rather than Markdown.
+_SCRIPT_TYPES = frozenset({ContentType.SCREENPLAY.value, ContentType.PLAY.value})
 
 
 # ---------------------------------------------------------------------------- books
@@ -170,14 +172,36 @@ def add_chapter(
     return chapter
 
 
-def move_chapter(*, session: Session, chapter: Chapter, index: int) -> None:
-    """Move a chapter to 0-based ``index`` among its book's live chapters."""
-    chapters = [
-        c for c in list_chapters(session=session, book_id=chapter.book_id) if c is not chapter
-    ]
+def move_chapter(
+    *, session: Session, chapter: Chapter, index: int, book: Book | None = None
+) -> None:
+    """Move a chapter to 0-based ``index`` among the live chapters of ``book``.
+
+    ``book`` defaults to the chapter's own book. Moving to another book renumbers the
+    chapters of both books and recounts both books' words; prose (Markdown) and script
+    (Fountain) books do not exchange chapters, since their scene text is read differently.
+    """
+    old_book_id = chapter.book_id
+    target_id = old_book_id if book is None else book.id
+    if book is not None and target_id != old_book_id:
+        if book.deleted_at is not None:
+            raise AuthorWorksError(f"{book.title!r} is in the trash; restore it first")
+        old_book = get_book(session=session, book_id=old_book_id)
+        if (old_book.content_type in _SCRIPT_TYPES) != (book.content_type in _SCRIPT_TYPES):
+            raise AuthorWorksError(
+                f"cannot move a chapter from {old_book.title!r} ({old_book.content_type}) "
+                f"to {book.title!r} ({book.content_type}): their scenes are written differently"
+            )
+    chapters = [c for c in list_chapters(session=session, book_id=target_id) if c is not chapter]
     chapters.insert(max(0, min(index, len(chapters))), chapter)
+    chapter.book_id = target_id
     _renumber(chapters)
     session.flush()
+    if target_id != old_book_id:
+        _renumber(list_chapters(session=session, book_id=old_book_id))
+        session.flush()
+        recount_book(session=session, book_id=old_book_id)
+        recount_book(session=session, book_id=target_id)
 
 
 # ---------------------------------------------------------------------------- scenes

@@ -78,10 +78,13 @@ def test_the_corkboard_shows_cards_and_reorders_scenes(window, aw_library, qtbot
             return [sc.title for sc in list_scenes(session=s, chapter_id=chapters[1].id)]
 
     qtbot.waitUntil(lambda: titles() == [cards[1].title, cards[2].title, cards[0].title])
-    # A book's corkboard shows its chapters.
+    # A book's corkboard shows each chapter as a headed row of its scene cards.
     book = window.binder_model.books[0]
     window.select(NodeKind.BOOK, book.id)
-    assert [c.kind for c in board.cards()] == [NodeKind.CHAPTER] * len(book.children)
+    assert window.pages.currentWidget() is window.book_corkboard
+    assert window.book_corkboard.sections() == [
+        (c.title, [s.title for s in c.children]) for c in book.children
+    ]
     window.toggle_outline()
     assert window.pages.currentWidget() is window.reader
 

@@ -203,3 +203,39 @@ def test_a_500000_word_scene_opens_and_takes_typing(qtbot, aw_library, settings,
 
         assert get_scene(session=s, scene_id=scene_id).text == text + " end"
     assert errors == []
+
+
+def test_drop_a_chapter_into_another_book(qtbot, aw_library, settings, errors) -> None:
+    add_sample_book(aw_library)
+    with aw_library.session() as s:
+        from core.store.manuscript import add_chapter, add_scene, create_book
+
+        other = create_book(session=s, title="Another Book")
+        add_scene(session=s, chapter=add_chapter(session=s, book=other, title="Only"), text="a b")
+        other_id = other.id
+        script_id = create_book(session=s, title="A Script", content_type="screenplay").id
+    window = _window(qtbot, aw_library, settings)
+    model = window.binder_model
+    source = next(b for b in model.books if b.id not in (other_id, script_id))
+    target = next(b for b in model.books if b.id == other_id)
+    moving = source.children[0]
+    title, words, source_words = moving.title, moving.words, source.words
+    data = model.mimeData([model.index_of(moving)])
+    action = window.binder.defaultDropAction()
+    # Dropped on the book itself: it goes to the end; on a chapter: after that chapter.
+    assert model.canDropMimeData(data, action, -1, 0, model.index_of(target))
+    # Prose chapters do not go into a screenplay.
+    assert not model.canDropMimeData(data, action, -1, 0, model.find(NodeKind.BOOK, script_id))
+    model.dropMimeData(data, action, 0, 0, model.index_of(target.children[0]))
+
+    def titles(book_id: str) -> list[str]:
+        with aw_library.session() as s:
+            return [c.title for c in list_chapters(session=s, book_id=book_id)]
+
+    qtbot.waitUntil(lambda: titles(other_id) == ["Only", title])
+    assert title not in titles(source.id)
+    moved_book = model.node(model.find(NodeKind.BOOK, other_id))
+    assert moved_book.words == 2 + words
+    assert model.node(model.find(NodeKind.BOOK, source.id)).words == source_words - words
+    assert window.current_node.kind is NodeKind.CHAPTER and window.current_node.title == title
+    assert errors == []
