@@ -125,6 +125,7 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
         self._settings = settings if settings is not None else QSettings(self)
         self._library: Library | None = None
         self._current: BinderNode | None = None
+        self._showing: BinderNode | None = None  # the node being loaded, until it is current
         self._pool = QThreadPool(self)
         self._jobs: set[JobRunner] = set()
         self.autosaver: Autosaver | None = None
@@ -441,6 +442,7 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
         fountain = node.content_type in FOUNTAIN_TYPES
         # The panels first: the codex names must be known before the scene is highlighted.
         self.panels.node_shown(node)
+        self._showing = node  # the spelling layer asks for this node's book language while loading
         try:
             if node.kind is NodeKind.SCENE:
                 text = self.autosaver.pending_text(node.id) if self.autosaver else None
@@ -457,6 +459,8 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
         except AuthorWorksError as exc:
             self.show_error("Cannot show this item", str(exc))
             return
+        finally:
+            self._showing = None
         self._current = node
         self._update_status(node)
 
@@ -604,7 +608,7 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
         self.editor.setFocus()
 
     def book_language(self) -> str:
-        node = self._current
+        node = self._showing or self._current
         if node is None or self._library is None:
             return "en"
         from core.store.manuscript import get_book

@@ -167,3 +167,16 @@ def test_a_failed_seed_still_opens_the_library_and_retries(tmp_path: Path, monke
     monkeypatch.undo()
     with open_default_library(path) as lib:
         assert _titles(lib) == ["The Glass Orchard"]
+
+
+def test_sample_is_british_english(tmp_path):
+    """The sample is written in British English, so its book language says so (spell-check)."""
+    from core.sample import add_sample_book
+    from core.store import open_library
+    from core.store.manuscript import get_book
+
+    lib = open_library(tmp_path / "lib")
+    book_id = add_sample_book(lib)
+    with lib.session() as s:
+        assert get_book(session=s, book_id=book_id).language == "en-GB"
+    lib.close()

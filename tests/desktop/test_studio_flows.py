@@ -239,3 +239,17 @@ def test_drop_a_chapter_into_another_book(qtbot, aw_library, settings, errors) -
     assert model.node(model.find(NodeKind.BOOK, source.id)).words == source_words - words
     assert window.current_node.kind is NodeKind.CHAPTER and window.current_node.title == title
     assert errors == []
+
+
+def test_first_scene_is_spell_checked_in_its_book_language(qtbot, tmp_path, settings) -> None:
+    """The spelling layer of the very first scene shown uses the book's language (en-GB)."""
+    from desktop.spellcheck import SpellCheckHighlighter
+
+    library = open_library(tmp_path / "lib")
+    add_sample_book(library)
+    window = _window(qtbot, library, settings)
+    document = window.editor.document()
+    layers = document.findChildren(SpellCheckHighlighter)
+    assert layers, "the first scene has no spelling layer"
+    assert {layer.language for layer in layers} == {"en-GB"}
+    library.close()
