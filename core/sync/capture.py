@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import pycrdt
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import Select, bindparam, literal, select, union_all
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -244,15 +244,7 @@ def _changed_since(
     """
     wanted: dict[str, list[str]] = {kind: [] for kind in MATERIALISE_ORDER}
     if since is not None:
-        stamps = union_all(
-            *(
-                select(literal(kind).label("kind"), MODELS[kind].id, MODELS[kind].updated_at).where(
-                    MODELS[kind].updated_at >= since
-                )
-                for kind in MATERIALISE_ORDER
-            )
-        )
-        for kind, doc_id, updated_at in session.execute(stamps):
+        for kind, doc_id, updated_at in session.execute(_STATEMENTS.stamps(), {"since": since}):
             stamp = _stamp(updated_at)
             if seen.get(doc_id) == stamp:
                 keep[doc_id] = stamp
@@ -277,13 +269,47 @@ def _changed_since(
     return found
 
 
+class _CaptureStatements:
+    """The statements every capture runs, built once.
+
+    Building a SQLAlchemy statement costs more CPU than running it on a small library, and
+    these are the same on every capture (their values are bound parameters).
+    """
+
+    def __init__(self) -> None:
+        self._stamps: Any = None
+        self._gone: Select[Any] | None = None
+
+    def stamps(self) -> Any:
+        """(kind, id, updated_at) of every synced row touched since ``:since``."""
+        if self._stamps is None:
+            since: Any = bindparam("since")
+            self._stamps = union_all(
+                *(
+                    select(
+                        literal(kind).label("kind"), MODELS[kind].id, MODELS[kind].updated_at
+                    ).where(MODELS[kind].updated_at >= since)
+                    for kind in MATERIALISE_ORDER
+                )
+            )
+        return self._stamps
+
+    def gone(self) -> Select[Any]:
+        """Live documents whose row is no longer in the library (removed for good)."""
+        if self._gone is None:
+            present = [select(model.id) for model in MODELS.values()]
+            self._gone = select(sync_docs.c.doc_id).where(
+                sync_docs.c.purged.is_(False), sync_docs.c.doc_id.not_in(union_all(*present))
+            )
+        return self._gone
+
+
+_STATEMENTS = _CaptureStatements()
+
+
 def _gone_docs(session: Session) -> list[str]:
     """Live documents whose row is no longer in the library (removed for good)."""
-    present = [select(model.id) for model in MODELS.values()]
-    stmt = select(sync_docs.c.doc_id).where(
-        sync_docs.c.purged.is_(False), sync_docs.c.doc_id.not_in(union_all(*present))
-    )
-    return list(session.scalars(stmt))
+    return list(session.scalars(_STATEMENTS.gone()))
 
 
 def capture_changes(session: Session) -> int:
@@ -344,24 +370,31 @@ def capture_changes(session: Session) -> int:
         session, {WATERMARK: new_mark.isoformat(), SEEN: json.dumps(keep, separators=(",", ":"))}
     )
 
-    chapter_book: dict[str, str] = {}
-
-    def book_of(kind: str, entity: SyncedEntity) -> str:
-        if isinstance(entity, Scene):
-            if not chapter_book:  # read once, and only when a scene is written
-                chapter_book.update(
-                    (str(cid), str(bid))
-                    for cid, bid in session.execute(select(Chapter.id, Chapter.book_id))
-                )
-            return chapter_book.get(entity.chapter_id, "")
-        return entity.id if kind == "book" else str(entity.book_id)  # type: ignore[union-attr]
-
     to_write = dict.fromkeys(changed)
     for doc_id, (kind, entity) in rows.items():
         if kind in ("chapter", "scene") and parent_of(kind, entity) in reordered:
             k = known.get(doc_id)
             if k is None or k.ordinal != float(entity.ordinal):  # type: ignore[union-attr]
                 to_write.setdefault(doc_id)
+
+    # The books of the chapters holding the scenes to write (only those chapters are read).
+    scene_chapters = sorted(
+        {e.chapter_id for k, e in (rows[d] for d in to_write) if isinstance(e, Scene)}
+    )
+    chapter_book: dict[str, str] = {}
+    for part in chunks(scene_chapters):
+        chapter_book.update(
+            (str(cid), str(bid))
+            for cid, bid in session.execute(
+                select(Chapter.id, Chapter.book_id).where(Chapter.id.in_(part))
+            )
+        )
+
+    def book_of(kind: str, entity: SyncedEntity) -> str:
+        if isinstance(entity, Scene):
+            return chapter_book.get(entity.chapter_id, "")
+        return entity.id if kind == "book" else str(entity.book_id)  # type: ignore[union-attr]
+
     writes = DocWrites()
     states = load_states(session, [d for d in to_write if d in known])
     for doc_id in to_write:

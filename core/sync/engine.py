@@ -8,9 +8,12 @@ unsent updates intact; the next round carries on from there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from core.ids import new_id
 from core.jobs import JobContext
@@ -77,17 +80,31 @@ class SyncEngine:
             return outbox_size(s)
 
     def push(self, ctx: JobContext | None = None) -> int:
+        """Send the outbox in batches; each acknowledged batch leaves the outbox."""
+        return self._push(ctx or JobContext())
+
+    def _push(
+        self,
+        ctx: JobContext,
+        *,
+        first: Callable[[Session], object] | None = None,
+        last: Callable[[Session], object] | None = None,
+    ) -> int:
         """Send the outbox in batches; each acknowledged batch leaves the outbox.
 
         The removal shares a unit of work with reading the next batch; a batch sent again
         after a crash in between is a no-op on the server (ops are applied once by op id).
+        ``first`` runs in the unit of work that reads the first batch, ``last`` in the one
+        that finds the outbox empty, so that a round of sync opens few units of work.
         """
-        ctx = ctx or JobContext()
         sent = 0
         total = 0
         acknowledged: list[str] = []
         while True:
             with self.library.session() as s:
+                if first is not None:
+                    first(s)
+                    first = None
                 if acknowledged:
                     # The last batch leaves the outbox in the same unit of work that reads
                     # the next one.
@@ -96,10 +113,12 @@ class SyncEngine:
                 rows = s.execute(
                     select(sync_outbox).order_by(sync_outbox.c.seq).limit(self.push_batch)
                 ).all()
-                # Counted only when there is something to send (an empty outbox is the
-                # common case and costs one query).
+                # Counted only when there is more than one batch to send (an outbox that
+                # is empty or fits in one batch is the common case and costs one query).
                 if rows and not total:
-                    total = outbox_size(s)
+                    total = outbox_size(s) if len(rows) >= self.push_batch else len(rows)
+                if not rows and last is not None:
+                    last(s)
             ctx.check()
             if not rows:
                 return sent
@@ -117,17 +136,23 @@ class SyncEngine:
 
     def pull(self, ctx: JobContext | None = None) -> tuple[int, int]:
         """Page through the change feed from the saved cursor; (changes, rows written)."""
-        ctx = ctx or JobContext()
-        pulled = applied = 0
         with self.library.session() as s:
             cursor = int(get_meta(s, CURSOR, "0"))
+        return self._pull(ctx or JobContext(), cursor)
+
+    def _pull(self, ctx: JobContext, cursor: int) -> tuple[int, int]:
+        pulled = applied = 0
         while True:
             ctx.check()
             page = self.api.pull(cursor, self.pull_limit)
-            with self.library.session() as s:
-                merge_changes(s, page.changes)
-                applied += materialise_pending(s)
-                set_meta(s, CURSOR, str(page.cursor))
+            if page.changes or page.cursor != cursor:
+                with self.library.session() as s:
+                    # Documents waiting for a parent can only be written once a page
+                    # brings something new.
+                    if merge_changes(s, page.changes):
+                        applied += materialise_pending(s)
+                    set_meta(s, CURSOR, str(page.cursor))
+            # else: nothing new (the common case when idle), so nothing to write.
             cursor = page.cursor
             pulled += len(page.changes)
             ctx.progress(pulled, 0, "receiving changes")
@@ -152,20 +177,31 @@ class SyncEngine:
     def sync(self, ctx: JobContext | None = None) -> SyncReport:
         """One full round: capture, push, pull (re-syncing if the server asks), push again."""
         ctx = ctx or JobContext()
-        report = SyncReport(captured=self.capture())
-        report.pushed = self.push(ctx)
+        report = SyncReport()
+        cursor = 0
+
+        def capture(s: Session) -> None:
+            report.captured = capture_changes(s)
+
+        def read_cursor(s: Session) -> None:
+            nonlocal cursor
+            cursor = int(get_meta(s, CURSOR, "0"))
+
+        # The capture shares a unit of work with reading the first batch to send, the cursor
+        # with finding the outbox empty.
+        report.pushed = self._push(ctx, first=capture, last=read_cursor)
         try:
-            report.pulled, report.applied = self.pull(ctx)
+            report.pulled, report.applied = self._pull(ctx, cursor)
         except ResyncRequiredError:
             self.reset_for_resync()
             report.resynced = True
             report.pushed += self.push(ctx)
             report.pulled, report.applied = self.pull(ctx)
-        # Edits made while pulling were captured into the outbox: send them now.
-        report.pushed += self.push(ctx)
-        from datetime import UTC, datetime
 
-        with self.library.session() as s:
-            report.queued = outbox_size(s)
+        def finish(s: Session) -> None:
+            # This unit of work has just found the outbox empty: report.queued stays 0.
             set_meta(s, LAST_SYNC, datetime.now(UTC).isoformat())
+
+        # Edits made while pulling were captured into the outbox: send them now.
+        report.pushed += self._push(ctx, last=finish)
         return report

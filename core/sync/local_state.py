@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Float,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -48,6 +49,10 @@ sync_docs = Table(
     Column("text_hash", String(64), nullable=False, default=""),
     Column("materialised", Boolean, nullable=False, default=True),
     Column("purged", Boolean, nullable=False, default=False),
+    # (migration 0004) The flags come after the state in a row: without these, finding the
+    # live or unwritten documents reads every document's state.
+    Index("ix_sync_docs_purged_doc_id", "purged", "doc_id"),
+    Index("ix_sync_docs_materialised", "materialised"),
 )
 
 sync_outbox = Table(

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, cast
 
+import pycrdt
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
@@ -89,17 +90,28 @@ def merge_changes(session: Session, changes: Iterable[Change]) -> int:
     for part in chunks(list(by_doc)):
         for found in session.execute(select(sync_docs).where(sync_docs.c.doc_id.in_(part))):
             rows[found.doc_id] = found
-    states = _capture_local_edits(session, list(rows.values()))
-    writes = DocWrites()
+    # Merge into the stored states first: an update this device sent (coming back) or already
+    # had changes nothing, and its document needs neither its row compared nor a write.
+    merged: dict[str, pycrdt.Doc] = {}
     for doc_id, doc_changes in by_doc.items():
         row = rows.get(doc_id)
-        state = states.get(doc_id) or (bytes(row.state) if row is not None else None)
-        doc = new_doc(state)
+        doc = new_doc(bytes(row.state) if row is not None else None)
         before = doc.get_state()
         for change in doc_changes:
             doc.apply_update(change.update)
-        if row is not None and doc.get_state() == before:
-            continue  # our own update coming back, or one we already had
+        if row is None or doc.get_state() != before:
+            merged[doc_id] = doc
+    states = _capture_local_edits(session, [rows[d] for d in merged if d in rows])
+    writes = DocWrites()
+    for doc_id, doc in merged.items():
+        doc_changes = by_doc[doc_id]
+        row = rows.get(doc_id)
+        state = states.get(doc_id)
+        if state is not None:
+            # A local edit was recorded first: merge the updates into that state instead.
+            doc = new_doc(state)
+            for change in doc_changes:
+                doc.apply_update(change.update)
         first = doc_changes[0]
         writes.docs[doc_id] = doc_row(
             doc_id=doc_id,
@@ -112,7 +124,7 @@ def merge_changes(session: Session, changes: Iterable[Change]) -> int:
             purged=bool(row.purged) if row is not None else False,
         )
     writes.write(session)
-    return len(by_doc)
+    return len(merged)
 
 
 def _capture_local_edits(session: Session, rows: list[Any]) -> dict[str, bytes]:
@@ -160,8 +172,12 @@ def materialise_pending(session: Session) -> int:
         ).where(sync_docs.c.materialised.is_(False))
     ):
         pending[row.kind].append(row)
-    books: set[str] = set()
+    books: set[str] = set()  # parents whose word counts are summed again
     chapters: set[str] = set()
+    # Parents whose children were added, removed, moved, trashed or restored: only they are
+    # numbered again (an edit to a scene's prose leaves its siblings' order alone).
+    order_books: set[str] = set()
+    order_chapters: set[str] = set()
     marks: list[dict[str, Any]] = []
     for kind in MATERIALISE_ORDER:
         rows = pending.get(kind)
@@ -189,17 +205,24 @@ def materialise_pending(session: Session) -> int:
             if is_purged(doc):
                 if entity is not None:
                     _note_parent(entity, books, chapters)
+                    _note_parent(entity, order_books, order_chapters)
                     session.delete(entity)
                 marks.append(_mark(doc_id, fields="{}", hashed="", purged=True))
                 continue
             fields = values[doc_id]
             if kind in _PARENT_MODEL and fields.get(parent_key) not in parents:
                 continue  # its parent has not arrived yet
+            placed_before: tuple[Any, ...] | None = None
+            was_books: set[str] = set()
+            was_chapters: set[str] = set()
             if entity is None:
                 entity = cast(SyncedEntity, model(id=doc_id))
                 session.add(entity)
             else:
-                _note_parent(entity, books, chapters)
+                placed_before = _placement(entity)
+                _note_parent(entity, was_books, was_chapters)
+                books.update(was_books)
+                chapters.update(was_chapters)
             for name, value in fields.items():
                 if name == "pov_character_id" and value and value not in characters:
                     value = None  # the character has not arrived (or was purged)
@@ -208,6 +231,10 @@ def materialise_pending(session: Session) -> int:
                 entity.text = doc_text(doc)
                 entity.word_count = count_words(entity.text)
             _note_parent(entity, books, chapters)
+            if placed_before is None or placed_before != _placement(entity):
+                order_books.update(was_books)
+                order_chapters.update(was_chapters)
+                _note_parent(entity, order_books, order_chapters)
             written.append((doc_id, entity))
         # Children of the next kind look their parents up: write this kind first.
         session.flush()
@@ -232,12 +259,21 @@ def materialise_pending(session: Session) -> int:
         )
         for part in chunks(marks):
             session.execute(stmt, list(part))
-    _renumber(session, books=books, chapters=chapters)
+    _renumber(session, books=order_books, chapters=order_chapters)
     for chapter_id in chapters:
         recount_chapter(session=session, chapter_id=chapter_id)
     for book_id in books:
         recount_book(session=session, book_id=book_id)
     return len(marks)
+
+
+def _placement(entity: Any) -> tuple[Any, ...]:
+    """Where a row sits among its siblings: parent, ordinal, and whether it is in the trash."""
+    if isinstance(entity, Chapter):
+        return (entity.book_id, entity.ordinal, entity.deleted_at)
+    if isinstance(entity, Scene):
+        return (entity.chapter_id, entity.ordinal, entity.deleted_at)
+    return ()
 
 
 def _note_parent(entity: Any, books: set[str], chapters: set[str]) -> None:

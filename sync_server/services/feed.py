@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any, cast
 
 import pycrdt
-from sqlalchemy import Connection, and_, delete, func, select, text
+from sqlalchemy import Connection, Table, and_, bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from core.sync.protocol import decode_update, encode_update
 from sync_server.errors import ResyncRequired, Unauthorized, Unprocessable
 from sync_server.models import AppliedOp, Change, Device, Document, User
 from sync_server.schemas import OpIn, PushResult
+
+_USERS = cast(Table, User.__table__)
+_DOCUMENTS = cast(Table, Document.__table__)
+_CHANGES = cast(Table, Change.__table__)
+_APPLIED_OPS = cast(Table, AppliedOp.__table__)
 
 
 def _decode(op: OpIn) -> bytes:
@@ -35,20 +41,25 @@ def _decode(op: OpIn) -> bytes:
 def push(
     *, session: Session, user_id: str, device_id: str | None, ops: list[OpIn], compact_after: int
 ) -> PushResult:
-    """Append the ops not yet applied; returns counts and the feed's cursor."""
+    """Append the ops not yet applied; returns counts and the feed's cursor.
+
+    Written with Core statements (one per table, each a batch), not ORM objects: a push is
+    the server's hot write path, and the ORM's unit of work costs more CPU than the SQL.
+    """
     decoded = [(op, _decode(op)) for op in ops]
     device = and_(Device.id == (device_id or ""), Device.user_id == User.id)
     found = session.execute(
-        select(User, Device.id, Device.revoked_at)
+        select(User.last_seq, Device.id, Device.revoked_at)
+        .select_from(User)
         .outerjoin(Device, device)
         .where(User.id == user_id)
-        .with_for_update(of=User)
+        .with_for_update(of=User.__table__)
     ).first()
     if found is None:
         raise Unauthorized("the account no longer exists", code="invalid_token")
-    user = found[0]
     if device_id and (found[1] is None or found[2] is not None):
         raise Unauthorized("this device was signed out", code="device_revoked")
+    last_seq = int(found[0] or 0)
     op_ids = list({op.op_id for op in ops})
     seen = set(
         session.scalars(
@@ -56,12 +67,19 @@ def push(
         )
     )
     doc_ids = list({op.doc_id for op in ops})
-    docs = {
-        d.id: d
-        for d in session.scalars(
-            select(Document).where(Document.user_id == user_id, Document.id.in_(doc_ids))
+    # doc id -> [kind, book_id, update_count]; ``fresh`` holds the documents new to the feed.
+    docs: dict[str, list[Any]] = {
+        r.id: [r.kind, r.book_id, r.update_count]
+        for r in session.execute(
+            select(Document.id, Document.kind, Document.book_id, Document.update_count).where(
+                Document.user_id == user_id, Document.id.in_(doc_ids)
+            )
         )
     }
+    fresh: set[str] = set()
+    touched: set[str] = set()
+    changes: list[dict[str, Any]] = []
+    applied_ops: list[dict[str, Any]] = []
     applied = duplicates = 0
     now = datetime.now(UTC)
     to_compact: set[str] = set()
@@ -71,35 +89,67 @@ def push(
             continue
         doc = docs.get(op.doc_id)
         if doc is None:
-            doc = Document(id=op.doc_id, user_id=user_id, kind=op.kind, book_id=op.book_id)
-            doc.update_count = 0
-            session.add(doc)
-            docs[op.doc_id] = doc
+            doc = docs[op.doc_id] = [op.kind, op.book_id, 0]
+            fresh.add(op.doc_id)
         seen.add(op.op_id)
-        user.last_seq += 1
-        session.add(
-            Change(
-                user_id=user_id,
-                seq=user.last_seq,
-                doc_id=op.doc_id,
-                kind=doc.kind,
-                book_id=doc.book_id,
-                device_id=device_id,
-                data=data,
-            )
+        last_seq += 1
+        changes.append(
+            {
+                "user_id": user_id,
+                "seq": last_seq,
+                "doc_id": op.doc_id,
+                "kind": doc[0],
+                "book_id": doc[1],
+                "device_id": device_id,
+                "data": data,
+                "created_at": now,
+            }
         )
-        session.add(AppliedOp(user_id=user_id, op_id=op.op_id))
-        doc.update_count += 1
-        doc.updated_at = now
+        applied_ops.append({"user_id": user_id, "op_id": op.op_id, "applied_at": now})
+        doc[2] += 1
+        touched.add(op.doc_id)
         applied += 1
-        if doc.update_count >= compact_after:
-            to_compact.add(doc.id)
-    session.flush()
-    for doc_id in to_compact:
-        _compact(session, user, docs[doc_id])
-    cursor = user.last_seq
+        if doc[2] >= compact_after:
+            to_compact.add(op.doc_id)
+    if applied:
+        connection = session.connection()
+        connection.execute(update(_USERS).where(_USERS.c.id == user_id).values(last_seq=last_seq))
+        new_docs = [
+            {
+                "user_id": user_id,
+                "id": doc_id,
+                "kind": docs[doc_id][0],
+                "book_id": docs[doc_id][1],
+                "update_count": docs[doc_id][2],
+                "updated_at": now,
+            }
+            for doc_id in sorted(fresh)
+        ]
+        if new_docs:
+            connection.execute(_DOCUMENTS.insert(), new_docs)
+        counts = [
+            {"d_id": doc_id, "d_count": docs[doc_id][2]} for doc_id in sorted(touched - fresh)
+        ]
+        if counts:
+            connection.execute(
+                update(_DOCUMENTS)
+                .where(_DOCUMENTS.c.user_id == user_id, _DOCUMENTS.c.id == bindparam("d_id"))
+                .values(update_count=bindparam("d_count"), updated_at=now),
+                counts,
+            )
+        connection.execute(_CHANGES.insert(), changes)
+        connection.execute(_APPLIED_OPS.insert(), applied_ops)
+    if to_compact:
+        # Rare (once per ``compact_after`` updates of a document): done on ORM objects.
+        user = session.get(User, user_id, populate_existing=True)
+        assert user is not None
+        for doc_id in sorted(to_compact):
+            document = session.get(Document, (user_id, doc_id), populate_existing=True)
+            assert document is not None
+            _compact(session, user, document)
+        last_seq = user.last_seq
     session.commit()
-    return PushResult(applied=applied, duplicates=duplicates, cursor=cursor)
+    return PushResult(applied=applied, duplicates=duplicates, cursor=last_seq)
 
 
 def _compact(session: Session, user: User, doc: Document) -> None:
