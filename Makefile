@@ -35,13 +35,13 @@ server: $(APP_STAMP)
 	$(VENV)/bin/authorworks-server
 
 lint: $(TEST_STAMP)
-	$(VENV)/bin/ruff check core desktop sync_server tests packaging
-	$(VENV)/bin/ruff format --check core desktop sync_server tests packaging
+	$(VENV)/bin/ruff check core desktop sync_server tests
+	$(VENV)/bin/ruff format --check core desktop sync_server tests
 	$(VENV)/bin/mypy
 
 format: $(TEST_STAMP)
-	$(VENV)/bin/ruff check --fix core desktop sync_server tests packaging
-	$(VENV)/bin/ruff format core desktop sync_server tests packaging
+	$(VENV)/bin/ruff check --fix core desktop sync_server tests
+	$(VENV)/bin/ruff format core desktop sync_server tests
 
 ## Print the performance figures of every benchmark (large data is generated on the fly).
 bench: $(TEST_STAMP)
