@@ -11,6 +11,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.resources import resource_path
+from desktop.main_thread_gc import MainThreadGarbageCollector, collect_on_gui_thread
 from desktop.qt_workarounds import keep_none_alive
 
 APP_NAME = "AuthorWorks"
@@ -38,6 +39,8 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setOrganizationDomain(ORGANIZATION_DOMAIN)
     app.setDesktopFileName("authorworks")
     app.setWindowIcon(app_icon())
+    if app.findChild(MainThreadGarbageCollector) is None:
+        collect_on_gui_thread(app)
     return app
 
 

@@ -1,5 +1,29 @@
-"""Desktop tests run with the same binding work-arounds as the app (see qt_workarounds)."""
+"""Desktop tests run with the same binding work-arounds as the app.
+
+- qt_workarounds: see its docstring.
+- Garbage collection happens on the GUI thread only, as in the app (desktop/main_thread_gc.py):
+  during a test automatic collection is off, so a job's worker thread can never destroy a Qt
+  object; before and after each test the test's own thread collects.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
 
 from desktop.qt_workarounds import keep_none_alive
 
 keep_none_alive()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread_only() -> Iterator[None]:
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
