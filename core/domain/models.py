@@ -229,3 +229,19 @@ ENTITY_KINDS: dict[str, type[Book | Chapter | Scene | Character | Location | Lor
     "location": Location,
     "lore": LoreEntry,
 }
+
+
+# The fields of a book the writer edits directly (metadata and trash state are handled apart):
+# what the repositories accept, and, with those two, what sync carries.
+BOOK_EDITABLE_FIELDS = (
+    "title",
+    "subtitle",
+    "author",
+    "genre",
+    "content_type",
+    "status",
+    "visibility",
+    "language",
+    "description",
+    "word_target",
+)

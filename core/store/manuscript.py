@@ -16,23 +16,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.domain import Book, Chapter, Character, Location, LoreEntry, Scene
+from core.domain.models import BOOK_EDITABLE_FIELDS
 from core.domain.values import ContentType
 from core.errors import AmbiguousError, AuthorWorksError, NotFoundError
 from core.text import count_characters, count_words
 
 _UUID_PREFIX_RE = re.compile(r"^[0-9a-f]{8}(?:-[0-9a-f-]{0,27})?$", re.IGNORECASE)
-_BOOK_FIELDS = {
-    "title",
-    "subtitle",
-    "author",
-    "genre",
-    "content_type",
-    "status",
-    "visibility",
-    "language",
-    "description",
-    "word_target",
-}
+_BOOK_FIELDS = frozenset(BOOK_EDITABLE_FIELDS)
 # Books whose scenes hold Fountain rather than Markdown.
 _SCRIPT_TYPES = frozenset({ContentType.SCREENPLAY.value, ContentType.PLAY.value})
 

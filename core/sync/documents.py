@@ -20,7 +20,7 @@ from typing import Any
 import pycrdt
 
 from core.domain import Book, Chapter, Character, Location, LoreEntry, Scene
-from core.domain.models import ENTITY_KINDS
+from core.domain.models import BOOK_EDITABLE_FIELDS, ENTITY_KINDS
 
 SyncedEntity = Book | Chapter | Scene | Character | Location | LoreEntry
 
@@ -30,20 +30,7 @@ MATERIALISE_ORDER = ("book", "character", "location", "lore", "chapter", "scene"
 
 _CODEX = ("book_id", "name", "aliases", "description", "pinned", "image_asset_id", "deleted_at")
 FIELDS: dict[str, tuple[str, ...]] = {
-    "book": (
-        "title",
-        "subtitle",
-        "author",
-        "genre",
-        "content_type",
-        "status",
-        "visibility",
-        "language",
-        "description",
-        "word_target",
-        "metadata_",
-        "deleted_at",
-    ),
+    "book": (*BOOK_EDITABLE_FIELDS, "metadata_", "deleted_at"),
     "chapter": ("book_id", "ordinal", "title", "synopsis", "status", "deleted_at"),
     "scene": (
         "chapter_id",
