@@ -9,6 +9,11 @@ moment loses at most the typing since the last hand-over plus one write.
 A failed write (read-only disk, full disk, a locked database) keeps the text in memory,
 writes it to a recovery file under the user data folder, reports a one-line message, and
 is retried on the next edit or with :meth:`Autosaver.retry`.
+
+Research notes are saved the same way: :meth:`Autosaver.track` is told the kind ("scene" or
+"note") of what the editor shows, and each request carries it. Ids are UUIDs, unique across
+scenes and notes, so the bookkeeping by id below serves both. A note's words count towards
+nothing but the note (no chapter, book or daily total).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from core.errors import AuthorWorksError
 from core.store import Library
 from core.store.manuscript import get_chapter, get_scene, set_scene_text
+from core.store.notes import get_note, set_note_text
 
 try:
     from core.store.writing_stats import record_word_delta
@@ -39,9 +45,10 @@ MAX_DELAY_MS = 1500
 
 @dataclass(frozen=True)
 class SaveRequest:
-    scene_id: str
+    scene_id: str  # the scene's id, or the note's for kind "note"
     text: str
     revision: int
+    kind: str = "scene"  # "scene" or "note"
 
 
 @dataclass(frozen=True)
@@ -49,10 +56,11 @@ class SaveResult:
     scene_id: str
     revision: int
     scene_words: int
-    chapter_id: str
+    chapter_id: str  # empty for a note
     chapter_words: int
     book_id: str
     book_words: int
+    kind: str = "scene"
 
 
 def recovery_dir() -> Path:
@@ -66,7 +74,7 @@ def write_recovery_file(request: SaveRequest, folder: Path | None = None) -> Pat
     """Write the scene text beside the library's failures, atomically; returns the path."""
     folder = folder or recovery_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"scene-{request.scene_id}.md"
+    target = folder / f"{request.kind}-{request.scene_id}.md"
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".recovery-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
@@ -146,24 +154,38 @@ class SaveWorker:
             if stop:
                 return
 
+    def _write_note(self, request: SaveRequest) -> SaveResult:
+        with self.library.session() as session:
+            note = get_note(session=session, note_id=request.scene_id)
+            set_note_text(session=session, note=note, text=request.text)
+            return SaveResult(
+                note.id, request.revision, note.word_count, "", 0, note.book_id, 0, kind="note"
+            )
+
+    def _write_scene(self, request: SaveRequest) -> SaveResult:
+        with self.library.session() as session:
+            scene = get_scene(session=session, scene_id=request.scene_id)
+            words_before = scene.word_count
+            set_scene_text(session=session, scene=scene, text=request.text)
+            chapter = get_chapter(session=session, chapter_id=scene.chapter_id)
+            if record_word_delta is not None:  # words written per day, for the targets
+                record_word_delta(
+                    session=session, book_id=chapter.book_id,
+                    delta=scene.word_count - words_before,
+                )  # fmt: skip
+            return SaveResult(
+                scene.id, request.revision, scene.word_count, chapter.id,
+                chapter.word_count, chapter.book_id, chapter.book.word_count,
+            )  # fmt: skip
+
     def _write(self, request: SaveRequest) -> None:
         try:
-            with self.library.session() as session:
-                scene = get_scene(session=session, scene_id=request.scene_id)
-                words_before = scene.word_count
-                set_scene_text(session=session, scene=scene, text=request.text)
-                chapter = get_chapter(session=session, chapter_id=scene.chapter_id)
-                if record_word_delta is not None:  # words written per day, for the targets
-                    record_word_delta(
-                        session=session, book_id=chapter.book_id,
-                        delta=scene.word_count - words_before,
-                    )  # fmt: skip
-                result = SaveResult(
-                    scene.id, request.revision, scene.word_count, chapter.id,
-                    chapter.word_count, chapter.book_id, chapter.book.word_count,
-                )  # fmt: skip
+            if request.kind == "note":
+                result = self._write_note(request)
+            else:
+                result = self._write_scene(request)
         except Exception as exc:  # any failure must keep the text: never lose it
-            _log.warning("autosave of scene %s failed: %s", request.scene_id, exc)
+            _log.warning("autosave of %s %s failed: %s", request.kind, request.scene_id, exc)
             message = f"Not saved: {_describe(exc)}."
             try:
                 path = write_recovery_file(request, self.recovery_folder)
@@ -208,15 +230,17 @@ class Autosaver(QObject):
         self._deadline.setInterval(MAX_DELAY_MS)
         self._deadline.timeout.connect(self.save_now)
         self._current: tuple[str, object] | None = None
+        self._current_kind = "scene"
         self.state = "saved"
 
     def _set_state(self, state: str, message: str = "") -> None:
         self.state = state
         self.state_changed.emit(state, message)
 
-    def track(self, scene_id: str, get_text: object) -> None:
-        """The scene now in the editor; ``get_text()`` returns its current text."""
+    def track(self, scene_id: str, get_text: object, kind: str = "scene") -> None:
+        """The scene (or note, by ``kind``) now in the editor; ``get_text()`` returns its text."""
         self._current = (scene_id, get_text)
+        self._current_kind = kind
 
     def note_edit(self, scene_id: str, revision: int) -> None:
         self._edited[scene_id] = revision
@@ -240,7 +264,7 @@ class Autosaver(QObject):
         if pending is not None and pending.revision >= revision:
             return
         assert callable(get_text)
-        request = SaveRequest(scene_id, str(get_text()), revision)
+        request = SaveRequest(scene_id, str(get_text()), revision, self._current_kind)
         self._in_flight[scene_id] = request
         if self.state != "error":
             self._set_state("saving")

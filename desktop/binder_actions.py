@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from core.domain import Book, Chapter, Scene
+from core.domain import Book, Chapter, Note, Scene
 from core.errors import AuthorWorksError
 from core.store import Library
 from core.store.manuscript import (
@@ -23,15 +23,20 @@ from core.store.manuscript import (
     move_chapter,
     move_scene,
 )
+from core.store.notes import add_note, duplicate_note, get_note, list_notes, move_note
 from core.store.trash import move_to_trash
 from desktop.binder_model import BinderNode, NodeKind
 
 
-def _row(session: Session, kind: NodeKind, node_id: str) -> Book | Chapter | Scene:
+def _row(session: Session, kind: NodeKind, node_id: str) -> Book | Chapter | Scene | Note:
     if kind is NodeKind.BOOK:
         return get_book(session=session, book_id=node_id)
     if kind is NodeKind.CHAPTER:
         return get_chapter(session=session, chapter_id=node_id)
+    if kind is NodeKind.NOTE:
+        return get_note(session=session, note_id=node_id)
+    if kind is NodeKind.RESEARCH:
+        raise AuthorWorksError("the Research folder belongs to its book; it cannot be changed")
     return get_scene(session=session, scene_id=node_id)
 
 
@@ -73,18 +78,30 @@ def new_scene(library: Library, near: BinderNode, title: str = "") -> tuple[Node
             index = ids.index(scene.id) + 1
         elif near.kind is NodeKind.CHAPTER:
             chapter = get_chapter(session=session, chapter_id=near.id)
-        else:
-            chapters = list_chapters(session=session, book_id=near.id)
+        else:  # a book, or its Research folder or a note in it: the book's last chapter
+            chapters = list_chapters(session=session, book_id=near.book_id)
             if chapters:
                 chapter = chapters[-1]
             else:
-                book = get_book(session=session, book_id=near.id)
+                book = get_book(session=session, book_id=near.book_id)
                 chapter = add_chapter(session=session, book=book, title="Chapter 1")
         count = len(list_scenes(session=session, chapter_id=chapter.id))
         scene = add_scene(
             session=session, chapter=chapter, title=title or f"Scene {count + 1}", index=index
         )
         return NodeKind.SCENE, scene.id
+
+
+def new_note(library: Library, near: BinderNode, title: str = "") -> tuple[NodeKind, str]:
+    """A note in the Research folder of ``near``'s book: after ``near`` if it is a note."""
+    with library.session() as session:
+        book = get_book(session=session, book_id=near.book_id)
+        ids = [n.id for n in list_notes(session=session, book_id=book.id)]
+        index = ids.index(near.id) + 1 if near.kind is NodeKind.NOTE and near.id in ids else None
+        note = add_note(
+            session=session, book=book, title=title or f"Note {len(ids) + 1}", index=index
+        )
+        return NodeKind.NOTE, note.id
 
 
 def rename(library: Library, node: BinderNode, title: str) -> None:
@@ -115,7 +132,10 @@ def duplicate(library: Library, node: BinderNode) -> tuple[NodeKind, str]:
             for scene in list_scenes(session=session, chapter_id=chapter.id):
                 _copy_scene(session, scene, new, keep_title=True)
             return NodeKind.CHAPTER, new.id
-    raise AuthorWorksError("only chapters and scenes can be duplicated")
+        if node.kind is NodeKind.NOTE:
+            note = duplicate_note(session=session, note=get_note(session=session, note_id=node.id))
+            return NodeKind.NOTE, note.id
+    raise AuthorWorksError("only chapters, scenes and notes can be duplicated")
 
 
 def _copy_scene(
@@ -144,7 +164,7 @@ def _copy_scene(
 
 
 def trash(library: Library, node: BinderNode) -> None:
-    """Move a book, chapter or scene to the trash (Edit › Trash… restores it)."""
+    """Move a book, chapter, scene or note to the trash (Edit › Trash… restores it)."""
     with library.session() as session:
         move_to_trash(session=session, item=_row(session, node.kind, node.id))
 
@@ -152,7 +172,8 @@ def trash(library: Library, node: BinderNode) -> None:
 def move(library: Library, kind: NodeKind, node_id: str, parent_id: str, index: int) -> None:
     """Move a scene into chapter ``parent_id``, or a chapter into book ``parent_id``, at ``index``.
 
-    A chapter may go to another book (see :func:`core.store.manuscript.move_chapter`).
+    A chapter may go to another book (see :func:`core.store.manuscript.move_chapter`). A note
+    moves within its book's Research folder (``parent_id`` is the folder's, the book's id).
     """
     with library.session() as session:
         if kind is NodeKind.SCENE:
@@ -163,13 +184,20 @@ def move(library: Library, kind: NodeKind, node_id: str, parent_id: str, index: 
             chapter = get_chapter(session=session, chapter_id=node_id)
             book = get_book(session=session, book_id=parent_id)
             move_chapter(session=session, chapter=chapter, index=index, book=book)
+        elif kind is NodeKind.NOTE:
+            note = get_note(session=session, note_id=node_id)
+            if note.book_id != parent_id:
+                raise AuthorWorksError("a note stays in the Research folder of its book")
+            move_note(session=session, note=note, index=index)
+        elif kind is NodeKind.RESEARCH:
+            raise AuthorWorksError("the Research folder stays after its book's chapters")
         else:
             raise AuthorWorksError("books are ordered by title")
 
 
 def step(library: Library, node: BinderNode, delta: int) -> bool:
-    """Move a scene or chapter one place up (-1) or down (+1); False at either end."""
-    if node.parent is None:
+    """Move a scene, chapter or note one place up (-1) or down (+1); False at either end."""
+    if node.parent is None or node.kind is NodeKind.RESEARCH:
         return False
     index = node.row + delta
     if not 0 <= index < len(node.parent.children):

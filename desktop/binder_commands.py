@@ -81,6 +81,16 @@ class BinderCommands(_Base):
             self.editor.setFocus()
         return done
 
+    def add_note(self, title: str = "") -> bool:
+        """A new note in the Research folder of the current book, opened for typing."""
+        node = self._current
+        if node is None:
+            return False
+        done = self._run_binder_change(lambda lib: binder_actions.new_note(lib, node, title))
+        if done:
+            self.editor.setFocus()
+        return done
+
     def rename_current(self, title: str | None = None) -> bool:
         node = self._current
         if node is None:
@@ -134,7 +144,7 @@ class BinderCommands(_Base):
         # On a corkboard the board stays shown (the chapter or book, reloaded); elsewhere the
         # moved item is selected.
         board = self._current if self.outline_mode else None
-        if board is not None and board.kind is NodeKind.SCENE:
+        if board is not None and board.kind in (NodeKind.SCENE, NodeKind.NOTE):
             board = None
 
         def change(library: Library) -> tuple[NodeKind, str]:
@@ -157,5 +167,5 @@ class BinderCommands(_Base):
 
     def _after_restore(self, kind: str, item_id: str) -> None:
         self.reload_binder()
-        if kind in ("book", "chapter", "scene"):
+        if kind in ("book", "chapter", "scene", "note"):
             self.select(NodeKind(kind), item_id)

@@ -1,5 +1,10 @@
 """The binder: books > chapters > scenes with their word counts, as a Qt item model.
 
+Under each book, after its chapters, a Research folder holds the book's research notes: the
+writer's material, edited like scenes but never part of the manuscript (see core.store.notes).
+A book node's ``children`` stay its chapters; the folder is its ``research`` and appears in the
+tree as the book's last row (:attr:`BinderNode.tree_children`).
+
 The tree is read through core's outline (titles and counts, never the prose) into plain
 :class:`BinderNode` objects, and the model serves those. Nothing here holds a database
 session open, so the model can be reloaded at any time (after an import, on switching
@@ -29,6 +34,7 @@ from core.domain import Book, Chapter, Scene
 from core.resources import resource_path
 from core.store import Library
 from core.store.labels import label_colors, next_default_color
+from core.store.notes import notes_outline
 from core.store.outline import library_outline
 
 MIME_TYPE = "application/x-authorworks-binder-node"
@@ -57,6 +63,14 @@ class NodeKind(StrEnum):
     BOOK = "book"
     CHAPTER = "chapter"
     SCENE = "scene"
+    RESEARCH = "research"  # a book's Research folder; its id is the book's id
+    NOTE = "note"
+
+
+RESEARCH_TITLE = "Research"
+RESEARCH_TIP = "Research notes: yours alone, never exported, narrated or counted in the book"
+# Kinds a writer edits in the editor.
+EDITABLE_KINDS = frozenset({NodeKind.SCENE, NodeKind.NOTE})
 
 
 @dataclass(eq=False)
@@ -75,12 +89,30 @@ class BinderNode:
     row: int = 0  # position among its siblings (books: in the library)
     parent: BinderNode | None = None
     children: list[BinderNode] = field(default_factory=list)
+    research: BinderNode | None = None  # books only: the Research folder, shown after chapters
 
     def add(self, child: BinderNode) -> BinderNode:
         child.parent = self
         child.row = len(self.children)
         self.children.append(child)
         return child
+
+    @property
+    def tree_children(self) -> list[BinderNode]:
+        """The rows under this node in the tree: a book's chapters, then its Research folder."""
+        if self.research is None:
+            return self.children
+        return [*self.children, self.research]
+
+    # The two below serve the model's hot paths (index, rowCount) without building a list.
+    def tree_child_count(self) -> int:
+        return len(self.children) + (self.research is not None)
+
+    def tree_child(self, row: int) -> BinderNode:
+        if row < len(self.children):
+            return self.children[row]
+        assert self.research is not None and row == len(self.children)
+        return self.research
 
     def first_scene(self) -> BinderNode | None:
         """The first scene at or below this node, in reading order."""
@@ -119,6 +151,7 @@ def load_binder_with_colors(
             book.id: label_colors(book)
             for book in session.scalars(select(Book).where(Book.deleted_at.is_(None)))
         }
+        notes = notes_outline(session=session)  # every book's notes in one query, no text
     books: list[BinderNode] = []
     for book in outline:
         kind = book.content_type
@@ -145,6 +178,17 @@ def load_binder_with_colors(
                     # Shown in a default colour until the writer (or the inspector) stores one.
                     if label not in book_colors:
                         book_colors[label] = next_default_color(book_colors.values())
+        book_notes = notes.get(book.id, [])
+        research = BinderNode(
+            NodeKind.RESEARCH, book.id, RESEARCH_TITLE, sum(n.word_count for n in book_notes),
+            book_id=book.id, synopsis=RESEARCH_TIP, row=len(book_node.children), parent=book_node,
+        )  # fmt: skip
+        for n_num, note in enumerate(book_notes, 1):
+            research.add(
+                BinderNode(NodeKind.NOTE, note.id, note.title or f"Note {n_num}",
+                           note.word_count, book_id=book.id)
+            )  # fmt: skip
+        book_node.research = research
         books.append(book_node)
     return books, colors
 
@@ -205,7 +249,7 @@ class BinderModel(QAbstractItemModel):
             node = stack.pop()
             if node.kind is kind and node.id == node_id:
                 return self.index_of(node)
-            stack.extend(node.children)
+            stack.extend(node.tree_children)
         return QModelIndex()
 
     def update_words(self, kind: NodeKind, node_id: str, words: int) -> None:
@@ -217,6 +261,12 @@ class BinderModel(QAbstractItemModel):
         node.words = words
         cell = self.index_of(node, self.WORDS_COLUMN)
         self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DisplayRole])
+        folder = node.parent
+        if node.kind is NodeKind.NOTE and folder is not None:
+            # The Research folder shows its notes' total (the book's count never includes it).
+            folder.words = sum(n.words for n in folder.children)
+            cell = self.index_of(folder, self.WORDS_COLUMN)
+            self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DisplayRole])
 
     def set_status(self, kind: NodeKind, node_id: str, status: str) -> None:
         node = self.node(self.find(kind, node_id))
@@ -288,6 +338,12 @@ class BinderModel(QAbstractItemModel):
                 row, target = target.row + 1, target.parent  # dropped onto a scene: after it
             if target.kind is not NodeKind.CHAPTER or target.book_id != moving.book_id:
                 return None
+        elif kind is NodeKind.NOTE:
+            # Notes stay in their book's Research folder, and nothing else goes in it.
+            if target.kind is NodeKind.NOTE and target.parent is not None:
+                row, target = target.row + 1, target.parent
+            if target.kind is not NodeKind.RESEARCH or target.book_id != moving.book_id:
+                return None
         elif kind is NodeKind.CHAPTER:
             if target.kind is NodeKind.CHAPTER and target.parent is not None:
                 row, target = target.row + 1, target.parent
@@ -339,8 +395,8 @@ class BinderModel(QAbstractItemModel):
         if not self.hasIndex(row, column, parent):
             return QModelIndex()
         parent_node = self.node(parent)
-        children = parent_node.children if parent_node else self._books
-        return self.createIndex(row, column, children[row])
+        child = parent_node.tree_child(row) if parent_node else self._books[row]
+        return self.createIndex(row, column, child)
 
     @overload
     def parent(self) -> QObject | None: ...
@@ -359,7 +415,7 @@ class BinderModel(QAbstractItemModel):
         if parent.column() > 0:
             return 0
         parent_node = self.node(parent)
-        return len(parent_node.children) if parent_node else len(self._books)
+        return parent_node.tree_child_count() if parent_node else len(self._books)
 
     def columnCount(self, parent: AnyIndex = _ROOT) -> int:
         return len(self._HEADERS)
@@ -403,6 +459,6 @@ class BinderModel(QAbstractItemModel):
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         node = self.node(index)
-        if node is not None and node.kind is not NodeKind.BOOK:
+        if node is not None and node.kind not in (NodeKind.BOOK, NodeKind.RESEARCH):
             flags |= Qt.ItemFlag.ItemIsDragEnabled
         return flags | Qt.ItemFlag.ItemIsDropEnabled

@@ -39,12 +39,13 @@ from core.errors import AuthorWorksError
 from core.importers import import_manuscript
 from core.store import Library, open_library
 from core.store.manuscript import get_scene, list_scenes
+from core.store.notes import get_note
 from core.text import escape_markdown
 from desktop.app import APP_NAME, app_icon
 from desktop.autosave import Autosaver, SaveResult, recovery_dir
 from desktop.binder_commands import BinderCommands
 from desktop.binder_delegate import BinderDelegate
-from desktop.binder_model import BinderModel, BinderNode, NodeKind
+from desktop.binder_model import EDITABLE_KINDS, BinderModel, BinderNode, NodeKind
 from desktop.book_corkboard import BookCorkboard
 from desktop.editor import SceneEditor
 from desktop.job_runner import JobRunner
@@ -261,6 +262,7 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
             "add_book": self.add_book,
             "add_chapter": self.add_chapter,
             "add_scene": self.add_scene,
+            "add_note": self.add_note,
             "rename": self.rename_current,
             "duplicate": self.duplicate_current,
             "delete": self.trash_current,
@@ -302,7 +304,7 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
 
     def _binder_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
-        for name in ("add_scene", "add_chapter", "rename", "duplicate", "delete",
+        for name in ("add_scene", "add_chapter", "add_note", "rename", "duplicate", "delete",
                      "move_up", "move_down"):  # fmt: skip
             menu.addAction(self.actions_by_name[name])
         menu.popup(self.binder.viewport().mapToGlobal(pos))
@@ -349,10 +351,11 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
     def _mention_recovery_files(self) -> None:
         """Text an earlier failed save kept aside: say where it is, once, at opening."""
         folder = recovery_dir()
-        found = sorted(folder.glob("scene-*.md")) if folder.is_dir() else []
+        found = [*folder.glob("scene-*.md"), *folder.glob("note-*.md")] if folder.is_dir() else []
         if found:
             self.statusBar().showMessage(
-                f"{len(found)} scene(s) have text kept from a failed save in {folder}", 20000
+                f"{len(found)} scene(s) or note(s) have text kept from a failed save in {folder}",
+                20000,
             )
 
     def reload_binder(self) -> None:
@@ -384,7 +387,7 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
         while stack:
             node = stack.pop()
             nodes.append(node)
-            stack.extend(node.children)
+            stack.extend(node.tree_children)
         return nodes
 
     def open_library_at(self, path: Path | str, *, create: bool = False) -> bool:
@@ -444,15 +447,16 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
         self.panels.node_shown(node)
         self._showing = node  # the spelling layer asks for this node's book language while loading
         try:
-            if node.kind is NodeKind.SCENE:
+            if node.kind in EDITABLE_KINDS:
                 text = self.autosaver.pending_text(node.id) if self.autosaver else None
                 if text is None:
-                    with self._library.session() as session:
-                        text = get_scene(session=session, scene_id=node.id).text
+                    text = self._stored_text(node.kind, node.id)
+                # Notes are the Markdown subset whatever the book is written in.
+                fountain = fountain and node.kind is NodeKind.SCENE
                 self.editor.setReadOnly(False)
                 self.editor.load(node.id, text, fountain=fountain)
                 if self.autosaver is not None:
-                    self.autosaver.track(node.id, self.editor.scene_text)
+                    self.autosaver.track(node.id, self.editor.scene_text, node.kind.value)
                 self.pages.setCurrentWidget(self.editor)
             else:
                 self._render_page(node, fountain)
@@ -463,6 +467,14 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
             self._showing = None
         self._current = node
         self._update_status(node)
+
+    def _stored_text(self, kind: NodeKind, node_id: str) -> str:
+        """The text of a scene or a research note as the library holds it."""
+        assert self._library is not None
+        with self._library.session() as session:
+            if kind is NodeKind.NOTE:
+                return get_note(session=session, note_id=node_id).text
+            return get_scene(session=session, scene_id=node_id).text
 
     def _render_page(self, node: BinderNode, fountain: bool) -> None:
         assert self._library is not None
@@ -479,6 +491,20 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
             self.pages.setCurrentWidget(self.corkboard)
             return
         document = self.reader.document()
+        if node.kind is NodeKind.RESEARCH:
+            listing = "\n\n".join(
+                f"**{escape_markdown(n.title)}** · {n.words:,} words" for n in node.children
+            )
+            about = (
+                "Notes, sources and ideas for this book. They are never exported, narrated or "
+                "counted in the book's words. *Binder › New Research Note* adds one."
+            )
+            render_scenes(
+                document, [SceneText("", f"{about}\n\n{listing}".strip())], title=node.title
+            )
+            self.pages.setCurrentWidget(self.reader)
+            self.reader.show_from_start()
+            return
         with self._library.session() as session:
             if node.kind is NodeKind.CHAPTER:
                 scenes = [
@@ -512,6 +538,12 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
         self.book_label.setText(f"{book.title} · {book.words:,} words")
         if node.kind is NodeKind.BOOK:
             self.selection_label.setText(f"{len(node.children)} chapters")
+        elif node.kind is NodeKind.RESEARCH:
+            self.selection_label.setText(
+                f"{node.title} · {len(node.children)} notes · {node.words:,} words"
+            )
+        elif node.kind is NodeKind.NOTE:
+            self.selection_label.setText(f"Research › {node.title} · {node.words:,} words")
         else:
             where = f"{node.parent.title} › " if node.kind is NodeKind.SCENE and node.parent else ""
             self.selection_label.setText(f"{where}{node.title} · {node.words:,} words")
@@ -539,9 +571,12 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
 
     def _on_saved(self, result: SaveResult) -> None:
         model = self.binder_model
-        model.update_words(NodeKind.SCENE, result.scene_id, result.scene_words)
-        model.update_words(NodeKind.CHAPTER, result.chapter_id, result.chapter_words)
-        model.update_words(NodeKind.BOOK, result.book_id, result.book_words)
+        if result.kind == "note":  # a note's words are its own: no chapter or book changes
+            model.update_words(NodeKind.NOTE, result.scene_id, result.scene_words)
+        else:
+            model.update_words(NodeKind.SCENE, result.scene_id, result.scene_words)
+            model.update_words(NodeKind.CHAPTER, result.chapter_id, result.chapter_words)
+            model.update_words(NodeKind.BOOK, result.book_id, result.book_words)
         if self._current is not None:
             self._update_status(self._current)
         for hook in self.autosaver_saved_hooks:
@@ -582,22 +617,26 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
             self.binder.selectionModel().blockSignals(False)
 
     def reload_current_scene(self) -> None:
-        """Read the open scene again from the library (keeps the cursor where it can)."""
+        """Read the open scene (or note) again from the library (keeps the cursor where it can)."""
         scene_id = self.editor.scene_id
         if not scene_id or self._library is None:
             return
         self.save_now()
         position = self.editor.textCursor().position()
-        with self._library.session() as session:
-            text = get_scene(session=session, scene_id=scene_id).text
+        current = self._current
+        kind = current.kind if current is not None and current.id == scene_id else NodeKind.SCENE
+        text = self._stored_text(kind, scene_id)
         self.editor.load(scene_id, text, fountain=self.editor.fountain)
         cursor = self.editor.textCursor()
         cursor.setPosition(min(position, len(text)))
         self.editor.setTextCursor(cursor)
 
     def open_scene_at(self, scene_id: str, offset: int, length: int) -> None:
-        """Open a scene with ``length`` characters from ``offset`` selected (a search hit)."""
-        if not self.select(NodeKind.SCENE, scene_id):
+        """Open a scene with ``length`` characters from ``offset`` selected (a search hit).
+
+        ``scene_id`` may be a research note's (search finds notes too).
+        """
+        if not self.select(NodeKind.SCENE, scene_id) and not self.select(NodeKind.NOTE, scene_id):
             return
         cursor = self.editor.textCursor()
         end = len(self.editor.scene_text())

@@ -1,4 +1,5 @@
-"""The corkboard: index cards for a chapter's scenes (or a book's chapters), drag to reorder.
+"""The corkboard: index cards for a chapter's scenes (or a book's chapters, or the notes of its
+Research folder), drag to reorder.
 
 Each card shows the title, the synopsis, the status (as a coloured strip) and the POV
 character. Dropping a card elsewhere emits ``move_requested(kind, id, parent id, index)``;
@@ -21,14 +22,16 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QWidget,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from core.domain import Character, Scene
+from core.domain import Character, Note, Scene
 from core.store import Library
+from core.text import plain_text
 from desktop.binder_model import STATUS_COLORS, BinderNode, NodeKind
 
 CARD_SIZE = QSize(230, 150)
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
+_OPENING_CHARS = 400  # of a note's text, enough to fill its card
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,21 @@ def cards_for(library: Library, node: BinderNode) -> tuple[BinderNode, list[Card
                 .where(Scene.id.in_([c.id for c in children]))
             )
             povs = {scene_id: name for scene_id, name in rows}
+    openings: dict[str, str] = {}
+    if children and children[0].kind is NodeKind.NOTE:
+        # A research note has no synopsis: its card shows how it begins.
+        with library.session() as session:
+            rows = session.execute(
+                select(Note.id, func.substr(Note.text, 1, _OPENING_CHARS)).where(
+                    Note.id.in_([c.id for c in children])
+                )
+            )
+            openings = {note_id: " ".join(plain_text(text or "").split()) for note_id, text in rows}
     cards = [
-        Card(c.kind, c.id, c.title, c.synopsis, c.status, povs.get(c.id, ""), c.words)
+        Card(c.kind, c.id, c.title, c.synopsis or openings.get(c.id, ""), c.status,
+             povs.get(c.id, ""), c.words)
         for c in children
-    ]
+    ]  # fmt: skip
     return parent, cards
 
 

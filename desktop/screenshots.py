@@ -11,6 +11,7 @@ works anywhere), and saves ``QWidget.grab()`` PNGs into OUT_DIR:
 - ``corkboard.png``: the outline view, a chapter's scenes as index cards;
 - ``book-corkboard.png``: the outline view of the whole book, a row of cards per chapter;
 - ``labels.png``: the binder with scenes' labels as coloured dots, and the inspector;
+- ``research.png``: the book's Research folder open in the binder, a research note in the editor;
 - ``codex.png``: the codex panel beside the editor (when the codex module is present);
 - ``dark.png``: the editor in the dark theme;
 - ``full-screen.png``: distraction-free full screen (at the screen's size).
@@ -87,6 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         library = open_default_library(Path(tmp) / "library")
         _label_some_scenes(library)
+        _add_research_notes(library)
         window = MainWindow(library, settings=settings)
         window.resize(args.width, args.height)
         window.show()
@@ -113,6 +115,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.panels.docks["inspector"].raise_()
         settle()
         _save(window, args.out_dir / "labels.png")
+
+        if book.research is not None and book.research.children:
+            window.select(NodeKind.NOTE, book.research.children[0].id)
+            window.binder.scrollToBottom()
+            settle()
+            _save(window, args.out_dir / "research.png")
 
         scene = book.children[0].children[1]
         window.select(NodeKind.SCENE, scene.id)
@@ -155,6 +163,27 @@ def _label_some_scenes(library: object) -> None:
             for scene, labels in zip(scenes, picks, strict=False):
                 scene.labels = list(labels)
             ensure_label_colors(session=session, book=book, labels=[lb for p in picks for lb in p])
+
+
+def _add_research_notes(library: object) -> None:
+    """A few research notes in the first book, so the binder shows its Research folder."""
+    from core.store import Library
+    from core.store.manuscript import list_books
+    from core.store.notes import add_note
+
+    assert isinstance(library, Library)
+    notes = (
+        ("Lighthouse log", "# Keepers' log, 1911\n\nLamp lit at **18:40**. Wind *south-west*, "
+         "rising. Fog signal sounded twice before midnight.\n\nSupply boat every second "
+         "Thursday, weather allowing."),
+        ("Tide tables", "Spring tides at the rock: low water near *04:10*, the causeway dry "
+         "for forty minutes at most."),
+        ("Names to use", "Agnes, Tobias, Wren, the *Marguerite* (a trawler)."),
+    )  # fmt: skip
+    with library.session() as session:
+        for book in list_books(session=session)[:1]:
+            for title, text in notes:
+                add_note(session=session, book=book, title=title, text=text)
 
 
 if __name__ == "__main__":

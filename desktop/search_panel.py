@@ -4,6 +4,8 @@
 longer than a frame), shows the hits grouped by scene with a line of context, and emits
 ``open_scene_requested(scene_id, offset, length)`` when a hit is activated. The scope offers
 what :meth:`set_scope_context` was told is open (scene, chapter, book) and the whole library.
+A book or library search also lists hits in research notes (then the id is the note's); they
+are not replaced.
 
 Replace and Replace All write to the library: ``about_to_modify`` is emitted first (connect it
 directly, so the editor saves unsaved text before), and ``scenes_changed(list of scene ids)``
@@ -235,11 +237,15 @@ class SearchPanel(QWidget):
         more = len(result) > MAX_LISTED_HITS
         result = result[:MAX_LISTED_HITS]
         self._show_hits(result)
-        scenes = len({h.scene_id for h in result})
+        scenes = len({h.scene_id for h in result if h.kind == "scene"})
+        notes = len({h.scene_id for h in result if h.kind == "note"})
+        places = [f"{scenes:,} scene(s)"] if scenes else []
+        if notes:  # research notes are found (in a book or the library), never replaced
+            places.append(f"{notes:,} research note(s), not replaced")
         if more:
             summary = f"More than {MAX_LISTED_HITS:,} matches; the first {MAX_LISTED_HITS:,} shown."
         elif result:
-            summary = f"{len(result):,} match(es) in {scenes:,} scene(s) · {ms:.0f} ms"
+            summary = f"{len(result):,} match(es) in {' and '.join(places)} · {ms:.0f} ms"
         else:
             summary = "No matches."
         self.status.setText(f"{self._note} {summary}".strip())

@@ -53,6 +53,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("add_book", "Binder", "New &Book…", ()),
     ActionSpec("add_chapter", "Binder", "New &Chapter", ("Ctrl+Shift+C",)),
     ActionSpec("add_scene", "Binder", "New &Scene", ("Ctrl+N",)),
+    ActionSpec("add_note", "Binder", "New Research &Note", ("Ctrl+Alt+N",)),
     ActionSpec("rename", "Binder", "&Rename…", ("F2",)),
     ActionSpec("duplicate", "Binder", "&Duplicate", ("Ctrl+D",)),
     ActionSpec("delete", "Binder", "Move to &Trash", ("Ctrl+Shift+Backspace",)),

@@ -273,7 +273,9 @@ class StudioPanels:
 
     def open_snapshots(self) -> QWidget | None:
         library, scene_id = self.library, self.window.editor.scene_id
-        if library is None or not scene_id:
+        node = self.window.current_node
+        if library is None or not scene_id or node is None or node.kind is not NodeKind.SCENE:
+            # Snapshots are kept for scenes only, not research notes.
             self.window.statusBar().showMessage("Open a scene to see its snapshots", 5000)
             return None
         cls = optional_class("desktop.snapshots_dialog", "SnapshotsDialog")

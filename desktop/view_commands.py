@@ -102,7 +102,8 @@ class ViewCommands(_Base):
         node = self.current_node
         if node is None:
             return
-        if node.kind.value == "scene" and node.parent is not None and self.outline_mode:
+        # A scene shows its chapter's cards; a research note, its Research folder's.
+        if node.kind.value in ("scene", "note") and node.parent is not None and self.outline_mode:
             self.select(node.parent.kind, node.parent.id)
         else:
             self.show_node(node)

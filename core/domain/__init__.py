@@ -10,6 +10,7 @@ from core.domain.models import (
     GenerationRecord,
     Location,
     LoreEntry,
+    Note,
     Scene,
     Snapshot,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "GenerationRecord",
     "Location",
     "LoreEntry",
+    "Note",
     "Scene",
     "SceneStatus",
     "Snapshot",

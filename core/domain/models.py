@@ -114,6 +114,26 @@ class Scene(_Entity, _Trashable, Base):
     )
 
 
+class Note(_Entity, _Trashable, Base):
+    """A research note of a book (the binder's Research folder): kept beside the manuscript.
+
+    Notes hold the same Markdown subset as prose scenes but are never part of the book: export,
+    narration, word counts, statistics and targets read chapters and scenes only. ``word_count``
+    is the note's own, kept by the repository (:mod:`core.store.notes`) and summed into nothing.
+    """
+
+    __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_book_ordinal", "book_id", "ordinal"),)
+
+    book_id: Mapped[str] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    word_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    book: Mapped[Book] = relationship()
+
+
 class _CodexEntry(_Entity, _Trashable):
     book_id: Mapped[str] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(300))
@@ -220,7 +240,8 @@ class ExportRecord(Base):
 
 
 # The entities a writer can trash and that sync as documents, by the name used on the wire
-# and in the trash: one table so that both agree.
+# and in the trash: one table so that both agree. Research notes (Note) are trashable but not
+# synced yet: core.store.trash adds them as "note" to the kinds it knows.
 ENTITY_KINDS: dict[str, type[Book | Chapter | Scene | Character | Location | LoreEntry]] = {
     "book": Book,
     "chapter": Chapter,

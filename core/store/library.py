@@ -27,7 +27,7 @@ FILE_SUFFIXES = {".sqlite3", ".sqlite", ".db", ".awlib"}
 # Marks a SQLite file as ours (PRAGMA application_id): "AWLB".
 APPLICATION_ID = 0x41574C42
 # The newest migration this code knows; tests check it against the Alembic scripts.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 

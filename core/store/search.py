@@ -10,12 +10,18 @@ million words that still costs well under the 150 ms budget.
 Offsets are character offsets into the stored scene text (the Markdown subset or Fountain),
 the same string ``Scene.text`` holds.
 
+Research notes (the binder's Research folder) are found too, through their own index
+``note_search`` (migration 0005), in a library or book search: after the scenes of their book,
+with ``kind == "note"``. They are found but never replaced: replacing snapshots every scene it
+changes so that it can be undone, and notes have no snapshots.
+
 Replacing takes a snapshot of every scene before it changes it, and returns what it did, so
 ``undo_replace`` can put each scene back by restoring those snapshots.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,6 +51,7 @@ __all__ = [
 
 SCOPES = ("library", "book", "chapter", "scene")
 FIELDS = ("text", "title", "synopsis")
+_NOTE_FIELDS = ("text", "title")  # a note has no synopsis
 DEFAULT_LIMIT = 10_000
 SNIPPET_CONTEXT = 40
 
@@ -71,11 +78,16 @@ class SearchHit:
     snippet: str  # the match with up to SNIPPET_CONTEXT characters each side, on one line
     snippet_offset: int  # where the match starts inside ``snippet``
     chapter_title: str = ""
-    scene_number: int = 0  # 1-based position in its chapter
+    scene_number: int = 0  # 1-based position in its chapter (a note's in its book's Research)
+    # "scene", or "note" for a research note: then ``scene_id`` and ``scene_title`` are the
+    # note's, ``chapter_id`` is empty and ``chapter_title`` is "Research".
+    kind: str = "scene"
 
     @property
     def place(self) -> str:
         """Where the hit is, for a result list: the scene's title or chapter and number."""
+        if self.kind == "note":
+            return f"Research › {self.scene_title or f'note {self.scene_number}'}"
         if self.scene_title:
             return self.scene_title
         chapter = self.chapter_title or "Untitled chapter"
@@ -103,6 +115,21 @@ class ReplaceResult:
     @property
     def scene_ids(self) -> list[str]:
         return [c.scene_id for c in self.changes]
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A scene or a research note to match, with the values of the fields searched."""
+
+    key: tuple[str, str, int]  # (book title, book id, 0 scene / 1 note): the merge order
+    kind: str
+    id: str
+    chapter_id: str
+    book_id: str
+    title: str
+    values: dict[str, str]
+    chapter_title: str
+    number: int
 
 
 # ---------------------------------------------------------------------------- patterns
@@ -178,6 +205,35 @@ def _candidates(
     return rows
 
 
+def _note_candidates(
+    session: Session, scope: Scope, fields: Sequence[str], match: str | None
+) -> list[Any]:
+    """Live research notes of live books in a library or book scope, sorted as the scenes:
+    (note id, book id, title, *fields, book title, ordinal). None for a chapter or scene."""
+    kind, ref = scope
+    if kind not in ("library", "book") or not fields:
+        return []
+    where, params = (
+        ("", {}) if kind == "library" else (" AND n.book_id = :scope_id", {"scope_id": ref})
+    )
+    if match is not None:
+        params["match"] = f"{{{' '.join(fields)}}} : ({match})"
+        where += (
+            " AND n.id IN (SELECT k.note_id FROM note_search"
+            " JOIN note_search_keys k ON k.rowid = note_search.rowid"
+            " WHERE note_search MATCH :match)"
+        )
+    columns = ", ".join(f"n.{f}" for f in fields)
+    stmt = (
+        f"SELECT n.id, n.book_id, n.title, {columns}, lower(b.title), n.ordinal"
+        " FROM notes n JOIN books b ON b.id = n.book_id"
+        f" WHERE n.deleted_at IS NULL AND b.deleted_at IS NULL{where}"
+    )
+    rows = list(session.execute(sql(stmt), params).all())
+    rows.sort(key=lambda r: (r[-2], r[1], r[-1], r[0]))
+    return rows
+
+
 def _snippet(text: str, start: int, end: int) -> tuple[str, int]:
     left = max(0, start - SNIPPET_CONTEXT)
     right = min(len(text), end + SNIPPET_CONTEXT)
@@ -210,7 +266,9 @@ def search(
     """Every match of ``query`` in the live scenes of ``scope``, in manuscript order.
 
     ``scope`` is ``("library", None)`` or ``("book"|"chapter"|"scene", id)``. ``fields`` picks
-    which of a scene's text, title and synopsis to search. At most ``limit`` hits are returned.
+    which of a scene's text, title and synopsis to search. A library or book search also finds
+    research notes (text and title), each book's after its scenes, as hits of kind "note".
+    At most ``limit`` hits are returned.
     Raises InvalidSearchError for an empty query, a bad regex or an unknown scope.
     """
     unknown = [f for f in fields if f not in FIELDS]
@@ -218,27 +276,44 @@ def search(
         raise InvalidSearchError(f"cannot search in {', '.join(unknown) or 'no field'}")
     matcher = TextMatcher(query, whole_word=whole_word, case_sensitive=case_sensitive, regex=regex)
     match = fts_query(query, whole_word=whole_word, regex=regex)
+    n = 4 + len(fields)
+    scenes = (
+        _Place(
+            (row[n], row[2], 0), "scene", row[0], row[1], row[2], row[3] or "",
+            dict(zip(fields, row[4:n], strict=True)), row[n + 3] or "", int(row[n + 2] or 0),
+        )
+        for row in _candidates(session, scope, fields, match)
+    )  # fmt: skip
+    note_fields = [f for f in fields if f in _NOTE_FIELDS]
+    notes = (
+        _Place(
+            (row[-2], row[1], 1), "note", row[0], "", row[1], row[2] or "",
+            dict(zip(note_fields, row[3:-2], strict=True)), "Research", int(row[-1] or 0),
+        )
+        for row in _note_candidates(session, scope, note_fields, match)
+    )  # fmt: skip
     hits: list[SearchHit] = []
-    for row in _candidates(session, scope, fields, match):
-        scene_id, chapter_id, book_id, title = row[0], row[1], row[2], row[3]
-        n = 4 + len(fields)
-        for field, value in zip(fields, row[4:n], strict=True):
-            for m in matcher.matches(value or ""):
+    # Both in order already: merged so that a book's research notes follow its scenes.
+    for place in heapq.merge(scenes, notes, key=lambda p: p.key):
+        for field in fields:
+            value = place.values.get(field) or ""
+            for m in matcher.matches(value):
                 snippet, at = _snippet(value, m.start(), m.end())
                 hits.append(
                     SearchHit(
-                        scene_id,
-                        chapter_id,
-                        book_id,
-                        title or "",
+                        place.id,
+                        place.chapter_id,
+                        place.book_id,
+                        place.title,
                         field,
                         m.start(),
                         m.end() - m.start(),
                         value[m.start() : m.end()],
                         snippet,
                         at,
-                        row[n + 3] or "",
-                        int(row[n + 2] or 0),
+                        place.chapter_title,
+                        place.number,
+                        place.kind,
                     )
                 )
                 if len(hits) >= limit:
@@ -268,7 +343,7 @@ def replace_all(
 
     With ``regex`` the replacement may use group references (``\\1``, ``\\g<name>``).
     Nothing is changed if any replacement fails (a bad group reference raises
-    InvalidSearchError). Titles and synopses are not changed.
+    InvalidSearchError). Titles, synopses and research notes are not changed.
     """
     matcher = TextMatcher(query, whole_word=whole_word, case_sensitive=case_sensitive, regex=regex)
     match = fts_query(query, whole_word=whole_word, regex=regex)
@@ -309,6 +384,8 @@ def replace_hit(
 
     Raises StaleHitError if the scene text no longer matches there (it was edited since).
     """
+    if hit.kind != "scene":
+        raise InvalidSearchError("research notes are found but not replaced: edit the note")
     if hit.field != "text":
         raise InvalidSearchError("only scene text can be replaced, not titles or synopses")
     matcher = TextMatcher(query, whole_word=whole_word, case_sensitive=case_sensitive, regex=regex)

@@ -9,13 +9,15 @@ from typing import cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.domain import Book, Chapter, Character, Location, LoreEntry, Scene
+from core.domain import Book, Chapter, Character, Location, LoreEntry, Note, Scene
 from core.domain.models import ENTITY_KINDS, utcnow
 from core.errors import NotFoundError
 from core.store.manuscript import recount_book, recount_chapter
 
-Trashable = Book | Chapter | Scene | Character | Location | LoreEntry
-_KINDS: dict[str, type[Trashable]] = ENTITY_KINDS
+Trashable = Book | Chapter | Scene | Character | Location | LoreEntry | Note
+# The synced kinds, and research notes: those are trashable but not synced (yet), so they are
+# added here rather than to ENTITY_KINDS, which sync reads.
+_KINDS: dict[str, type[Trashable]] = {**ENTITY_KINDS, "note": Note}
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def restore_from_trash(*, session: Session, kind: str, item_id: str) -> Trashabl
     chain: list[Trashable] = [item]
     if isinstance(item, Scene):
         chain += [item.chapter, item.chapter.book]
-    elif isinstance(item, Chapter | Character | Location | LoreEntry):
+    elif isinstance(item, Chapter | Character | Location | LoreEntry | Note):
         chain.append(item.book)
     for node in chain:
         if node.deleted_at is not None:

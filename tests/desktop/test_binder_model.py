@@ -28,7 +28,10 @@ def test_the_tree_matches_the_library(qapp, aw_library, aw_sample_book, qtmodelt
             assert model.data(book_index) == book.title
             assert model.data(model.index(row, 1)) == f"{book.word_count:,}"
             chapters = list_chapters(session=s, book_id=book.id)
-            assert model.rowCount(book_index) == len(chapters)
+            # The chapters, then the book's Research folder.
+            assert model.rowCount(book_index) == len(chapters) + 1
+            research = model.index(len(chapters), 0, book_index)
+            assert model.data(research, BinderModel.NODE_ROLE).kind is NodeKind.RESEARCH
             for c_row, chapter in enumerate(chapters):
                 chapter_index = model.index(c_row, 0, book_index)
                 assert model.data(chapter_index) == chapter.title
@@ -75,7 +78,7 @@ def test_trashed_items_are_not_shown(qapp, aw_library, aw_sample_book) -> None:
         move_to_trash(session=s, item=first_chapter)
         remaining = len(list_chapters(session=s, book_id=book.id))
     model = _model(qapp, aw_library)
-    assert model.rowCount(model.index(0, 0)) == remaining
+    assert model.rowCount(model.index(0, 0)) == remaining + 1  # and the Research folder
     assert not model.find(NodeKind.CHAPTER, first_chapter.id).isValid()
 
 
