@@ -589,12 +589,12 @@ class AiPanel(QWidget):
     ) -> GenerationWorker:
         worker = GenerationWorker(job)
         self._workers.add(worker)
-        worker.thread.finished.connect(lambda: self._workers.discard(worker))
+        worker.thread_finished.connect(lambda: self._workers.discard(worker))
         return worker
 
     def busy(self) -> bool:
         """Whether a worker thread is still running."""
-        return any(w.thread.isRunning() for w in self._workers)
+        return any(w.is_running() for w in self._workers)
 
     def shutdown(self) -> None:
         """Cancel running requests and wait for their workers (call before closing)."""

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal, SignalInstance
 
 from core.errors import AuthorWorksError
 from core.generation.errors import GenerationCancelledError
@@ -33,7 +33,9 @@ def emit_loses_reference() -> bool:
     probe.ping.connect(lambda _text: None)
     calls = 64
     before = sys.getrefcount(True)
-    results = [probe.ping.emit("x") for _ in range(calls)]
+    # The stubs say ``emit`` returns None; the binding returns a bool, which is the point here.
+    send: Callable[[str], object] = probe.ping.emit
+    results = [send("x") for _ in range(calls)]
     held = sum(1 for r in results if r is True)
     lost = before + held - sys.getrefcount(True)
     for result in results:  # give back what the probe itself cost
@@ -63,20 +65,29 @@ class GenerationWorker(QObject):
         super().__init__()
         self._job = job
         self.ctx = JobContext(on_progress=lambda d, t, m: emit(self.progress, m))
-        self.thread = QThread()
-        self.thread.setObjectName("ai-generation")
-        self.moveToThread(self.thread)
-        self.thread.started.connect(self._run)
-        self.done.connect(self.thread.quit)
+        # Not ``self.thread``: that would hide QObject.thread().
+        self._thread = QThread()
+        self._thread.setObjectName("ai-generation")
+        self.moveToThread(self._thread)
+        self._thread.started.connect(self._run)
+        self.done.connect(self._thread.quit)
+
+    @property
+    def thread_finished(self) -> SignalInstance:
+        """The worker's thread has stopped (after ``done``, or after ``wait``)."""
+        return self._thread.finished
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
 
     def start(self) -> None:
-        self.thread.start()
+        self._thread.start()
 
     def cancel(self) -> None:
         self.ctx.token.cancel()
 
     def wait(self, ms: int = 5000) -> bool:
-        return self.thread.wait(ms)
+        return self._thread.wait(ms)
 
     def _run(self) -> None:
         try:

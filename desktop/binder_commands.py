@@ -8,7 +8,6 @@ what the change returned.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
@@ -17,18 +16,15 @@ from core.errors import AuthorWorksError
 from core.store import Library
 from desktop import binder_actions
 from desktop.binder_model import NodeKind
-
-if TYPE_CHECKING:
-    from desktop.main_window import MainWindow
-
-    _Base = MainWindow
-else:
-    _Base = object
+from desktop.window_host import CommandWindow
 
 
-class BinderCommands(_Base):
+class BinderCommands(CommandWindow):
     def _run_binder_change(
-        self, change: Callable[[Library], object], *, select_after: bool = True
+        self,
+        change: Callable[[Library], tuple[NodeKind, str] | None],
+        *,
+        select_after: bool = True,
     ) -> bool:
         """Save first, make the change, reload and select what it returns."""
         if self._library is None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -26,6 +25,7 @@ from core.store import Library
 from core.store.codex import list_codex
 from core.store.labels import ensure_label_colors, label_colors, set_label_color
 from core.store.manuscript import get_book, get_scene
+from desktop.flow_layout import FlowLayout
 
 STATUSES = ("idea", "outline", "draft", "revised", "final")
 SAVE_DELAY_MS = 500
@@ -63,10 +63,8 @@ class InspectorPanel(QWidget):
         # One small button per label: its colour, click to change it (for the whole book).
         self.label_buttons = QWidget()
         self.label_buttons.setObjectName("label-colours")
-        self._label_row = QHBoxLayout(self.label_buttons)
-        self._label_row.setContentsMargins(0, 0, 0, 0)
-        self._label_row.setSpacing(4)
-        self._label_row.addStretch(1)
+        # Wrapping: a book's labels can be many, and the dock narrow.
+        self._label_row = FlowLayout(self.label_buttons, spacing=4)
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("Notes to yourself")
         form = QFormLayout(self)
@@ -144,8 +142,12 @@ class InspectorPanel(QWidget):
         self._dirty.add(field)
         self._timer.start()
 
+    def label_list(self) -> list[str]:
+        """The labels as typed (comma separated), blanks left out."""
+        return [part.strip() for part in self.labels.text().split(",") if part.strip()]
+
     def values(self) -> dict[str, object]:
-        labels = [part.strip() for part in self.labels.text().split(",") if part.strip()]
+        labels = self.label_list()
         return {
             "synopsis": self.synopsis.toPlainText(),
             "notes": self.notes.toPlainText(),
@@ -177,7 +179,7 @@ class InspectorPanel(QWidget):
         for field in sorted(fields):
             self.scene_changed.emit(self.scene_id, field, values[field])
         if "labels" in fields:
-            labels = [str(label) for label in values["labels"]]  # type: ignore[attr-defined]
+            labels = self.label_list()
             self._store_new_labels(labels)
             self._show_label_buttons(labels)
 
@@ -197,10 +199,13 @@ class InspectorPanel(QWidget):
         self.label_colors_changed.emit(self.book_id, dict(self.colors))
 
     def _show_label_buttons(self, labels: list[str]) -> None:
-        while self._label_row.count() > 1:  # keep the trailing stretch
-            item = self._label_row.takeAt(0)
-            widget = item.widget() if item is not None else None
+        while (item := self._label_row.takeAt(0)) is not None:
+            widget = item.widget()
             if widget is not None:
+                # Hidden now: deleteLater waits for the event loop, and until then the old chip
+                # would still be painted, under the new ones (a click on a chip lands here too,
+                # so it cannot be deleted at once).
+                widget.hide()
                 widget.deleteLater()
         for position, label in enumerate(labels):
             button = QToolButton()
@@ -218,7 +223,7 @@ class InspectorPanel(QWidget):
     def label_button_colors(self) -> dict[str, str]:
         """The colour each label button shows (label -> ``#rrggbb``)."""
         shown: dict[str, str] = {}
-        for position in range(self._label_row.count() - 1):
+        for position in range(self._label_row.count()):
             item = self._label_row.itemAt(position)
             button = item.widget() if item is not None else None
             if isinstance(button, QToolButton):
@@ -241,7 +246,7 @@ class InspectorPanel(QWidget):
         except AuthorWorksError as exc:
             self.failed.emit(str(exc))
             return False
-        self._show_label_buttons(self.values()["labels"])  # type: ignore[arg-type]
+        self._show_label_buttons(self.label_list())
         self.label_colors_changed.emit(self.book_id, dict(self.colors))
         return True
 

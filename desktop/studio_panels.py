@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -39,10 +40,16 @@ BOOK_DIALOGS = (
 def optional_class(module: str, name: str) -> type[Any] | None:
     """``module.name`` if it imports, else None (logged)."""
     try:
-        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+        return getattr(importlib.import_module(module), name)
     except Exception as exc:  # a missing module or dependency: leave the feature out
         _log.info("%s.%s is not available: %s", module, name, exc)
         return None
+
+
+def _refresh_if_shown(panel: Any, _result: object) -> None:
+    # Refreshing reads the book's history: only worth it while someone looks.
+    if panel.isVisible():
+        panel.refresh()
 
 
 class StudioPanels:
@@ -83,9 +90,10 @@ class StudioPanels:
         self.widgets[key] = widget
         self.window.menus["View"].addAction(dock.toggleViewAction())
 
-    def _try(self, key: str, build: Callable[[], Any]) -> Any:
+    def _try(self, key: str, build: Callable[..., Any], *args: Any) -> Any:
+        """``build(*args)``, or None (logged) if it fails: one broken panel stays out."""
         try:
-            return build()
+            return build(*args)
         except Exception:
             _log.exception("the %s panel could not start; the studio goes on without it", key)
             return None
@@ -160,21 +168,18 @@ class StudioPanels:
         ):
             existing = self.widgets.get(key)
             if existing is not None:
-                self._try(key, lambda w=existing: w.set_book(book_id))
+                self._try(key, existing.set_book, book_id)
                 continue
             cls = optional_class(module, name)
             if cls is None:
                 continue
-            panel = self._try(key, lambda c=cls: c(library, book_id))
+            panel = self._try(key, cls, library, book_id)
             if panel is None:
                 continue
             self._dock(key, title, panel, Qt.DockWidgetArea.RightDockWidgetArea)
             if key == "stats":
                 self.docks[key].hide()
-                # Refreshing reads the book's history: only worth it while someone looks.
-                window.autosaver_saved_hooks.append(
-                    lambda _r, p=panel: p.refresh() if p.isVisible() else None
-                )
+                window.autosaver_saved_hooks.append(partial(_refresh_if_shown, panel))
             else:
                 panel.codex_changed.connect(self.refresh_codex_names)
         self.refresh_codex_names(rehighlight=False)
@@ -269,7 +274,7 @@ class StudioPanels:
         dialog.show()
         self.dialogs[name] = dialog
         dialog.destroyed.connect(lambda *_: self.dialogs.pop(name, None))
-        return dialog  # type: ignore[no-any-return]
+        return dialog
 
     def open_snapshots(self) -> QWidget | None:
         library, scene_id = self.library, self.window.editor.scene_id
@@ -293,4 +298,4 @@ class StudioPanels:
         dialog.show()
         self.dialogs["SnapshotsDialog"] = dialog
         dialog.destroyed.connect(lambda *_: self.dialogs.pop("SnapshotsDialog", None))
-        return dialog  # type: ignore[no-any-return]
+        return dialog

@@ -4,7 +4,6 @@ the outline (corkboard) and the shortcuts sheet. A mixin of the main window."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
@@ -12,16 +11,10 @@ from PySide6.QtGui import QKeyEvent
 from desktop.preferences import THEME_KEY, PreferencesDialog, save_look
 from desktop.shortcuts import ShortcutsSheet
 from desktop.theme import ThemeMode, apply_theme
-
-if TYPE_CHECKING:
-    from desktop.main_window import MainWindow
-
-    _Base = MainWindow
-else:
-    _Base = object
+from desktop.window_host import CommandWindow
 
 
-class ViewCommands(_Base):
+class ViewCommands(CommandWindow):
     def toggle_full_screen(self) -> None:
         """Distraction-free: only the page, full screen; F11 or Esc brings the rest back."""
         entering = not self.isFullScreen()
@@ -45,16 +38,11 @@ class ViewCommands(_Base):
         else:
             self.showNormal()
 
-    def keyPressEvent(self, event: object) -> None:
-
-        if (
-            isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Escape
-            and self.isFullScreen()
-        ):
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
             self.toggle_full_screen()
             return
-        super().keyPressEvent(event)  # type: ignore[arg-type]
+        super().keyPressEvent(event)
 
     def toggle_typewriter(self) -> None:
         look = replace(self.editor.look, typewriter=not self.editor.look.typewriter)
