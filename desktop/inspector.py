@@ -88,8 +88,13 @@ class InspectorPanel(QWidget):
         self.pov.currentIndexChanged.connect(lambda _i: self._edited("pov_character_id"))
         self.set_scene(None)
 
-    def set_scene(self, scene_id: str | None, book_id: str | None = None) -> None:
-        """Show ``scene_id`` (saving the previous scene's pending edits first)."""
+    def set_scene(
+        self, scene_id: str | None, book_id: str | None = None, empty_title: str = ""
+    ) -> None:
+        """Show ``scene_id`` (saving the previous scene's pending edits first).
+
+        With no scene, ``empty_title`` says why the fields are off (a research note has none).
+        """
         self.save()
         self.scene_id = scene_id
         self._loading = True
@@ -103,7 +108,7 @@ class InspectorPanel(QWidget):
             self.book_id = None
             self.colors = {}
             if scene_id is None:
-                self.title.setText("No scene open")
+                self.title.setText(empty_title or "No scene open")
                 self._show_label_buttons([])
                 self.setEnabled(False)
                 return

@@ -219,7 +219,11 @@ class StudioPanels:
             chapter_id = node.id
         inspector = self.widgets.get("inspector")
         if inspector is not None:
-            inspector.set_scene(scene_id, node.book_id)
+            # A note has no synopsis, status or labels: say so rather than "No scene open".
+            note = node.kind is NodeKind.NOTE
+            inspector.set_scene(
+                scene_id, node.book_id, "Research note: not part of the book" if note else ""
+            )
         ai = self.widgets.get("ai")
         if ai is not None:
             self._try("ai", lambda: ai.set_scene(scene_id))

@@ -105,6 +105,10 @@ def test_write_a_note_in_the_research_folder_close_and_find_it_again(
     assert _words(again.binder_model, folder) == "10"
     assert again.select(NodeKind.NOTE, folder.children[1].id)
     assert again.editor.scene_text() == "Gulls over the quay."
+    # The inspector has no scene fields for a note, and says why.
+    inspector = again.panels.widgets["inspector"]
+    assert inspector.scene_id is None and not inspector.isEnabled()
+    assert "Research note" in inspector.title.text()
     assert again.select(NodeKind.NOTE, folder.children[0].id)
     assert again.editor.scene_text() == "Low water at dawn, *mud* everywhere"
     assert not again.editor.fountain
