@@ -74,6 +74,8 @@ class PushResult(BaseModel):
     applied: int
     duplicates: int
     cursor: int
+    # The feed's cursor before this push (see core.sync.protocol).
+    previous_cursor: int
 
 
 class ChangeOut(BaseModel):

@@ -3,8 +3,10 @@
 Everything travels as JSON. Yjs updates are base64 in JSON so that a batch is one request.
 
 * ``POST /api/v1/sync/push`` ``{"ops": [Op...]}`` -> ``{"applied", "duplicates",
-  "cursor"}``. An op whose ``op_id`` the server has already applied is a no-op, so a retried
-  push never duplicates anything.
+  "cursor", "previous_cursor"}``. An op whose ``op_id`` the server has already applied is a
+  no-op, so a retried push never duplicates anything. ``previous_cursor`` is where the feed
+  was before the push: a device whose cursor was there has everything up to ``cursor`` (its
+  own ops, and squashed states of documents it had in full) and may move its cursor there.
 * ``GET /api/v1/sync/pull?cursor=N&limit=M`` -> ``{"changes": [Change...], "cursor", "has_more"}``.
   A cursor the server no longer serves answers 410 with code ``resync_required``.
 * Errors are ``{"error": {"code", "message"}}`` with the HTTP status of their class.

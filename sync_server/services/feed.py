@@ -14,6 +14,8 @@ from typing import Any, cast
 
 import pycrdt
 from sqlalchemy import Connection, Table, and_, bindparam, delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from core.sync.protocol import decode_update, encode_update
@@ -38,107 +40,150 @@ def _decode(op: OpIn) -> bytes:
     return data
 
 
+class _PushStatements:
+    """The statements of a push, built once per dialect: building them costs more CPU than
+    running them, and a push is the server's hot write path."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    def get(self, dialect: str, name: str) -> Any:
+        stmt = self._cache.get((dialect, name))
+        if stmt is None:
+            stmt = self._cache[(dialect, name)] = getattr(self, "_" + name)(dialect)
+        return stmt
+
+    @staticmethod
+    def _insert(dialect: str, table: Table) -> Any:
+        # The two databases the server runs on; both have ON CONFLICT and RETURNING.
+        return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+
+    def _lock(self, _dialect: str) -> Any:
+        # The account row, locked (sequence numbers commit in order), and the device.
+        device = and_(Device.id == bindparam("device_id"), Device.user_id == User.id)
+        return (
+            select(User.last_seq, Device.id, Device.revoked_at)
+            .select_from(User)
+            .outerjoin(Device, device)
+            .where(User.id == bindparam("user_id"))
+            .with_for_update(of=User.__table__)
+        )
+
+    def _claim_ops(self, dialect: str) -> Any:
+        # Records the op ids; answers those not recorded before (the ops to apply).
+        stmt = self._insert(dialect, _APPLIED_OPS).on_conflict_do_nothing(
+            index_elements=["user_id", "op_id"]
+        )
+        return stmt.returning(_APPLIED_OPS.c.op_id)
+
+    def _count_docs(self, dialect: str) -> Any:
+        # Adds the documents new to the feed and counts the updates of all; answers each
+        # document's kind and book as first recorded, and its count of updates.
+        stmt = self._insert(dialect, _DOCUMENTS)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["user_id", "id"],
+            set_={
+                "update_count": _DOCUMENTS.c.update_count + stmt.excluded.update_count,
+                "updated_at": stmt.excluded.updated_at,
+            },
+        )
+        return stmt.returning(
+            _DOCUMENTS.c.id, _DOCUMENTS.c.kind, _DOCUMENTS.c.book_id, _DOCUMENTS.c.update_count
+        )
+
+    def _set_last_seq(self, _dialect: str) -> Any:
+        return (
+            update(_USERS)
+            .where(_USERS.c.id == bindparam("u_id"))
+            .values(last_seq=bindparam("u_seq"))
+        )
+
+    def _append(self, _dialect: str) -> Any:
+        return _CHANGES.insert()
+
+
+_PUSH = _PushStatements()
+
+
 def push(
     *, session: Session, user_id: str, device_id: str | None, ops: list[OpIn], compact_after: int
 ) -> PushResult:
     """Append the ops not yet applied; returns counts and the feed's cursor.
 
-    Written with Core statements (one per table, each a batch), not ORM objects: a push is
-    the server's hot write path, and the ORM's unit of work costs more CPU than the SQL.
+    Written with Core statements built once (one per table, each a batch), not ORM objects:
+    a push is the server's hot write path, and the ORM's unit of work costs more CPU than
+    the SQL. Recording the op ids answers which ops are new, and counting the documents'
+    updates answers their kind and count, so a push costs five statements.
     """
     decoded = [(op, _decode(op)) for op in ops]
-    device = and_(Device.id == (device_id or ""), Device.user_id == User.id)
-    found = session.execute(
-        select(User.last_seq, Device.id, Device.revoked_at)
-        .select_from(User)
-        .outerjoin(Device, device)
-        .where(User.id == user_id)
-        .with_for_update(of=User.__table__)
+    connection = session.connection()
+    dialect = connection.dialect.name
+    found = connection.execute(
+        _PUSH.get(dialect, "lock"), {"user_id": user_id, "device_id": device_id or ""}
     ).first()
     if found is None:
         raise Unauthorized("the account no longer exists", code="invalid_token")
     if device_id and (found[1] is None or found[2] is not None):
         raise Unauthorized("this device was signed out", code="device_revoked")
-    last_seq = int(found[0] or 0)
-    op_ids = list({op.op_id for op in ops})
-    seen = set(
-        session.scalars(
-            select(AppliedOp.op_id).where(AppliedOp.user_id == user_id, AppliedOp.op_id.in_(op_ids))
-        )
-    )
-    doc_ids = list({op.doc_id for op in ops})
-    # doc id -> [kind, book_id, update_count]; ``fresh`` holds the documents new to the feed.
-    docs: dict[str, list[Any]] = {
-        r.id: [r.kind, r.book_id, r.update_count]
-        for r in session.execute(
-            select(Document.id, Document.kind, Document.book_id, Document.update_count).where(
-                Document.user_id == user_id, Document.id.in_(doc_ids)
-            )
-        )
-    }
-    fresh: set[str] = set()
-    touched: set[str] = set()
-    changes: list[dict[str, Any]] = []
-    applied_ops: list[dict[str, Any]] = []
-    applied = duplicates = 0
+    last_seq = previous = int(found[0] or 0)
     now = datetime.now(UTC)
-    to_compact: set[str] = set()
-    for op, data in decoded:
-        if op.op_id in seen:
-            duplicates += 1
-            continue
-        doc = docs.get(op.doc_id)
-        if doc is None:
-            doc = docs[op.doc_id] = [op.kind, op.book_id, 0]
-            fresh.add(op.doc_id)
-        seen.add(op.op_id)
-        last_seq += 1
-        changes.append(
-            {
-                "user_id": user_id,
-                "seq": last_seq,
-                "doc_id": op.doc_id,
-                "kind": doc[0],
-                "book_id": doc[1],
-                "device_id": device_id,
-                "data": data,
-                "created_at": now,
-            }
-        )
-        applied_ops.append({"user_id": user_id, "op_id": op.op_id, "applied_at": now})
-        doc[2] += 1
-        touched.add(op.doc_id)
-        applied += 1
-        if doc[2] >= compact_after:
-            to_compact.add(op.doc_id)
-    if applied:
-        connection = session.connection()
-        connection.execute(update(_USERS).where(_USERS.c.id == user_id).values(last_seq=last_seq))
-        new_docs = [
-            {
-                "user_id": user_id,
-                "id": doc_id,
-                "kind": docs[doc_id][0],
-                "book_id": docs[doc_id][1],
-                "update_count": docs[doc_id][2],
-                "updated_at": now,
-            }
-            for doc_id in sorted(fresh)
-        ]
-        if new_docs:
-            connection.execute(_DOCUMENTS.insert(), new_docs)
-        counts = [
-            {"d_id": doc_id, "d_count": docs[doc_id][2]} for doc_id in sorted(touched - fresh)
-        ]
-        if counts:
+    op_ids = list(dict.fromkeys(op.op_id for op in ops))
+    fresh: set[str] = set()
+    if op_ids:
+        fresh = set(
             connection.execute(
-                update(_DOCUMENTS)
-                .where(_DOCUMENTS.c.user_id == user_id, _DOCUMENTS.c.id == bindparam("d_id"))
-                .values(update_count=bindparam("d_count"), updated_at=now),
-                counts,
+                _PUSH.get(dialect, "claim_ops"),
+                [{"user_id": user_id, "op_id": i, "applied_at": now} for i in op_ids],
+            ).scalars()
+        )
+    # The first op of each id that was not applied before, in order.
+    to_apply: list[tuple[OpIn, bytes]] = []
+    for op, data in decoded:
+        if op.op_id in fresh:
+            fresh.discard(op.op_id)
+            to_apply.append((op, data))
+    applied, duplicates = len(to_apply), len(ops) - len(to_apply)
+    to_compact: set[str] = set()
+    if to_apply:
+        counts: dict[str, dict[str, Any]] = {}
+        for op, _data in to_apply:
+            doc = counts.get(op.doc_id)
+            if doc is None:
+                counts[op.doc_id] = {
+                    "user_id": user_id,
+                    "id": op.doc_id,
+                    "kind": op.kind,
+                    "book_id": op.book_id,
+                    "update_count": 1,
+                    "updated_at": now,
+                }
+            else:
+                doc["update_count"] += 1
+        docs: dict[str, tuple[str, str]] = {}
+        for doc_id, kind, book_id, count in connection.execute(
+            _PUSH.get(dialect, "count_docs"), [counts[d] for d in sorted(counts)]
+        ):
+            docs[doc_id] = (kind, book_id)
+            if count >= compact_after:
+                to_compact.add(doc_id)
+        changes: list[dict[str, Any]] = []
+        for op, data in to_apply:
+            last_seq += 1
+            kind, book_id = docs[op.doc_id]
+            changes.append(
+                {
+                    "user_id": user_id,
+                    "seq": last_seq,
+                    "doc_id": op.doc_id,
+                    "kind": kind,
+                    "book_id": book_id,
+                    "device_id": device_id,
+                    "data": data,
+                    "created_at": now,
+                }
             )
-        connection.execute(_CHANGES.insert(), changes)
-        connection.execute(_APPLIED_OPS.insert(), applied_ops)
+        connection.execute(_PUSH.get(dialect, "set_last_seq"), {"u_id": user_id, "u_seq": last_seq})
+        connection.execute(_PUSH.get(dialect, "append"), changes)
     if to_compact:
         # Rare (once per ``compact_after`` updates of a document): done on ORM objects.
         user = session.get(User, user_id, populate_existing=True)
@@ -149,7 +194,9 @@ def push(
             _compact(session, user, document)
         last_seq = user.last_seq
     session.commit()
-    return PushResult(applied=applied, duplicates=duplicates, cursor=last_seq)
+    return PushResult(
+        applied=applied, duplicates=duplicates, cursor=last_seq, previous_cursor=previous
+    )
 
 
 def _compact(session: Session, user: User, doc: Document) -> None:

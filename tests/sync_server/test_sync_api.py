@@ -45,11 +45,11 @@ def test_push_is_idempotent_by_op_id(sync_client: TestClient, sync_user):
     first = sync_client.post(
         f"{API}/sync/push", json={"ops": ops}, headers=sync_user.headers
     ).json()
-    assert first == {"applied": 3, "duplicates": 0, "cursor": 3}
+    assert first == {"applied": 3, "duplicates": 0, "cursor": 3, "previous_cursor": 0}
     again = sync_client.post(
         f"{API}/sync/push", json={"ops": ops}, headers=sync_user.headers
     ).json()
-    assert again == {"applied": 0, "duplicates": 3, "cursor": 3}
+    assert again == {"applied": 0, "duplicates": 3, "cursor": 3, "previous_cursor": 3}
     pulled = sync_client.get(
         f"{API}/sync/pull", params={"cursor": 0}, headers=sync_user.headers
     ).json()
