@@ -4,7 +4,11 @@ Updates are merged into each document's stored state first; then every document 
 out of date is written to the library, parents before children. A document whose parent has
 not arrived yet waits (``materialised`` stays false) and is retried after the next page.
 Siblings are ordered by the ordinals their documents hold, ties broken by id, so every device
-shows the same order after concurrent moves. Rows are loaded and written in batches.
+shows the same order after concurrent moves. Rows are loaded and written in batches, with
+statements built once (a pull runs at every sync).
+
+The rows a pull writes match their documents once it commits; their versions are handed back
+(:attr:`Applied.clean`) so that the next capture does not read them again.
 """
 
 from __future__ import annotations
@@ -12,21 +16,26 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, cast
 
 import pycrdt
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, Table, bindparam, func, literal, null, select, union_all, update
 from sqlalchemy.orm import Session
 
 from core.domain import Book, Chapter, Character, Scene
-from core.store.manuscript import recount_book, recount_chapter
 from core.sync.capture import (
     DocWrites,
     KnownDoc,
+    RowVersions,
     capture_entity,
     chunks,
     doc_row,
     fields_json,
+    rows_by_id,
+    stamp_column,
+    stored_stamp,
     text_hash,
 )
 from core.sync.documents import (
@@ -63,11 +72,129 @@ _PARENT_MODEL: dict[str, type[Book] | type[Chapter]] = {
 }
 
 
+@dataclass
+class Applied:
+    """What bringing one page of changes into the library did."""
+
+    merged: int = 0  # documents whose state changed
+    written: int = 0  # rows written, removed or left waiting for their parent
+    queued: int = 0  # local edits recorded into the outbox before the merge
+    # Row id -> version (stored updated_at) that matches its document: true once committed.
+    clean: dict[str, str] = field(default_factory=dict)
+
+
+class _Statements:
+    """The statements of a pull, built once (see capture._CaptureStatements)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Any, Any] = {}
+
+    def _once(self, key: Any, build: Any) -> Any:
+        stmt = self._cache.get(key)
+        if stmt is None:
+            stmt = self._cache[key] = build()
+        return stmt
+
+    def docs(self) -> Select[Any]:
+        return self._once(
+            "docs",
+            lambda: select(sync_docs).where(
+                sync_docs.c.doc_id.in_(bindparam("ids", expanding=True))
+            ),
+        )
+
+    def entities(self, kind: str) -> Select[Any]:
+        model = MODELS[kind]
+        return self._once(
+            ("entities", kind),
+            lambda: select(model).where(model.id.in_(bindparam("ids", expanding=True))),
+        )
+
+    def existing(self, model: Any) -> Select[Any]:
+        return self._once(
+            ("existing", model),
+            lambda: select(model.id).where(model.id.in_(bindparam("ids", expanding=True))),
+        )
+
+    def pending(self) -> Select[Any]:
+        return self._once(
+            "pending",
+            lambda: select(sync_docs.c.doc_id, sync_docs.c.kind, sync_docs.c.state).where(
+                sync_docs.c.materialised.is_(False)
+            ),
+        )
+
+    def mark(self) -> Any:
+        return self._once(
+            "mark",
+            lambda: (
+                sync_docs.update()
+                .where(sync_docs.c.doc_id == bindparam("m_doc_id"))
+                .values(
+                    materialised=True,
+                    fields=bindparam("m_fields"),
+                    text_hash=bindparam("m_hash"),
+                    purged=bindparam("m_purged"),
+                )
+            ),
+        )
+
+    def parent_stamps(self) -> Any:
+        """(kind, id, book id, stamp) of the chapters in ``:chapters`` and the books in
+        ``:books`` or holding one of ``:chapters_too`` (the same list: a name per use)."""
+
+        def build() -> Any:
+            chapters, books = Chapter.__table__, Book.__table__
+            return union_all(
+                select(
+                    literal("chapter").label("kind"),
+                    chapters.c.id,
+                    chapters.c.book_id,
+                    stamp_column(chapters),
+                ).where(chapters.c.id.in_(bindparam("chapters", expanding=True))),
+                select(literal("book"), books.c.id, null(), stamp_column(books)).where(
+                    books.c.id.in_(bindparam("books", expanding=True))
+                    | books.c.id.in_(
+                        select(chapters.c.book_id).where(
+                            chapters.c.id.in_(bindparam("chapters_too", expanding=True))
+                        )
+                    )
+                ),
+            )
+
+        return self._once("parent_stamps", build)
+
+    def recount(self, kind: str) -> Any:
+        """Set the word count of the chapter (or book) ``:r_id`` to the sum of its live
+        children's, and its ``updated_at`` to ``:r_stamp`` (as ``core.store.manuscript``'s
+        recount_chapter and recount_book do, one statement for every parent)."""
+
+        def build() -> Any:
+            parent, child = (Chapter, Scene) if kind == "chapter" else (Book, Chapter)
+            link = child.chapter_id if kind == "chapter" else child.book_id  # type: ignore[union-attr]
+            total = (
+                select(func.coalesce(func.sum(child.word_count), 0))
+                .where(link == parent.id, child.deleted_at.is_(None))
+                .scalar_subquery()
+            )
+            table = cast(Table, parent.__table__)
+            return (
+                update(table)
+                .where(table.c.id == bindparam("r_id"))
+                .values(word_count=total, updated_at=bindparam("r_stamp"))
+            )
+
+        return self._once(("recount", kind), build)
+
+
+_SQL = _Statements()
+
+
 def _load_entities(session: Session, kind: str, ids: Iterable[str]) -> dict[str, SyncedEntity]:
-    model = MODELS[kind]
     found: dict[str, SyncedEntity] = {}
+    stmt = _SQL.entities(kind)
     for part in chunks(list(ids)):
-        for raw in session.scalars(select(model).where(model.id.in_(part))):
+        for raw in session.scalars(stmt, {"ids": list(part)}):
             entity = cast(SyncedEntity, raw)
             found[entity.id] = entity
     return found
@@ -75,20 +202,48 @@ def _load_entities(session: Session, kind: str, ids: Iterable[str]) -> dict[str,
 
 def _existing_ids(session: Session, model: Any, ids: Iterable[str]) -> set[str]:
     present: set[str] = set()
+    stmt = _SQL.existing(model)
     for part in chunks([i for i in ids if i]):
-        present.update(session.scalars(select(model.id).where(model.id.in_(part))))
+        present.update(session.scalars(stmt, {"ids": list(part)}))
     return present
+
+
+def apply_changes(
+    session: Session, changes: Iterable[Change], *, versions: RowVersions | None = None
+) -> Applied:
+    """Merge a page of pulled updates and write the documents out of date into the library.
+
+    ``versions``: row versions known to match their documents (a row at such a version has
+    no local edit to record before the merge, so it is not read for that).
+    """
+    applied = Applied()
+    applied.merged = _merge(session, changes, versions, applied)
+    # Documents waiting for a parent can only be written once a page brings something new.
+    if applied.merged:
+        applied.written = _materialise(session, versions, applied)
+    return applied
 
 
 def merge_changes(session: Session, changes: Iterable[Change]) -> int:
     """Merge pulled updates into the stored documents; returns how many documents changed."""
+    return _merge(session, changes, None, Applied())
+
+
+def materialise_pending(session: Session) -> int:
+    """Write every out-of-date document into the library; returns how many rows changed."""
+    return _materialise(session, None, Applied())
+
+
+def _merge(
+    session: Session, changes: Iterable[Change], versions: RowVersions | None, applied: Applied
+) -> int:
     by_doc: dict[str, list[Change]] = defaultdict(list)
     for change in changes:
         if change.kind in DOC_KINDS:
             by_doc[change.doc_id].append(change)
     rows: dict[str, Any] = {}
     for part in chunks(list(by_doc)):
-        for found in session.execute(select(sync_docs).where(sync_docs.c.doc_id.in_(part))):
+        for found in session.execute(_SQL.docs(), {"ids": list(part)}):
             rows[found.doc_id] = found
     # Merge into the stored states first: an update this device sent (coming back) or already
     # had changes nothing, and its document needs neither its row compared nor a write.
@@ -101,7 +256,9 @@ def merge_changes(session: Session, changes: Iterable[Change]) -> int:
             doc.apply_update(change.update)
         if row is None or doc.get_state() != before:
             merged[doc_id] = doc
-    states = _capture_local_edits(session, [rows[d] for d in merged if d in rows])
+    states = _capture_local_edits(
+        session, [rows[d] for d in merged if d in rows], versions, applied
+    )
     writes = DocWrites()
     for doc_id, doc in merged.items():
         doc_changes = by_doc[doc_id]
@@ -127,10 +284,13 @@ def merge_changes(session: Session, changes: Iterable[Change]) -> int:
     return len(merged)
 
 
-def _capture_local_edits(session: Session, rows: list[Any]) -> dict[str, bytes]:
+def _capture_local_edits(
+    session: Session, rows: list[Any], versions: RowVersions | None, applied: Applied
+) -> dict[str, bytes]:
     """Record edits made since the last capture before remote updates are merged in.
 
-    Returns the new states of the documents that had such edits.
+    Returns the new states of the documents that had such edits. A row at a version known to
+    match its document has none, and is not compared.
     """
     writes = DocWrites()
     states: dict[str, bytes] = {}
@@ -139,12 +299,17 @@ def _capture_local_edits(session: Session, rows: list[Any]) -> dict[str, bytes]:
         if row.materialised and row.kind in MODELS:
             by_kind[row.kind].append(row)
     for kind, kind_rows in by_kind.items():
-        entities = _load_entities(session, kind, [r.doc_id for r in kind_rows])
+        # Plain rows (fields, text and version), as a capture reads them.
+        current = rows_by_id(session, kind, [r.doc_id for r in kind_rows])
         for row in kind_rows:
-            entity = entities.get(row.doc_id)
+            entity = current.get(row.doc_id)
             if entity is None or (
-                fields_json(entity_fields(entity)) == row.fields
-                and text_hash(entity_text(entity)) == row.text_hash
+                versions is not None and versions.is_clean(entity.id, entity.stamp)
+            ):
+                continue
+            if (
+                fields_json(entity_fields(entity, kind)) == row.fields
+                and text_hash(entity_text(entity, kind)) == row.text_hash
             ):
                 continue
             known = KnownDoc(row.kind, row.fields, row.text_hash, row.ordinal, False)
@@ -157,20 +322,14 @@ def _capture_local_edits(session: Session, rows: list[Any]) -> dict[str, bytes]:
                 state=bytes(row.state),
             )
             states[row.doc_id] = doc.get_update()
+    applied.queued += len(writes.outbox)
     writes.write(session)
     return states
 
 
-def materialise_pending(session: Session) -> int:
-    """Write every out-of-date document into the library; returns how many rows changed."""
+def _materialise(session: Session, versions: RowVersions | None, applied: Applied) -> int:
     pending: dict[str, list[Any]] = defaultdict(list)
-    for row in session.execute(
-        select(
-            sync_docs.c.doc_id,
-            sync_docs.c.kind,
-            sync_docs.c.state,
-        ).where(sync_docs.c.materialised.is_(False))
-    ):
+    for row in session.execute(_SQL.pending()):
         pending[row.kind].append(row)
     books: set[str] = set()  # parents whose word counts are summed again
     chapters: set[str] = set()
@@ -179,6 +338,7 @@ def materialise_pending(session: Session) -> int:
     order_books: set[str] = set()
     order_chapters: set[str] = set()
     marks: list[dict[str, Any]] = []
+    all_written: list[SyncedEntity] = []
     for kind in MATERIALISE_ORDER:
         rows = pending.get(kind)
         if not rows:
@@ -246,25 +406,67 @@ def materialise_pending(session: Session) -> int:
                     hashed=text_hash(entity_text(entity)),
                 )
             )
+            all_written.append(entity)
     if marks:
-        stmt = (
-            sync_docs.update()
-            .where(sync_docs.c.doc_id == bindparam("m_doc_id"))
-            .values(
-                materialised=True,
-                fields=bindparam("m_fields"),
-                text_hash=bindparam("m_hash"),
-                purged=bindparam("m_purged"),
-            )
-        )
         for part in chunks(marks):
-            session.execute(stmt, list(part))
+            session.execute(_SQL.mark(), list(part))
     _renumber(session, books=order_books, chapters=order_chapters)
-    for chapter_id in chapters:
-        recount_chapter(session=session, chapter_id=chapter_id)
-    for book_id in books:
-        recount_book(session=session, book_id=book_id)
+    # Every row written above matches its document (renumbering patched the ordinals too).
+    for entity in all_written:
+        applied.clean[entity.id] = stored_stamp(session, entity.updated_at)
+    _recount(session, chapters, books, versions, applied)
     return len(marks)
+
+
+def _recount(
+    session: Session,
+    chapters: set[str],
+    books: set[str],
+    versions: RowVersions | None,
+    applied: Applied,
+) -> None:
+    """Sum word counts again into ``chapters`` and their books, and into ``books``.
+
+    Only word counts change, which no document holds: a parent that matched its document
+    before still does, so its new version goes into ``applied.clean``.
+    """
+    if not chapters and not books:
+        return
+    now = datetime.now(UTC)
+    stamp = stored_stamp(session, now)
+    chapter_ids, book_ids = sorted(chapters), sorted(books)
+    before: dict[str, str] = {}
+    recount_books: set[str] = set()
+    recount_chapters: list[str] = []
+    rows = session.execute(
+        _SQL.parent_stamps(),
+        {"chapters": chapter_ids, "books": book_ids, "chapters_too": chapter_ids},
+    )
+    for kind, row_id, _book_id, row_stamp in rows:
+        before[row_id] = row_stamp
+        if kind == "chapter":
+            recount_chapters.append(row_id)
+        else:
+            recount_books.add(row_id)
+    if recount_chapters:
+        session.execute(
+            _SQL.recount("chapter"), [{"r_id": i, "r_stamp": now} for i in recount_chapters]
+        )
+    if recount_books:
+        session.execute(
+            _SQL.recount("book"), [{"r_id": i, "r_stamp": now} for i in sorted(recount_books)]
+        )
+    for row_id, row_stamp in before.items():
+        if row_id in applied.clean or (
+            versions is not None and versions.is_clean(row_id, row_stamp)
+        ):
+            applied.clean[row_id] = stamp
+    # Objects of this session still hold the old counts and versions.
+    for model, ids in ((Chapter, recount_chapters), (Book, recount_books)):
+        for row_id in ids:
+            obj = session.identity_map.get(session.identity_key(model, row_id))
+            if obj is not None:
+                session.expire(obj, ["word_count", "updated_at"])
 
 
 def _placement(entity: Any) -> tuple[Any, ...]:
@@ -331,6 +533,8 @@ def _renumber(session: Session, *, books: set[str], chapters: set[str]) -> None:
                 if entity is not None:
                     entity.ordinal = number
                     renumbered[item_id] = number
+    if not renumbered:
+        return
     session.flush()
     # A new number is this device's view of the documents' order, not an edit to send.
     patches: list[dict[str, Any]] = []
