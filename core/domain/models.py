@@ -240,15 +240,16 @@ class ExportRecord(Base):
 
 
 # The entities a writer can trash and that sync as documents, by the name used on the wire
-# and in the trash: one table so that both agree. Research notes (Note) are trashable but not
-# synced yet: core.store.trash adds them as "note" to the kinds it knows.
-ENTITY_KINDS: dict[str, type[Book | Chapter | Scene | Character | Location | LoreEntry]] = {
+# and in the trash: one table so that both agree. Research notes sync like scenes but stay
+# private to the account (never part of the book, nor of anything published).
+ENTITY_KINDS: dict[str, type[Book | Chapter | Scene | Character | Location | LoreEntry | Note]] = {
     "book": Book,
     "chapter": Chapter,
     "scene": Scene,
     "character": Character,
     "location": Location,
     "lore": LoreEntry,
+    "note": Note,
 }
 
 

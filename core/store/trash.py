@@ -15,9 +15,8 @@ from core.errors import NotFoundError
 from core.store.manuscript import recount_book, recount_chapter
 
 Trashable = Book | Chapter | Scene | Character | Location | LoreEntry | Note
-# The synced kinds, and research notes: those are trashable but not synced (yet), so they are
-# added here rather than to ENTITY_KINDS, which sync reads.
-_KINDS: dict[str, type[Trashable]] = {**ENTITY_KINDS, "note": Note}
+# The trashable kinds are the synced ones (one table, so that the trash and sync agree).
+_KINDS: dict[str, type[Trashable]] = ENTITY_KINDS
 
 
 @dataclass(frozen=True)

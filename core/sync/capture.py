@@ -33,6 +33,7 @@ from core.sync.documents import (
     FIELDS,
     MATERIALISE_ORDER,
     MODELS,
+    TEXT_KINDS,
     decoded_fields,
     entity_fields,
     entity_text,
@@ -62,6 +63,8 @@ _UPSERT_COLUMNS = (
     "purged",
 )
 _STAMP_TYPE = DateTime(timezone=True)
+# The kinds ordered among their siblings, and the column that names their parent.
+ORDERED_KINDS = {"chapter": "book_id", "scene": "chapter_id", "note": "book_id"}
 
 
 def text_hash(text: str) -> str:
@@ -269,8 +272,8 @@ class _CaptureStatements:
     def rows(self, kind: str, by: str = "id") -> Select[Any]:
         """The rows of ``kind`` whose ``by`` column is in ``:ids`` (every row for ``by=""``).
 
-        Each row holds the synced fields under their attribute names, ``stamp`` and, for a
-        scene, its ``text`` and ``owner_book`` (the book of its chapter).
+        Each row holds the synced fields under their attribute names, ``stamp``, for a scene
+        or a note its ``text``, and for a scene ``owner_book`` (the book of its chapter).
         """
 
         def build() -> Select[Any]:
@@ -282,10 +285,12 @@ class _CaptureStatements:
                 return attrs[name].columns[0].label(name)
 
             columns = [table.c.id, _stamp_column(kind), *(column(f) for f in FIELDS[kind])]
+            if kind in TEXT_KINDS:
+                columns.append(table.c.text)
             if kind == "scene":
                 chapters = Chapter.__table__
                 owner = select(chapters.c.book_id).where(chapters.c.id == table.c.chapter_id)
-                columns += [table.c.text, owner.scalar_subquery().label("owner_book")]
+                columns.append(owner.scalar_subquery().label("owner_book"))
             stmt = select(*columns)
             if by:
                 stmt = stmt.where(table.c[by].in_(bindparam("ids", expanding=True)))
@@ -490,7 +495,9 @@ def capture(
     # first capture compares every row, and reads only the states it writes.
     known = _known_docs(session, list(rows), with_state=since is not None)
     changed: list[str] = []
-    reordered: set[str] = set()  # parents whose children's order must be written in full
+    # Kind -> parents whose children of that kind must have their order written in full
+    # (by kind: a book orders its chapters and its notes apart).
+    reordered: dict[str, set[str]] = {}
     for kind, entity in candidates:
         k = known.get(entity.id)
         fields = entity_fields(entity, kind)
@@ -501,7 +508,7 @@ def capture(
         ):
             continue
         changed.append(entity.id)
-        if kind in ("chapter", "scene"):
+        if kind in ORDERED_KINDS:
             before = json.loads(k.fields) if k else {}
             moved = (
                 k is None
@@ -510,17 +517,19 @@ def capture(
                 or before.get("chapter_id") != fields.get("chapter_id")
             )
             if moved:
-                reordered.add(str(parent_of(kind, entity)))
+                parents = reordered.setdefault(kind, set())
+                parents.add(str(parent_of(kind, entity)))
                 old_parent = before.get("chapter_id") or before.get("book_id")
                 if old_parent:
-                    reordered.add(json.loads(old_parent))
+                    parents.add(json.loads(old_parent))
     if reordered:
-        # Every sibling under a reordered parent, edited or not.
+        # Every sibling under a reordered parent, edited or not: a statement for each kind
+        # that was reordered.
         siblings: list[str] = []
-        parents = sorted(reordered)
-        for kind, by in (("chapter", "book_id"), ("scene", "chapter_id")):
-            for part in chunks(parents):
-                for row in session.execute(_STATEMENTS.rows(kind, by), {"ids": list(part)}):
+        for kind, parents in reordered.items():
+            stmt = _STATEMENTS.rows(kind, ORDERED_KINDS[kind])
+            for part in chunks(sorted(parents)):
+                for row in session.execute(stmt, {"ids": list(part)}):
                     siblings.append(row.id)
                     rows.setdefault(row.id, (kind, row))
         known.update(_known_docs(session, [i for i in siblings if i not in known]))
@@ -528,9 +537,12 @@ def capture(
         session, {WATERMARK: new_mark.isoformat(), SEEN: json.dumps(keep, separators=(",", ":"))}
     )
 
+    def is_reordered(kind: str, entity: Any) -> bool:
+        return parent_of(kind, entity) in reordered.get(kind, ())
+
     to_write = dict.fromkeys(changed)
     for doc_id, (kind, entity) in rows.items():
-        if kind in ("chapter", "scene") and parent_of(kind, entity) in reordered:
+        if is_reordered(kind, entity):
             k = known.get(doc_id)
             if k is None or k.ordinal != float(entity.ordinal):
                 to_write.setdefault(doc_id)
@@ -546,7 +558,7 @@ def capture(
     states = load_states(session, missing)
     for doc_id in to_write:
         kind, entity = rows[doc_id]
-        force = kind in ("chapter", "scene") and parent_of(kind, entity) in reordered
+        force = is_reordered(kind, entity)
         k = known.get(doc_id)
         capture_entity(
             writes,

@@ -1,5 +1,7 @@
 """One pycrdt document per synced entity: fields in a Map, scene prose in a Text.
 
+Research notes are documents like scenes (their text is a Text too), owned by their book.
+
 A document's id is the entity's UUID, so the same scene on two devices is the same document
 and can never be duplicated by sync. Field values are stored JSON-encoded so that their types
 (ints, dicts, lists) come back exactly as they went in. Deleting to the trash is the field
@@ -19,14 +21,16 @@ from typing import Any
 
 import pycrdt
 
-from core.domain import Book, Chapter, Character, Location, LoreEntry, Scene
+from core.domain import Book, Chapter, Character, Location, LoreEntry, Note, Scene
 from core.domain.models import BOOK_EDITABLE_FIELDS, ENTITY_KINDS
 
-SyncedEntity = Book | Chapter | Scene | Character | Location | LoreEntry
+SyncedEntity = Book | Chapter | Scene | Character | Location | LoreEntry | Note
 
 MODELS: dict[str, type[SyncedEntity]] = ENTITY_KINDS
 # Parents before children, so a materialised row always finds the row it points at.
-MATERIALISE_ORDER = ("book", "character", "location", "lore", "chapter", "scene")
+MATERIALISE_ORDER = ("book", "note", "character", "location", "lore", "chapter", "scene")
+# The kinds whose text is a shared Text (the others' documents leave it empty).
+TEXT_KINDS = frozenset({"scene", "note"})
 
 _CODEX = ("book_id", "name", "aliases", "description", "pinned", "image_asset_id", "deleted_at")
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -47,6 +51,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "character": (*_CODEX, "role", "background", "traits", "voice"),
     "location": _CODEX,
     "lore": (*_CODEX, "category"),
+    # The text travels as the document's Text; the word count is the receiver's to count.
+    "note": ("book_id", "ordinal", "title", "deleted_at"),
 }
 FIELDS_MAP = "fields"
 TEXT = "text"
@@ -84,8 +90,8 @@ def entity_fields(entity: Any, kind: str | None = None) -> dict[str, str]:
 
 def entity_text(entity: Any, kind: str | None = None) -> str:
     if kind is None:
-        return entity.text if isinstance(entity, Scene) else ""
-    return str(entity.text) if kind == "scene" else ""
+        return entity.text if isinstance(entity, Scene | Note) else ""
+    return str(entity.text) if kind in TEXT_KINDS else ""
 
 
 def owning_book_id(entity: SyncedEntity) -> str:

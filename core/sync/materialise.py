@@ -9,6 +9,9 @@ statements built once (a pull runs at every sync).
 
 The rows a pull writes match their documents once it commits; their versions are handed back
 (:attr:`Applied.clean`) so that the next capture does not read them again.
+
+A research note is written like a scene (its text and its own word count) but is summed into
+nothing: no chapter or book count changes, and sync never records words written per day.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import pycrdt
 from sqlalchemy import Select, Table, bindparam, func, literal, null, select, union_all, update
 from sqlalchemy.orm import Session
 
-from core.domain import Book, Chapter, Character, Scene
+from core.domain import Book, Chapter, Character, Note, Scene
 from core.sync.capture import (
     DocWrites,
     KnownDoc,
@@ -62,8 +65,10 @@ _REQUIRED_DEFAULTS: dict[str, dict[str, Any]] = {
     "character": {"name": "Unnamed"},
     "location": {"name": "Unnamed"},
     "lore": {"name": "Unnamed"},
+    "note": {"ordinal": 0},
 }
 _PARENT_MODEL: dict[str, type[Book] | type[Chapter]] = {
+    "note": Book,
     "chapter": Book,
     "character": Book,
     "location": Book,
@@ -337,6 +342,7 @@ def _materialise(session: Session, versions: RowVersions | None, applied: Applie
     # numbered again (an edit to a scene's prose leaves its siblings' order alone).
     order_books: set[str] = set()
     order_chapters: set[str] = set()
+    order_notes: set[str] = set()  # books whose notes are numbered again
     marks: list[dict[str, Any]] = []
     all_written: list[SyncedEntity] = []
     for kind in MATERIALISE_ORDER:
@@ -364,8 +370,8 @@ def _materialise(session: Session, versions: RowVersions | None, applied: Applie
             entity = entities.get(doc_id)
             if is_purged(doc):
                 if entity is not None:
-                    _note_parent(entity, books, chapters)
-                    _note_parent(entity, order_books, order_chapters)
+                    _record_parent(entity, books, chapters)
+                    _record_parent(entity, order_books, order_chapters, order_notes)
                     session.delete(entity)
                 marks.append(_mark(doc_id, fields="{}", hashed="", purged=True))
                 continue
@@ -375,26 +381,29 @@ def _materialise(session: Session, versions: RowVersions | None, applied: Applie
             placed_before: tuple[Any, ...] | None = None
             was_books: set[str] = set()
             was_chapters: set[str] = set()
+            was_notes: set[str] = set()
             if entity is None:
                 entity = cast(SyncedEntity, model(id=doc_id))
                 session.add(entity)
             else:
                 placed_before = _placement(entity)
-                _note_parent(entity, was_books, was_chapters)
+                _record_parent(entity, was_books, was_chapters, was_notes)
                 books.update(was_books)
                 chapters.update(was_chapters)
             for name, value in fields.items():
                 if name == "pov_character_id" and value and value not in characters:
                     value = None  # the character has not arrived (or was purged)
                 setattr(entity, name, value)
-            if isinstance(entity, Scene):
+            if isinstance(entity, Scene | Note):
+                # As set_scene_text and set_note_text count them (a note's is its own).
                 entity.text = doc_text(doc)
                 entity.word_count = count_words(entity.text)
-            _note_parent(entity, books, chapters)
+            _record_parent(entity, books, chapters)
             if placed_before is None or placed_before != _placement(entity):
                 order_books.update(was_books)
                 order_chapters.update(was_chapters)
-                _note_parent(entity, order_books, order_chapters)
+                order_notes.update(was_notes)
+                _record_parent(entity, order_books, order_chapters, order_notes)
             written.append((doc_id, entity))
         # Children of the next kind look their parents up: write this kind first.
         session.flush()
@@ -410,7 +419,7 @@ def _materialise(session: Session, versions: RowVersions | None, applied: Applie
     if marks:
         for part in chunks(marks):
             session.execute(_SQL.mark(), list(part))
-    _renumber(session, books=order_books, chapters=order_chapters)
+    _renumber(session, books=order_books, chapters=order_chapters, notes=order_notes)
     # Every row written above matches its document (renumbering patched the ordinals too).
     for entity in all_written:
         applied.clean[entity.id] = stored_stamp(session, entity.updated_at)
@@ -471,48 +480,59 @@ def _recount(
 
 def _placement(entity: Any) -> tuple[Any, ...]:
     """Where a row sits among its siblings: parent, ordinal, and whether it is in the trash."""
-    if isinstance(entity, Chapter):
+    if isinstance(entity, Chapter | Note):
         return (entity.book_id, entity.ordinal, entity.deleted_at)
     if isinstance(entity, Scene):
         return (entity.chapter_id, entity.ordinal, entity.deleted_at)
     return ()
 
 
-def _note_parent(entity: Any, books: set[str], chapters: set[str]) -> None:
+def _record_parent(
+    entity: Any, books: set[str], chapters: set[str], notes: set[str] | None = None
+) -> None:
+    """Add the parent of ``entity`` to the set of its kind: the book of a chapter, the chapter
+    of a scene and, given ``notes`` (for ordering only), the book of a note. Word counts are
+    summed into ``books`` and ``chapters``, so a note never goes there."""
     if isinstance(entity, Chapter):
         books.add(entity.book_id)
     elif isinstance(entity, Scene):
         chapters.add(entity.chapter_id)
+    elif isinstance(entity, Note) and notes is not None:
+        notes.add(entity.book_id)
 
 
 def _mark(doc_id: str, *, fields: str, hashed: str, purged: bool = False) -> dict[str, Any]:
     return {"m_doc_id": doc_id, "m_fields": fields, "m_hash": hashed, "m_purged": purged}
 
 
-def _renumber(session: Session, *, books: set[str], chapters: set[str]) -> None:
-    """Order siblings by their documents' ordinals (ties by id) and number them 1..n."""
+_Sibling = tuple[type[Chapter] | type[Scene] | type[Note], str, int]
+
+
+def _renumber(
+    session: Session, *, books: set[str], chapters: set[str], notes: set[str] | None = None
+) -> None:
+    """Order siblings by their documents' ordinals (ties by id) and number them 1..n.
+
+    ``books``: books whose chapters are numbered again; ``chapters``: chapters whose scenes
+    are; ``notes``: books whose research notes are (a statement only for a kind with any).
+    """
     # Only (id, ordinal) is read for the siblings: a row is loaded only when its number changes.
-    groups: list[list[tuple[type[Chapter] | type[Scene], str, int]]] = []
-    for part in chunks(sorted(books)):
-        by_book: dict[str, list[tuple[type[Chapter] | type[Scene], str, int]]] = defaultdict(list)
-        for chapter_id, book_id, ordinal in session.execute(
-            select(Chapter.id, Chapter.book_id, Chapter.ordinal).where(
-                Chapter.book_id.in_(part), Chapter.deleted_at.is_(None)
-            )
-        ):
-            by_book[book_id].append((Chapter, chapter_id, ordinal))
-        groups.extend(by_book.values())
-    for part in chunks(sorted(chapters)):
-        by_chapter: dict[str, list[tuple[type[Chapter] | type[Scene], str, int]]] = defaultdict(
-            list
-        )
-        for scene_id, chapter_id, ordinal in session.execute(
-            select(Scene.id, Scene.chapter_id, Scene.ordinal).where(
-                Scene.chapter_id.in_(part), Scene.deleted_at.is_(None)
-            )
-        ):
-            by_chapter[chapter_id].append((Scene, scene_id, ordinal))
-        groups.extend(by_chapter.values())
+    groups: list[list[_Sibling]] = []
+    families: tuple[tuple[type[Chapter] | type[Scene] | type[Note], Any, set[str]], ...] = (
+        (Chapter, Chapter.book_id, books),
+        (Scene, Scene.chapter_id, chapters),
+        (Note, Note.book_id, notes or set()),
+    )
+    for model, link, parents in families:
+        for part in chunks(sorted(parents)):
+            by_parent: dict[str, list[_Sibling]] = defaultdict(list)
+            for row_id, parent_id, ordinal in session.execute(
+                select(model.id, link, model.ordinal).where(
+                    link.in_(part), model.deleted_at.is_(None)
+                )
+            ):
+                by_parent[parent_id].append((model, row_id, ordinal))
+            groups.extend(by_parent.values())
     all_ids = [item[1] for group in groups for item in group]
     doc_ordinals: dict[str, Any] = {}
     for part in chunks(all_ids):
@@ -529,7 +549,7 @@ def _renumber(session: Session, *, books: set[str], chapters: set[str]) -> None:
     for siblings in groups:
         for number, (model, item_id, ordinal) in enumerate(sorted(siblings, key=key), start=1):
             if ordinal != number:
-                entity = cast(Chapter | Scene | None, session.get(model, item_id))
+                entity = cast(Chapter | Scene | Note | None, session.get(model, item_id))
                 if entity is not None:
                     entity.ordinal = number
                     renumbered[item_id] = number

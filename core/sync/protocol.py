@@ -21,8 +21,9 @@ from typing import Any
 API_PREFIX = "/api/v1"
 PUSH_PATH = f"{API_PREFIX}/sync/push"
 PULL_PATH = f"{API_PREFIX}/sync/pull"
-# Kinds of synced documents; doc ids are the entity UUIDs of the local library.
-DOC_KINDS = ("book", "chapter", "scene", "character", "location", "lore")
+# Kinds of synced documents; doc ids are the entity UUIDs of the local library. A "note" is
+# a book's private research: it syncs between the account's devices and is never published.
+DOC_KINDS = ("book", "chapter", "scene", "character", "location", "lore", "note")
 MAX_OPS_PER_PUSH = 500
 MAX_PULL_LIMIT = 1000
 DEFAULT_PULL_LIMIT = 500

@@ -22,11 +22,11 @@ def _edits(n: int) -> list[bytes]:
     return updates
 
 
-def _op(op_id: str, update: bytes, doc_id: str = "doc-1") -> dict[str, str]:
+def _op(op_id: str, update: bytes, doc_id: str = "doc-1", kind: str = "scene") -> dict[str, str]:
     return {
         "op_id": op_id,
         "doc_id": doc_id,
-        "kind": "scene",
+        "kind": kind,
         "book_id": "book-1",
         "update": encode_update(update),
     }
@@ -125,3 +125,17 @@ def test_garbage_update_is_refused_with_422(sync_client: TestClient, sync_user):
     bad_kind = {"op_id": "x", "doc_id": "d", "kind": "spaceship", "book_id": "b", "update": ""}
     r = sync_client.post(f"{API}/sync/push", json={"ops": [bad_kind]}, headers=sync_user.headers)
     assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error"
+
+
+def test_research_notes_travel_as_documents_of_their_own_kind(sync_client: TestClient, sync_user):
+    ops = [_op(f"note-{i}", u, doc_id="note-1", kind="note") for i, u in enumerate(_edits(2))]
+    r = sync_client.post(f"{API}/sync/push", json={"ops": ops}, headers=sync_user.headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["applied"] == 2
+    pulled = sync_client.get(
+        f"{API}/sync/pull", params={"cursor": 0}, headers=sync_user.headers
+    ).json()
+    assert [(c["kind"], c["doc_id"], c["book_id"]) for c in pulled["changes"]] == [
+        ("note", "note-1", "book-1")
+    ] * 2
+    assert _text_of(pulled["changes"]) == "w0 w1 "

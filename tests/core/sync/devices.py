@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from core.domain import Book, Chapter, Scene
+from core.domain import Book, Chapter, Note, Scene
 from core.store import open_library
 from core.store.codex import list_codex
 from core.store.library import Library
@@ -31,7 +31,7 @@ class Device:
         self.library.close()
 
     def view(self) -> dict[str, Any]:
-        """Everything a writer sees, in order: books, chapters, scenes, codex, trash."""
+        """Everything a writer sees, in order: books, chapters, scenes, codex, trash, notes."""
         with self.library.session() as s:
             books = []
             for book in list_books(session=s, include_trashed=True):
@@ -61,9 +61,29 @@ class Device:
                         codex,
                         trashed_scenes,
                         book.word_count,
+                        self._notes(s, book.id),
                     )
                 )
             return {"books": books}
+
+    @staticmethod
+    def _notes(s: Any, book_id: str) -> list[tuple[Any, ...]]:
+        """A book's research notes, the live ones in the binder's order, then the trashed.
+
+        Their order, not their ordinals: trashing leaves a gap in the ordinals of the device
+        that trashed, which the other fills when it numbers the notes again.
+        """
+        notes = s.query(Note).filter(Note.book_id == book_id)
+        return [
+            (n.id, n.title, n.text, n.word_count, n.deleted_at is not None)
+            for n in sorted(notes, key=lambda n: (n.deleted_at is not None, n.ordinal, n.id))
+        ]
+
+    def note(self, note_id: str) -> Note:
+        with self.library.session() as s:
+            note = s.get(Note, note_id)
+            assert note is not None
+            return note
 
     def scene_text(self, scene_id: str) -> str:
         with self.library.session() as s:

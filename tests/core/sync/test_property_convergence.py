@@ -1,5 +1,6 @@
 """Property: three devices, random edits and random sync orders always converge,
-with no insert lost and no scene duplicated."""
+with no insert lost and no scene duplicated; research notes edited and moved alongside
+converge too, and never count towards the book."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.domain import Chapter, Scene
+from core.domain import Chapter, Note, Scene
 from core.store.manuscript import (
     add_chapter,
     add_scene,
@@ -20,19 +21,30 @@ from core.store.manuscript import (
     move_scene,
     set_scene_text,
 )
+from core.store.notes import add_note, list_notes, move_note, set_note_text
+from core.text import count_words
 from tests.core.sync.devices import Device
 from tests.sync_server.fixtures import sign_up
 
 DEVICES = 3
 SEED_SCENES = 3
+SEED_NOTES = 2
 
 edit = st.tuples(
     st.just("insert"), st.integers(0, DEVICES - 1), st.integers(0, 50), st.floats(0, 1)
 )
 add = st.tuples(st.just("add_scene"), st.integers(0, DEVICES - 1), st.integers(0, 1), st.just(0.0))
 move = st.tuples(st.just("move"), st.integers(0, DEVICES - 1), st.integers(0, 50), st.floats(0, 1))
+note_edit = st.tuples(
+    st.just("note_insert"), st.integers(0, DEVICES - 1), st.integers(0, 50), st.floats(0, 1)
+)
+note_move = st.tuples(
+    st.just("note_move"), st.integers(0, DEVICES - 1), st.integers(0, 50), st.floats(0, 1)
+)
 sync = st.tuples(st.just("sync"), st.integers(0, DEVICES - 1), st.just(0), st.just(0.0))
-actions = st.lists(st.one_of(edit, edit, add, move, sync, sync), min_size=1, max_size=25)
+actions = st.lists(
+    st.one_of(edit, edit, add, move, note_edit, note_move, sync, sync), min_size=1, max_size=25
+)
 
 
 def _insert_token(device: Device, pick: int, where: float, token: str) -> None:
@@ -43,6 +55,21 @@ def _insert_token(device: Device, pick: int, where: float, token: str) -> None:
         words = scene.text.split(" ")
         at = round(where * len(words))
         set_scene_text(session=s, scene=scene, text=" ".join([*words[:at], token, *words[at:]]))
+
+
+def _insert_note_token(device: Device, pick: int, where: float, token: str) -> None:
+    with device.library.session() as s:
+        notes = sorted(s.query(Note), key=lambda n: n.id)
+        note = notes[pick % len(notes)]
+        words = note.text.split(" ")
+        at = round(where * len(words))
+        set_note_text(session=s, note=note, text=" ".join([*words[:at], token, *words[at:]]))
+
+
+def _move_note(device: Device, pick: int, where: float) -> None:
+    with device.library.session() as s:
+        notes = sorted(s.query(Note), key=lambda n: n.id)
+        move_note(session=s, note=notes[pick % len(notes)], index=round(where * len(notes)))
 
 
 def _add_scene(device: Device, chapter_pick: int, title: str) -> None:
@@ -79,16 +106,20 @@ def test_three_devices_random_edits_and_sync_orders_converge(
         try:
             with devices[0].library.session() as s:
                 book = create_book(session=s, title="Property")
+                book_id = book.id
                 for c in range(2):
                     chapter = add_chapter(session=s, book=book, title=f"C{c}")
                     for n in range(SEED_SCENES):
                         add_scene(
                             session=s, chapter=chapter, title=f"S{c}{n}", text="one two three"
                         )
+                for n in range(SEED_NOTES):
+                    add_note(session=s, book=book, title=f"N{n}", text="four five")
             for d in devices:
                 d.sync()
             tokens: list[str] = []
             titles: list[str] = []
+            note_tokens: list[str] = []
             for kind, who, pick, where in actions:
                 device = devices[who]
                 if kind == "insert":
@@ -101,6 +132,12 @@ def test_three_devices_random_edits_and_sync_orders_converge(
                     _add_scene(device, pick, title)
                 elif kind == "move":
                     _move_scene(device, pick, where)
+                elif kind == "note_insert":
+                    token = f"tok{uuid.uuid4().hex[:8]}"
+                    note_tokens.append(token)
+                    _insert_note_token(device, pick, where, token)
+                elif kind == "note_move":
+                    _move_note(device, pick, where)
                 else:
                     device.sync()
             # Everyone syncs twice, in a random order: all edits reach all devices.
@@ -121,6 +158,19 @@ def test_three_devices_random_edits_and_sync_orders_converge(
             )
             for ch in chapters:
                 assert [i + 1 for i in range(len(ch[3]))] == [n + 1 for n, _ in enumerate(ch[3])]
+            notes = views[0]["books"][0][7]
+            assert len(notes) == SEED_NOTES
+            note_text = " ".join(n[2] for n in notes)
+            for token in note_tokens:
+                assert note_text.count(token) == 1, token
+                assert token not in all_text
+            assert all(n[3] == count_words(n[2]) for n in notes)
+            # The book counts its scenes' words only.
+            assert views[0]["books"][0][6] == sum(count_words(sc[2]) for sc in scenes)
+            for d in devices:
+                with d.library.session() as s:
+                    ordinals = [n.ordinal for n in list_notes(session=s, book_id=book_id)]
+                assert ordinals == list(range(1, SEED_NOTES + 1))
         finally:
             for d in devices:
                 d.close()
