@@ -90,6 +90,7 @@ class AiPanel(QWidget):
         self.first_chunk_at: float | None = None  # perf_counter of the first chunk shown
         self._last_request: tuple[str, str] | None = None
         self._ignore_chunks = False
+        self._history_stale = False  # the scene changed while the panel was hidden
         self.preferences = load_preferences()
         self.templates = load_all_templates()
         self._build()
@@ -213,18 +214,23 @@ class AiPanel(QWidget):
 
     # ------------------------------------------------------------------ public API
 
-    def set_scene(self, scene_id: str | None) -> None:
+    def set_scene(self, scene_id: str | None, *, read_history: bool = True) -> None:
         """Make ``scene_id`` the scene that the editor shows and generations are for.
 
         A running generation is cancelled and a pending one discarded first; both are kept
-        in the history, from which they can be re-inserted.
+        in the history, from which they can be re-inserted. With ``read_history`` false (the
+        panel is hidden) the scene's history is read when the panel is next shown.
         """
         if self.state == "streaming":
             self.cancel()
         if self.state == "pending":
             self.discard()
         self.scene_id = scene_id
-        self.refresh_history()
+        if read_history:
+            self.refresh_history()
+        else:
+            self.history.clear()
+            self._history_stale = True
         self._set_state(self.state)
 
     def set_action(self, action: str) -> None:
@@ -441,7 +447,13 @@ class AiPanel(QWidget):
 
     # ------------------------------------------------------------------ history
 
+    def showEvent(self, event: Any) -> None:
+        if self._history_stale:
+            self.refresh_history()
+        super().showEvent(event)
+
     def refresh_history(self) -> None:
+        self._history_stale = False
         self.history.clear()
         if self.scene_id is None:
             return

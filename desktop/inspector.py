@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from core.errors import AuthorWorksError
 from core.store import Library
-from core.store.codex import list_codex
-from core.store.labels import ensure_label_colors, label_colors, set_label_color
+from core.store.labels import ensure_label_colors, set_label_color
 from core.store.manuscript import get_book, get_scene
+from core.store.scene_view import SceneView, pov_choices, scene_view
 from desktop.flow_layout import FlowLayout
 
 STATUSES = ("idea", "outline", "draft", "revised", "final")
@@ -47,6 +47,10 @@ class InspectorPanel(QWidget):
         self.colors: dict[str, str] = {}
         self._loading = False
         self._dirty: set[str] = set()
+        # Each book's POV choices, kept between scenes: the codex rarely changes meanwhile, and
+        # whatever changes it calls forget_characters (codex panel, trash, sync, reload).
+        self._characters: dict[str, list[tuple[str, str]]] = {}
+        self._pov_shown: list[tuple[str, str]] | None = None
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.synopsis = QPlainTextEdit()
@@ -89,57 +93,111 @@ class InspectorPanel(QWidget):
         self.set_scene(None)
 
     def set_scene(
-        self, scene_id: str | None, book_id: str | None = None, empty_title: str = ""
+        self,
+        scene_id: str | None,
+        book_id: str | None = None,
+        empty_title: str = "",
+        *,
+        view: SceneView | None = None,
     ) -> None:
         """Show ``scene_id`` (saving the previous scene's pending edits first).
 
-        With no scene, ``empty_title`` says why the fields are off (a research note has none).
+        ``view`` is the scene as the window already read it (else it is read here); with no
+        scene, ``empty_title`` says why the fields are off (a research note has none).
+        ``book_id`` is accepted for callers that know it; the scene's own book is used.
         """
+        del book_id  # the scene's row names its book
         self.save()
         self.scene_id = scene_id
+        self.book_id = None
+        self.colors = {}
         self._loading = True
         try:
-            for field in (self.synopsis, self.notes):
-                field.setPlainText("")
-            self.setting.setText("")
-            self.labels.setText("")
-            self.pov.clear()
-            self.pov.addItem("—", None)
-            self.book_id = None
-            self.colors = {}
             if scene_id is None:
+                self._clear_fields()
                 self.title.setText(empty_title or "No scene open")
                 self._show_label_buttons([])
                 self.setEnabled(False)
                 return
-            with self.library.session() as session:
-                scene = get_scene(session=session, scene_id=scene_id)
-                book_id = book_id or scene.chapter.book_id
-                self.book_id = book_id
-                book = get_book(session=session, book_id=book_id)
-                before = label_colors(book)
-                self.colors = ensure_label_colors(
-                    session=session, book=book, labels=scene.labels or []
-                )
-                self._show_label_buttons(list(scene.labels or []))
-                if self.colors != before:
-                    self.label_colors_changed.emit(book_id, dict(self.colors))
-                for character in list_codex(session=session, book_id=book_id, kind="character"):
-                    self.pov.addItem(character.name, character.id)
-                self.title.setText(f"<b>{scene.title or 'Untitled scene'}</b>")
-                self.synopsis.setPlainText(scene.synopsis)
-                self.notes.setPlainText(scene.notes)
-                self.setting.setText(scene.setting)
-                self.labels.setText(", ".join(scene.labels or []))
-                self.status.setCurrentText(scene.status)
-                index = self.pov.findData(scene.pov_character_id)
-                self.pov.setCurrentIndex(max(0, index))
+            if view is None or view.id != scene_id:
+                with self.library.session() as session:
+                    view = scene_view(session=session, scene_id=scene_id)
+            self._show_view(view)
             self.setEnabled(True)
         except AuthorWorksError as exc:
+            self._clear_fields()
             self.failed.emit(str(exc))
         finally:
             self._loading = False
             self._dirty.clear()
+
+    def _clear_fields(self) -> None:
+        for field in (self.synopsis, self.notes):
+            field.setPlainText("")
+        self.setting.setText("")
+        self.labels.setText("")
+        self._show_pov_choices([])
+
+    def _show_view(self, view: SceneView) -> None:
+        self.book_id = view.book_id
+        self.colors = dict(view.label_colors)
+        labels = list(view.labels)
+        # Labels new to the book get a colour stored now (rare: a label typed elsewhere).
+        self._store_new_labels(labels)
+        self._show_label_buttons(labels)
+        self._show_pov_choices(self._pov_choices(view.book_id))
+        self.title.setText(f"<b>{view.title or 'Untitled scene'}</b>")
+        self.synopsis.setPlainText(view.synopsis)
+        self.notes.setPlainText(view.notes)
+        self.setting.setText(view.setting)
+        self.labels.setText(", ".join(labels))
+        self.status.setCurrentText(view.status)
+        index = self.pov.findData(view.pov_character_id)
+        self.pov.setCurrentIndex(max(0, index))
+
+    # -------------------------------------------------------------- POV choices
+
+    def _pov_choices(self, book_id: str) -> list[tuple[str, str]]:
+        """The book's characters (id, name), read once per book until :meth:`forget_characters`."""
+        choices = self._characters.get(book_id)
+        if choices is None:
+            with self.library.session() as session:
+                choices = pov_choices(session=session, book_id=book_id)
+            self._characters[book_id] = choices
+        return choices
+
+    def _show_pov_choices(self, choices: list[tuple[str, str]]) -> None:
+        if choices is self._pov_shown:
+            return  # the same book's list as the scene before: nothing to rebuild
+        self.pov.clear()
+        self.pov.addItem("—", None)
+        for character_id, name in choices:
+            self.pov.addItem(name, character_id)
+        self._pov_shown = choices
+
+    def forget_characters(self, book_id: str | None = None) -> None:
+        """The codex changed (``book_id``'s, or any book's): read the POV choices again.
+
+        The open scene's list is rebuilt at once, keeping its POV character selected.
+        """
+        if book_id is None:
+            self._characters.clear()
+        else:
+            self._characters.pop(book_id, None)
+        if self.scene_id is None or self.book_id is None:
+            return
+        if book_id is not None and book_id != self.book_id:
+            return
+        current = self.pov.currentData()
+        was_loading, self._loading = self._loading, True
+        try:
+            self._show_pov_choices(self._pov_choices(self.book_id))
+            index = self.pov.findData(current)
+            self.pov.setCurrentIndex(max(0, index))
+        except AuthorWorksError as exc:
+            self.failed.emit(str(exc))
+        finally:
+            self._loading = was_loading
 
     def _edited(self, field: str) -> None:
         if self._loading or self.scene_id is None:

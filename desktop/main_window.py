@@ -40,6 +40,7 @@ from core.importers import import_manuscript
 from core.store import Library, open_library
 from core.store.manuscript import get_scene, list_scenes
 from core.store.notes import get_note
+from core.store.scene_view import SceneView, scene_view
 from core.text import escape_markdown
 from desktop.app import APP_NAME, app_icon
 from desktop.autosave import Autosaver, SaveResult, recovery_dir
@@ -127,6 +128,7 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
         self._library: Library | None = None
         self._current: BinderNode | None = None
         self._showing: BinderNode | None = None  # the node being loaded, until it is current
+        self._showing_view: SceneView | None = None  # that node's scene, as read to show it
         self._pool = QThreadPool(self)
         self._jobs: set[JobRunner] = set()
         self.autosaver: Autosaver | None = None
@@ -366,6 +368,9 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
             if self.binder.isExpanded(self.binder_model.index_of(node))
         }
         self._current = None
+        # Whatever made the binder reload (an import, a restore, a sync) may have changed the
+        # books' codex too.
+        self.panels.forget_book_data()
         try:
             self.binder_model.reload(self._library)
         except AuthorWorksError as exc:
@@ -443,14 +448,24 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
         if self.autosaver is not None:
             self.autosaver.save_now()  # hand over the scene being left before loading another
         fountain = node.content_type in FOUNTAIN_TYPES
+        # A scene is read once, for the editor, the inspector and the spelling layer alike.
+        view: SceneView | None = None
+        if node.kind is NodeKind.SCENE:
+            try:
+                with self._library.session() as session:
+                    view = scene_view(session=session, scene_id=node.id)
+            except AuthorWorksError as exc:
+                self.show_error("Cannot show this item", str(exc))
+                return
         # The panels first: the codex names must be known before the scene is highlighted.
-        self.panels.node_shown(node)
+        self.panels.node_shown(node, view)
         self._showing = node  # the spelling layer asks for this node's book language while loading
+        self._showing_view = view
         try:
             if node.kind in EDITABLE_KINDS:
                 text = self.autosaver.pending_text(node.id) if self.autosaver else None
                 if text is None:
-                    text = self._stored_text(node.kind, node.id)
+                    text = view.text if view is not None else self._stored_text(node.kind, node.id)
                 # Notes are the Markdown subset whatever the book is written in.
                 fountain = fountain and node.kind is NodeKind.SCENE
                 self.editor.setReadOnly(False)
@@ -465,6 +480,7 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
             return
         finally:
             self._showing = None
+            self._showing_view = None
         self._current = node
         self._update_status(node)
 
@@ -647,6 +663,10 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
         self.editor.setFocus()
 
     def book_language(self) -> str:
+        """The language of the book of the scene (or note) being shown."""
+        view = self._showing_view
+        if view is not None:
+            return view.book_language  # read with the scene being opened
         node = self._showing or self._current
         if node is None or self._library is None:
             return "en"

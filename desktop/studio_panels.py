@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QKeySequence, QTextDocument
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QWidget
 
 from core.store import Library
+from core.store.scene_view import SceneView
 from desktop.binder_model import BinderNode, NodeKind
 
 if TYPE_CHECKING:
@@ -140,6 +141,11 @@ class StudioPanels:
                 window.statusBar().addPermanentWidget(panel)
                 self.widgets["sync"] = panel
                 window.editor.edited.connect(lambda *_: panel.notify_edited())
+                # A sync may bring codex changes made on another device ("synced" is the
+                # panel's state after a sync that went through).
+                panel.state_changed.connect(
+                    lambda state, _detail: self.forget_book_data() if state == "synced" else None
+                )
 
         book_menu = window.menus["Book"]
         for text, module, name, keys in BOOK_DIALOGS:
@@ -181,8 +187,22 @@ class StudioPanels:
                 self.docks[key].hide()
                 window.autosaver_saved_hooks.append(partial(_refresh_if_shown, panel))
             else:
-                panel.codex_changed.connect(self.refresh_codex_names)
+                panel.codex_changed.connect(self._codex_changed)
         self.refresh_codex_names(rehighlight=False)
+
+    def _codex_changed(self) -> None:
+        self.forget_book_data(self.book_id)
+        self.refresh_codex_names()
+
+    def forget_book_data(self, book_id: str | None = None) -> None:
+        """What the panels keep of a book (or of every book) may have changed: read it again.
+
+        Called when the codex changes, after the binder is reloaded (an import, a restore from
+        the trash) and after a sync brought changes from elsewhere.
+        """
+        inspector = self.widgets.get("inspector")
+        if inspector is not None:
+            inspector.forget_characters(book_id)
 
     def detach(self) -> None:
         for key, widget in list(self.widgets.items()):
@@ -209,7 +229,8 @@ class StudioPanels:
 
     # -------------------------------------------------------------- following the editor
 
-    def node_shown(self, node: BinderNode) -> None:
+    def node_shown(self, node: BinderNode, view: SceneView | None = None) -> None:
+        """Follow the node the window now shows; ``view`` is the scene as it read it."""
         self._book_panels(node.book_id)
         scene_id = node.id if node.kind is NodeKind.SCENE else None
         chapter_id = None
@@ -222,11 +243,15 @@ class StudioPanels:
             # A note has no synopsis, status or labels: say so rather than "No scene open".
             note = node.kind is NodeKind.NOTE
             inspector.set_scene(
-                scene_id, node.book_id, "Research note: not part of the book" if note else ""
+                scene_id,
+                node.book_id,
+                "Research note: not part of the book" if note else "",
+                view=view,
             )
         ai = self.widgets.get("ai")
         if ai is not None:
-            self._try("ai", lambda: ai.set_scene(scene_id))
+            # A hidden AI panel reads the scene's history when it is shown, not on every switch.
+            self._try("ai", lambda: ai.set_scene(scene_id, read_history=ai.isVisible()))
         search = self.widgets.get("search")
         if search is not None:
             self._try(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,7 +36,14 @@ _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 def label_colors(book: Book) -> dict[str, str]:
     """The book's stored label -> colour map (a copy; empty when none is stored)."""
-    stored = (book.metadata_ or {}).get(METADATA_KEY) or {}
+    return colors_in_metadata(book.metadata_)
+
+
+def colors_in_metadata(metadata: dict[str, Any] | None) -> dict[str, str]:
+    """The label -> colour map stored in a book's metadata (for a row read without the book)."""
+    stored = (metadata or {}).get(METADATA_KEY) or {}
+    if not isinstance(stored, dict):
+        return {}
     return {str(k): str(v) for k, v in stored.items() if isinstance(v, str) and _COLOR_RE.match(v)}
 
 
