@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from types import TracebackType
@@ -30,6 +31,11 @@ def app_icon() -> QIcon:
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
     """The running QApplication, created and named on first call."""
     keep_none_alive()
+    # Qt's raster engine hands every fill of 96 or more spans (a scroll bar's shaded groove)
+    # to a pool of threads and waits for them: the fill takes microseconds, the hand-off and
+    # the wait a few milliseconds per scroll bar on a busy machine. Set before Qt reads it
+    # (once, at the first such fill); a value the user set is kept.
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])

@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-from desktop.binder_model import BinderModel
+from desktop.binder_model import BinderModel, BinderNode
 
 DOT = 9  # diameter in pixels
 GAP = 4
@@ -29,6 +29,11 @@ class BinderDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
+        # Most rows have no labels: tell from the row's node, without asking the model.
+        node = index.internalPointer() if index.isValid() else None
+        if isinstance(node, BinderNode) and not node.labels:
+            super().paint(painter, option, index)
+            return
         labels = index.data(BinderModel.LABELS_ROLE) or []
         if not labels:
             super().paint(painter, option, index)

@@ -193,12 +193,30 @@ def load_binder_with_colors(
     return books, colors
 
 
+# Roles and flags as plain values, for the model's hot paths.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_NODE = int(Qt.ItemDataRole.UserRole) + 1
+_LABELS = int(Qt.ItemDataRole.UserRole) + 2
+_WORDS_ALIGNMENT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_FIXED_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDropEnabled
+)
+_DRAGGABLE_FLAGS = _FIXED_FLAGS | Qt.ItemFlag.ItemIsDragEnabled
+_UNDRAGGABLE_KINDS = frozenset({NodeKind.BOOK, NodeKind.RESEARCH})
+_COLUMNS = 2  # title, words (BinderModel._HEADERS)
+
+
 class BinderModel(QAbstractItemModel):
     """Two columns, title and words; ``NODE_ROLE`` gives the :class:`BinderNode` of a row."""
 
-    NODE_ROLE = Qt.ItemDataRole.UserRole + 1
+    NODE_ROLE = _NODE
     # A scene's labels with their colours: list of (label, QColor), in the scene's order.
-    LABELS_ROLE = Qt.ItemDataRole.UserRole + 2
+    LABELS_ROLE = _LABELS
     TITLE_COLUMN = 0
     WORDS_COLUMN = 1
     _HEADERS = ("Title", "Words")
@@ -391,12 +409,26 @@ class BinderModel(QAbstractItemModel):
 
     # -------------------------------------------------------------- the model API
 
+    # The view calls the methods below for every row it paints, many times over (each role
+    # of each cell): they read the node straight from the index and compare roles with plain
+    # ints, as Qt's enum members cost a Python call each to look up.
+
     def index(self, row: int, column: int, parent: AnyIndex = _ROOT) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
+        if row < 0 or not 0 <= column < _COLUMNS:
             return QModelIndex()
-        parent_node = self.node(parent)
-        child = parent_node.tree_child(row) if parent_node else self._books[row]
-        return self.createIndex(row, column, child)
+        if parent.isValid():
+            parent_node = parent.internalPointer()
+            if parent.column() > 0:
+                return QModelIndex()  # only the title column has children
+        else:
+            parent_node = None
+        if isinstance(parent_node, BinderNode):
+            if row >= parent_node.tree_child_count():
+                return QModelIndex()
+            return self.createIndex(row, column, parent_node.tree_child(row))
+        if row >= len(self._books):
+            return QModelIndex()
+        return self.createIndex(row, column, self._books[row])
 
     @overload
     def parent(self) -> QObject | None: ...
@@ -406,45 +438,51 @@ class BinderModel(QAbstractItemModel):
         # Qt's two parents share a name: the model's owner, and an index's parent row.
         if child is None:
             return super().parent()
-        node = self.node(child)
-        if node is None or node.parent is None:
+        node = child.internalPointer() if child.isValid() else None
+        above = node.parent if isinstance(node, BinderNode) else None
+        if above is None:
             return QModelIndex()
-        return self.index_of(node.parent)
+        return self.createIndex(above.row, 0, above)
 
     def rowCount(self, parent: AnyIndex = _ROOT) -> int:
+        if not parent.isValid():
+            return len(self._books)
         if parent.column() > 0:
             return 0
-        parent_node = self.node(parent)
-        return parent_node.tree_child_count() if parent_node else len(self._books)
+        node = parent.internalPointer()
+        return node.tree_child_count() if isinstance(node, BinderNode) else len(self._books)
 
     def columnCount(self, parent: AnyIndex = _ROOT) -> int:
-        return len(self._HEADERS)
+        return _COLUMNS
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        node = self.node(index)
-        if node is None:
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        node = index.internalPointer() if index.isValid() else None
+        if not isinstance(node, BinderNode):
             return None
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return node.title if column == self.TITLE_COLUMN else f"{node.words:,}"
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _DISPLAY:
+            return node.title if index.column() == self.TITLE_COLUMN else f"{node.words:,}"
+        if role == _DECORATION:
+            return self._icon(node.kind) if index.column() == self.TITLE_COLUMN else None
+        if role == _LABELS:
+            if index.column() != self.TITLE_COLUMN:
+                return None
+            return [(label, self.label_color(node.book_id, label)) for label in node.labels]
+        if role == _FOREGROUND:
+            if index.column() != self.WORDS_COLUMN:
+                return None
+            color = STATUS_COLORS.get(node.status)
+            return QColor(color) if color else None
+        if role == _ALIGNMENT:
+            return _WORDS_ALIGNMENT if index.column() == self.WORDS_COLUMN else None
+        if role == _TOOLTIP:
             tips = [node.synopsis] if node.synopsis else []
             if not tips and node.status:
                 tips.append(f"Status: {node.status}")
             if node.labels:
                 tips.append(f"Labels: {', '.join(node.labels)}")
             return "\n".join(tips) or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.WORDS_COLUMN:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.DecorationRole and column == self.TITLE_COLUMN:
-            return self._icon(node.kind)
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.WORDS_COLUMN:
-            color = STATUS_COLORS.get(node.status)
-            return QColor(color) if color else None
-        if role == self.NODE_ROLE:
+        if role == _NODE:
             return node
-        if role == self.LABELS_ROLE and column == self.TITLE_COLUMN:
-            return [(label, self.label_color(node.book_id, label)) for label in node.labels]
         return None
 
     def headerData(
@@ -456,9 +494,8 @@ class BinderModel(QAbstractItemModel):
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        node = self.node(index)
-        if node is not None and node.kind not in (NodeKind.BOOK, NodeKind.RESEARCH):
-            flags |= Qt.ItemFlag.ItemIsDragEnabled
-        return flags | Qt.ItemFlag.ItemIsDropEnabled
+            return _NO_FLAGS
+        node = index.internalPointer()
+        if isinstance(node, BinderNode) and node.kind not in _UNDRAGGABLE_KINDS:
+            return _DRAGGABLE_FLAGS
+        return _FIXED_FLAGS

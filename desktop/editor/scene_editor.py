@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, Qt, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -167,13 +168,18 @@ class SceneEditor(QTextEdit):
                 self._paint_timer.start(PAINT_FIRST_DELAY_MS)
             for highlighter in document.findChildren(QSyntaxHighlighter):
                 QCoreApplication.removePostedEvents(highlighter, QEvent.Type.MetaCall)
-            self._restyle_blocks(document.begin(), None, force=True, document=document)
+            self._restyle_blocks(document.begin(), None, force=True, document=document, fresh=True)
             self._set_typewriter_room(document)
             document.clearUndoRedoStacks()
             document.setModified(False)
             old = self._document
             if old is not None:
                 old.contentsChange.disconnect(self._on_contents_change)
+            # No page size until the view sets its own: a document lays itself out as soon as
+            # it has a layout, which the view makes on taking it, and then again at the view's
+            # width. With a null page size the first pass is skipped (with the default,
+            # unlimited width, it would lay out the whole scene unwrapped: milliseconds).
+            document.setPageSize(QSizeF(0, 0))
             # Taking the document, the view resets its text options, which Qt reports as a
             # change of all the text; the highlighter would paint everything again. Nothing
             # changed: keep it quiet.
@@ -185,7 +191,10 @@ class SceneEditor(QTextEdit):
             self._document = document
             document.contentsChange.connect(self._on_contents_change)
             if old is not None:
-                old.deleteLater()
+                # Deleted now, not later: until it goes, the old document lays itself out in
+                # timer steps (work for nothing), and a deferred delete waits for an event
+                # loop to return to, which scripted or nested loops may never do.
+                shiboken6.delete(old)
             self._fit_column()
             self.moveCursor(QTextCursor.MoveOperation.Start)
         finally:
@@ -300,9 +309,15 @@ class SceneEditor(QTextEdit):
         *,
         force: bool = False,
         document: QTextDocument | None = None,
+        fresh: bool = False,
     ) -> None:
         """Give blocks from ``first`` the format of their kind; past ``last``, stop at the
-        first block that already has it (the highlighter's states settle there)."""
+        first block that already has it (the highlighter's states settle there).
+
+        ``fresh``: the blocks have the default format (a document just made from plain
+        text), so one format per kind serves them all.
+        """
+        made: dict[int, QTextBlockFormat] | None = {} if fresh else None
         document = document or self.document()
         if document.isRedoAvailable() and not force:
             return  # an undo restored the formats with the text; keep the redo history
@@ -328,7 +343,12 @@ class SceneEditor(QTextEdit):
                             cursor.beginEditBlock()
                         joined = True
                     cursor.setPosition(block.position())
-                    cursor.setBlockFormat(self._block_format(block, kind))
+                    fmt = made.get(kind) if made is not None else None
+                    if fmt is None:
+                        fmt = self._block_format(block, kind)
+                        if made is not None:
+                            made[kind] = fmt
+                    cursor.setBlockFormat(fmt)
                 if last is not None and block == last:
                     past_last = True
                 block = block.next()

@@ -97,3 +97,34 @@ def test_an_empty_or_missing_library_has_no_rows(qapp, aw_library) -> None:
     assert model.rowCount() == 0
     model.reload(None)
     assert model.rowCount() == 0 and model.books == []
+
+
+def test_flags_statuses_and_out_of_range_rows(qapp, aw_library) -> None:
+    book_id = add_sample_book(aw_library)
+    model = _model(qapp, aw_library)
+    book_index = model.find(NodeKind.BOOK, book_id)
+    chapter_index = model.index(0, 0, book_index)
+    scene_index = model.index(0, 0, chapter_index)
+    research_index = model.index(model.rowCount(book_index) - 1, 0, book_index)
+    drag = Qt.ItemFlag.ItemIsDragEnabled
+    for index in (book_index, research_index):  # these stay where they are
+        flags = model.flags(index)
+        assert flags & Qt.ItemFlag.ItemIsSelectable and flags & Qt.ItemFlag.ItemIsDropEnabled
+        assert not flags & drag
+    for index in (chapter_index, scene_index):
+        assert model.flags(index) & drag and model.flags(index) & Qt.ItemFlag.ItemIsEnabled
+    assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
+    node = model.node(scene_index)
+    model.set_status(NodeKind.SCENE, node.id, "final")
+    foreground = model.data(model.index(0, 1, chapter_index), Qt.ItemDataRole.ForegroundRole)
+    assert foreground.name() == "#5aa469"
+    assert model.data(scene_index, Qt.ItemDataRole.ForegroundRole) is None  # title column
+    # Rows and columns past the end, and children of the words column, are no indexes.
+    assert not model.index(model.rowCount(), 0).isValid()
+    assert not model.index(0, 2).isValid()
+    assert not model.index(-1, 0).isValid()
+    assert not model.index(model.rowCount(chapter_index), 0, chapter_index).isValid()
+    assert not model.index(0, 0, model.index(0, 1, book_index)).isValid()
+    assert model.rowCount(model.index(0, 1, book_index)) == 0
+    assert model.parent(book_index) == QModelIndex()
+    assert model.parent(scene_index) == chapter_index

@@ -38,3 +38,27 @@ def test_collector_turns_automatic_collection_off_and_collects_on_its_timer(qtbo
     finally:
         collector.deleteLater()
         gc.enable()
+
+
+def test_the_first_check_freezes_what_start_up_made(qtbot, qapp) -> None:
+    before = _Node()  # made while "starting"
+    alive_before = weakref.ref(before)
+    frozen_already = gc.get_freeze_count()  # another collector of this process may have frozen
+    collector = MainThreadGarbageCollector(qapp, interval_ms=10, freeze_at_start=True)
+    try:
+        qtbot.waitUntil(lambda: gc.get_freeze_count() > frozen_already, timeout=5000)
+        del before  # garbage now, but frozen: no collection looks at it again
+        after = _Node()  # made once the application runs: collected as usual
+        alive_after = weakref.ref(after)
+        del after
+        for _ in range(collector.threshold[0] * 2):
+            _Node()  # enough allocations for the next check to collect
+        qtbot.waitUntil(lambda: alive_after() is None, timeout=5000)
+        gc.collect()
+        assert alive_before() is not None
+    finally:
+        collector.deleteLater()
+        gc.unfreeze()  # back to the oldest generation: the next full collection frees it
+        gc.enable()
+    gc.collect()
+    assert alive_before() is None
