@@ -14,6 +14,13 @@ Research notes are saved the same way: :meth:`Autosaver.track` is told the kind 
 "note") of what the editor shows, and each request carries it. Ids are UUIDs, unique across
 scenes and notes, so the bookkeeping by id below serves both. A note's words count towards
 nothing but the note (no chapter, book or daily total).
+
+A sync may change a scene's stored text while the editor holds edits not yet saved. Each
+request carries the text its editor started from (the base, with an id that changes when the
+editor takes a new base); the worker remembers, per base, the text it last wrote from that
+editor. When the stored text is not that text, someone else wrote it, and the worker saves a
+three-way merge (:func:`core.sync.text_merge.merge_text`) instead of overwriting, and reports
+the merged text so that the editor can take in the other side's changes.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from core.errors import AuthorWorksError
 from core.store import Library
 from core.store.manuscript import get_chapter, get_scene, set_scene_text
 from core.store.notes import get_note, set_note_text
+from core.sync.text_merge import merge_text
 
 try:
     from core.store.writing_stats import record_word_delta
@@ -49,6 +57,8 @@ class SaveRequest:
     text: str
     revision: int
     kind: str = "scene"  # "scene" or "note"
+    base: str | None = None  # the stored text the editor's text was made from
+    base_id: int = 0  # changes whenever the editor takes a new base
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ class SaveResult:
     book_id: str
     book_words: int
     kind: str = "scene"
+    merged: str | None = None  # the text stored, when it is a merge with another writer's
 
 
 def recovery_dir() -> Path:
@@ -114,6 +125,8 @@ class SaveWorker:
         self._queue: queue.Queue[SaveRequest | None] = queue.Queue()
         self._idle = threading.Event()
         self._idle.set()
+        # id -> (base id, text last written from that base's editor); touched by the thread only
+        self._written: dict[str, tuple[int, str]] = {}
         self._thread = threading.Thread(target=self._run, name="autosave", daemon=True)
         self._thread.start()
 
@@ -154,19 +167,34 @@ class SaveWorker:
             if stop:
                 return
 
+    def _text_to_store(self, request: SaveRequest, stored: str) -> tuple[str, str | None]:
+        """The text to write over ``stored``, and the same text again if it is a merge."""
+        if request.base is None:
+            return request.text, None
+        base_id, written = self._written.get(request.scene_id, (None, ""))
+        # Until this editor's first write lands, its text was made from the base it loaded.
+        base = written if base_id == request.base_id else request.base
+        if stored == base:
+            return request.text, None
+        merged = merge_text(base, request.text, stored)
+        return merged, merged
+
     def _write_note(self, request: SaveRequest) -> SaveResult:
         with self.library.session() as session:
             note = get_note(session=session, note_id=request.scene_id)
-            set_note_text(session=session, note=note, text=request.text)
+            text, merged = self._text_to_store(request, note.text)
+            set_note_text(session=session, note=note, text=text)
             return SaveResult(
-                note.id, request.revision, note.word_count, "", 0, note.book_id, 0, kind="note"
-            )
+                note.id, request.revision, note.word_count, "", 0, note.book_id, 0,
+                kind="note", merged=merged,
+            )  # fmt: skip
 
     def _write_scene(self, request: SaveRequest) -> SaveResult:
         with self.library.session() as session:
             scene = get_scene(session=session, scene_id=request.scene_id)
             words_before = scene.word_count
-            set_scene_text(session=session, scene=scene, text=request.text)
+            text, merged = self._text_to_store(request, scene.text)
+            set_scene_text(session=session, scene=scene, text=text)
             chapter = get_chapter(session=session, chapter_id=scene.chapter_id)
             if record_word_delta is not None:  # words written per day, for the targets
                 record_word_delta(
@@ -175,7 +203,7 @@ class SaveWorker:
                 )  # fmt: skip
             return SaveResult(
                 scene.id, request.revision, scene.word_count, chapter.id,
-                chapter.word_count, chapter.book_id, chapter.book.word_count,
+                chapter.word_count, chapter.book_id, chapter.book.word_count, merged=merged,
             )  # fmt: skip
 
     def _write(self, request: SaveRequest) -> None:
@@ -196,6 +224,9 @@ class SaveWorker:
                 )
             self.signals.failed.emit(request.scene_id, request.revision, message)
             return
+        # What the editor's next text is made from (its own text, not the merge: the editor
+        # takes the merge in as a new base, or a newer request's merge brings it).
+        self._written[request.scene_id] = (request.base_id, request.text)
         self.signals.saved.emit(result)
 
 
@@ -204,6 +235,8 @@ class Autosaver(QObject):
 
     state_changed = Signal(str, str)  # state, message
     saved = Signal(object)  # SaveResult
+    # id, the text the editor sent, the merge stored in its place (see the module's doc)
+    merged = Signal(str, str, str)
 
     def __init__(
         self,
@@ -231,16 +264,36 @@ class Autosaver(QObject):
         self._deadline.timeout.connect(self.save_now)
         self._current: tuple[str, object] | None = None
         self._current_kind = "scene"
+        self._bases: dict[str, tuple[int, str]] = {}  # id -> (base id, stored text it was)
+        self._base_ids = 0
         self.state = "saved"
 
     def _set_state(self, state: str, message: str = "") -> None:
         self.state = state
         self.state_changed.emit(state, message)
 
-    def track(self, scene_id: str, get_text: object, kind: str = "scene") -> None:
-        """The scene (or note, by ``kind``) now in the editor; ``get_text()`` returns its text."""
+    def track(
+        self, scene_id: str, get_text: object, kind: str = "scene", *, base: str | None = None
+    ) -> None:
+        """The scene (or note, by ``kind``) now in the editor; ``get_text()`` returns its text.
+
+        ``base``: the stored text the editor was loaded with (None when it was loaded with
+        text still waiting to be written, whose base is already known).
+        """
         self._current = (scene_id, get_text)
         self._current_kind = kind
+        if base is not None and scene_id:
+            self.rebase(scene_id, base)
+
+    def rebase(self, scene_id: str, text: str) -> None:
+        """The editor's text for ``scene_id`` is now made from ``text``, as stored."""
+        self._base_ids += 1
+        self._bases[scene_id] = (self._base_ids, text)
+
+    def base(self, scene_id: str) -> str | None:
+        """The stored text the editor's text for ``scene_id`` was made from, if known."""
+        known = self._bases.get(scene_id)
+        return known[1] if known is not None else None
 
     def note_edit(self, scene_id: str, revision: int) -> None:
         self._edited[scene_id] = revision
@@ -264,7 +317,10 @@ class Autosaver(QObject):
         if pending is not None and pending.revision >= revision:
             return
         assert callable(get_text)
-        request = SaveRequest(scene_id, str(get_text()), revision, self._current_kind)
+        base_id, base = self._bases.get(scene_id, (0, None))
+        request = SaveRequest(
+            scene_id, str(get_text()), revision, self._current_kind, base=base, base_id=base_id
+        )
         self._in_flight[scene_id] = request
         if self.state != "error":
             self._set_state("saving")
@@ -274,6 +330,12 @@ class Autosaver(QObject):
         """Text handed over but not yet written (or failed): newer than the library's."""
         request = self._in_flight.get(scene_id)
         return request.text if request is not None else None
+
+    def has_unsaved_text(self, scene_id: str) -> bool:
+        """Edits to ``scene_id`` not yet written (waiting, in flight or failed)."""
+        return scene_id in self._in_flight or self._edited.get(scene_id, 0) > self._written.get(
+            scene_id, 0
+        )
 
     def has_unsaved(self) -> bool:
         return bool(self._in_flight) or any(
@@ -306,6 +368,14 @@ class Autosaver(QObject):
         pending = self._in_flight.get(result.scene_id)
         if pending is not None and pending.revision <= result.revision:
             del self._in_flight[result.scene_id]
+            if result.merged is not None:
+                # Only for the newest request: a newer one in flight brings its own merge,
+                # made from its own text.
+                self.merged.emit(result.scene_id, pending.text, result.merged)
+            elif result.scene_id in self._bases:
+                # Stored as sent: the editor's text is now made from it (the worker, which
+                # remembers what it wrote under this base id, agrees).
+                self._bases[result.scene_id] = (self._bases[result.scene_id][0], pending.text)
         self._failed.discard(result.scene_id)
         self.saved.emit(result)
         if not self._failed:

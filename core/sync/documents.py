@@ -14,7 +14,6 @@ same scene offline both keep their edits when the documents merge.
 
 from __future__ import annotations
 
-import difflib
 import json
 from datetime import datetime
 from typing import Any
@@ -23,6 +22,7 @@ import pycrdt
 
 from core.domain import Book, Chapter, Character, Location, LoreEntry, Note, Scene
 from core.domain.models import BOOK_EDITABLE_FIELDS, ENTITY_KINDS
+from core.text.edits import text_edits
 
 SyncedEntity = Book | Chapter | Scene | Character | Location | LoreEntry | Note
 
@@ -165,27 +165,11 @@ def record_changes(
 
 def apply_text_edit(ytext: pycrdt.Text, old: str, new: str) -> None:
     """Turn ``old`` into ``new`` in ``ytext`` with the fewest inserts and deletes."""
-    if old == new:
-        return
-    start = 0
-    limit = min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end_old, end_new = len(old), len(new)
-    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    middle_old, middle_new = old[start:end_old], new[start:end_new]
-    if not middle_old or not middle_new or len(middle_old) * len(middle_new) > 4_000_000:
-        opcodes = [("replace", 0, len(middle_old), 0, len(middle_new))]
-    else:
-        matcher = difflib.SequenceMatcher(None, middle_old, middle_new, autojunk=False)
-        opcodes = [op for op in matcher.get_opcodes() if op[0] != "equal"]
     # Yrs text offsets count UTF-8 bytes; going from the end keeps earlier offsets valid.
-    for _tag, i1, i2, j1, j2 in reversed(opcodes):
-        offset = len(old[: start + i1].encode("utf-8"))
-        removed = len(middle_old[i1:i2].encode("utf-8"))
+    for begin, end, replacement in reversed(text_edits(old, new)):
+        offset = len(old[:begin].encode("utf-8"))
+        removed = len(old[begin:end].encode("utf-8"))
         if removed:
             del ytext[offset : offset + removed]
-        if j2 > j1:
-            ytext.insert(offset, middle_new[j1:j2])
+        if replacement:
+            ytext.insert(offset, replacement)
