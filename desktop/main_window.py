@@ -59,6 +59,7 @@ from desktop.preferences import (
 )
 from desktop.scene_render import FOUNTAIN_TYPES, SceneText, render_scene, render_scenes
 from desktop.studio_panels import StudioPanels
+from desktop.sync_refresh import SyncRefresh
 from desktop.theme import ThemeMode, apply_theme
 from desktop.view_commands import ViewCommands
 from desktop.window_actions import build_actions
@@ -112,7 +113,7 @@ class ReadingView(QTextBrowser):
         self.fit_column()
 
 
-class MainWindow(BinderCommands, ViewCommands, QMainWindow):
+class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
     """The studio's main window; it owns the library it shows and closes it when done."""
 
     def __init__(
@@ -329,6 +330,7 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
             self.autosaver = Autosaver(library, self)
             self.autosaver.state_changed.connect(self._on_save_state)
             self.autosaver.saved.connect(self._on_saved)
+            self.autosaver.merged.connect(self.take_merge)
             self.editor.edited.connect(self.autosaver.note_edit)
             remember_library(self._settings, str(library.root))
             self.files.refresh_recent()
@@ -463,7 +465,8 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
         self._showing_view = view
         try:
             if node.kind in EDITABLE_KINDS:
-                text = self.autosaver.pending_text(node.id) if self.autosaver else None
+                pending = self.autosaver.pending_text(node.id) if self.autosaver else None
+                text = pending
                 if text is None:
                     text = view.text if view is not None else self._stored_text(node.kind, node.id)
                 # Notes are the Markdown subset whatever the book is written in.
@@ -471,7 +474,11 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
                 self.editor.setReadOnly(False)
                 self.editor.load(node.id, text, fountain=fountain)
                 if self.autosaver is not None:
-                    self.autosaver.track(node.id, self.editor.scene_text, node.kind.value)
+                    # Text still being written keeps the base it was made from.
+                    base = text if pending is None else None
+                    self.autosaver.track(
+                        node.id, self.editor.scene_text, node.kind.value, base=base
+                    )
                 self.pages.setCurrentWidget(self.editor)
             else:
                 self._render_page(node, fountain)
@@ -643,6 +650,8 @@ class MainWindow(BinderCommands, ViewCommands, QMainWindow):
         kind = current.kind if current is not None and current.id == scene_id else NodeKind.SCENE
         text = self._stored_text(kind, scene_id)
         self.editor.load(scene_id, text, fountain=self.editor.fountain)
+        if self.autosaver is not None:
+            self.autosaver.track(scene_id, self.editor.scene_text, kind.value, base=text)
         cursor = self.editor.textCursor()
         cursor.setPosition(min(position, len(text)))
         self.editor.setTextCursor(cursor)

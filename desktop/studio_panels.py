@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QTextDocument
-from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QScrollArea, QWidget
 
 from core.store import Library
 from core.store.scene_view import SceneView
@@ -146,6 +146,7 @@ class StudioPanels:
                 panel.state_changed.connect(
                     lambda state, _detail: self.forget_book_data() if state == "synced" else None
                 )
+                panel.changes_arrived.connect(window.sync_applied)
 
         book_menu = window.menus["Book"]
         for text, module, name, keys in BOOK_DIALOGS:
@@ -203,6 +204,14 @@ class StudioPanels:
         inspector = self.widgets.get("inspector")
         if inspector is not None:
             inspector.forget_characters(book_id)
+
+    def scene_changed_elsewhere(self, node: BinderNode) -> None:
+        """A sync changed the open scene: show its details again, unless the writer is in
+        the inspector (what they type there is saved as they type and would be reset)."""
+        inspector = self.widgets.get("inspector")
+        if inspector is None or inspector.isAncestorOf(QApplication.focusWidget()):
+            return
+        self._try("inspector", lambda: inspector.set_scene(node.id, node.book_id))
 
     def detach(self) -> None:
         for key, widget in list(self.widgets.items()):

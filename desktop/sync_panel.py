@@ -63,6 +63,7 @@ class SyncPanel(QWidget):
     """Status line with Sync now and Sign in / Sign out, for the main window's status bar."""
 
     state_changed = Signal(str, str)  # state, detail
+    changes_arrived = Signal()  # a sync wrote other devices' changes to the library
 
     def __init__(
         self,
@@ -150,15 +151,21 @@ class SyncPanel(QWidget):
             return
         library, extra = self.library, self._extra
 
-        def job(ctx: JobContext) -> tuple[str, str]:
+        def job(ctx: JobContext) -> tuple[str, str, int]:
             try:
                 report = account.sync_library(library, ctx, **extra)
             except SyncOfflineError as exc:
-                return OFFLINE, str(exc)
-            return SYNCED, f"received {report.pulled}, sent {report.pushed}"
+                return OFFLINE, str(exc), 0
+            return SYNCED, f"received {report.pulled}, sent {report.pushed}", report.applied
+
+        def done(result: tuple[str, str, int]) -> None:
+            state, detail, applied = result
+            if applied:
+                self.changes_arrived.emit()  # before a follow-up round can start
+            self._finish(state, detail)
 
         self._set_state(SYNCING)
-        self._run(job, lambda result: self._finish(*result))
+        self._run(job, done)
 
     def sign_in(self, server: str, email: str, password: str, *, register: bool = False) -> None:
         library, extra = self.library, self._extra

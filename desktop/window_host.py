@@ -1,9 +1,10 @@
 """What the main window's command mixins need from the window they are mixed into.
 
 :class:`~desktop.binder_commands.BinderCommands` and :class:`~desktop.view_commands.ViewCommands`
-are written as parts of :class:`~desktop.main_window.MainWindow`, which inherits them. They
-cannot name ``MainWindow`` as their base (it inherits from them), so the type checker is told
-here, once, which parts of the window they use; ``MainWindow`` is checked against this list.
+(and the other mixins) are written as parts of :class:`~desktop.main_window.MainWindow`, which
+inherits them. They cannot name ``MainWindow`` as their base (it inherits from them), so the
+type checker is told here, once, which parts of the window they use; ``MainWindow`` is checked
+against this list.
 At run time the mixins inherit from ``object`` (``MainWindow`` supplies all of it), so this
 class exists for the type checker only; its abstract methods are what ``MainWindow`` must define.
 A ``Protocol`` would read more naturally, but mypy loses the declared type of a protocol attribute
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow, QTreeView
 
     from core.store import Library
+    from desktop.autosave import Autosaver
     from desktop.binder_model import BinderModel, BinderNode, NodeKind
     from desktop.editor import SceneEditor
     from desktop.studio_panels import StudioPanels
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
         _library: Library | None
         _current: BinderNode | None
         _settings: QSettings
+        autosaver: Autosaver | None
         binder: QTreeView
         binder_model: BinderModel
         editor: SceneEditor
@@ -50,6 +53,12 @@ if TYPE_CHECKING:
 
         @abstractmethod
         def reload_binder(self) -> None: ...
+
+        @abstractmethod
+        def reload_binder_keeping_place(self) -> None: ...
+
+        @abstractmethod
+        def _stored_text(self, kind: NodeKind, node_id: str) -> str: ...
 
         @abstractmethod
         def select(self, kind: NodeKind, node_id: str) -> bool: ...

@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
 
+from core.text.edits import text_edits
 from desktop.editor.block_kinds import HEADINGS, Kind
 from desktop.editor.highlighters import FountainHighlighter, MarkdownHighlighter
 from desktop.editor.paste import prepare_paste
@@ -97,6 +98,7 @@ class SceneEditor(QTextEdit):
         self._look = EditorLook()
         self._loading = False
         self._styling = False
+        self._taking = False  # text from elsewhere (a sync) going in: not the writer's edit
         self._restyle_from: int | None = None
         self._restyle_to = 0
         self._restyle_timer = QTimer(self)
@@ -223,6 +225,30 @@ class SceneEditor(QTextEdit):
         """The scene's text exactly as stored (Qt's paragraph separators back to newlines)."""
         return self.document().toRawText().replace("\u2029", "\n")
 
+    def take_text(self, text: str) -> None:
+        """Make the scene's text ``text`` by editing only what differs, so that the cursor,
+        the scroll position and the undo history stay; not reported as the writer's edit."""
+        old = self.scene_text()
+        edits = text_edits(old, text)
+        if not edits:
+            return
+        cursor = QTextCursor(self.document())
+        self._taking = True
+        try:
+            cursor.beginEditBlock()
+            for begin, end, replacement in reversed(edits):
+                # Qt counts UTF-16 code units; Python strings count code points.
+                start = len(old[:begin].encode("utf-16-le")) // 2
+                cursor.setPosition(start)
+                cursor.setPosition(
+                    start + len(old[begin:end].encode("utf-16-le")) // 2,
+                    QTextCursor.MoveMode.KeepAnchor,
+                )
+                cursor.insertText(replacement)
+            cursor.endEditBlock()
+        finally:
+            self._taking = False
+
     def clear_scene(self) -> None:
         self.load("", "")
         self.setReadOnly(True)
@@ -232,7 +258,7 @@ class SceneEditor(QTextEdit):
     def _on_contents_change(self, position: int, removed: int, added: int) -> None:
         if self._styling or self._loading:
             return
-        if removed or added:
+        if (removed or added) and not self._taking:
             self.revision += 1
             if self.scene_id:
                 self.edited.emit(self.scene_id, self.revision)
