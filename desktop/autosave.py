@@ -180,7 +180,7 @@ class SaveWorker:
         return merged, merged
 
     def _write_note(self, request: SaveRequest) -> SaveResult:
-        with self.library.session() as session:
+        with self.library.write_session() as session:  # read, merge, write: no writer between
             note = get_note(session=session, note_id=request.scene_id)
             text, merged = self._text_to_store(request, note.text)
             set_note_text(session=session, note=note, text=text)
@@ -190,7 +190,7 @@ class SaveWorker:
             )  # fmt: skip
 
     def _write_scene(self, request: SaveRequest) -> SaveResult:
-        with self.library.session() as session:
+        with self.library.write_session() as session:  # read, merge, write: no writer between
             scene = get_scene(session=session, scene_id=request.scene_id)
             words_before = scene.word_count
             text, merged = self._text_to_store(request, scene.text)

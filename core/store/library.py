@@ -84,6 +84,20 @@ class Library:
         finally:
             session.close()
 
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A unit of work that holds the write lock from its first read to its commit.
+
+        For a read-modify-write that must not interleave with another writer (autosave
+        merging with what a sync stored). The sqlite3 module opens a transaction only at the
+        first write, so the reads of :meth:`session` may see a row another thread then
+        overwrites before this one writes; BEGIN IMMEDIATE takes the lock first (waiting up to
+        the busy timeout for a writer in progress).
+        """
+        with self.session() as session:
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            yield session
+
     def close(self) -> None:
         self.engine.dispose()
 

@@ -206,7 +206,10 @@ class SyncEngine:
             last = not page.has_more
             if page.changes or page.cursor != saved or first is not None or (last and finish):
                 clean: dict[str, str] = {}
-                with self.library.session() as s:
+                # Applying reads rows (to record edits made since the capture), merges and
+                # writes them back: no other writer (the editor's autosave) may come between.
+                unit = self.library.write_session if page.changes else self.library.session
+                with unit() as s:
                     if first is not None:
                         first(s)
                     if page.changes:
