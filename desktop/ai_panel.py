@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,6 +48,8 @@ from core.jobs import JobContext
 from core.store.manuscript import get_chapter, get_scene
 from desktop.ai_pending import PendingInsertion
 from desktop.ai_worker import GenerationWorker, emit, emit_loses_reference
+from desktop.app import start_when_settled
+from desktop.job_runner import JobRunner
 
 ClientFactory = Callable[[str], Any]
 
@@ -93,8 +95,10 @@ class AiPanel(QWidget):
         self._history_stale = False  # the scene changed while the panel was hidden
         self.preferences = load_preferences()
         self.templates = load_all_templates()
+        self._key_checks = 0  # a background check started before a newer one is stale
+        self._key_runner: JobRunner | None = None
         self._build()
-        self._refresh_key_status()
+        self._check_key_in_background()
         self._set_state("idle")
 
     # ------------------------------------------------------------------ layout
@@ -497,8 +501,28 @@ class AiPanel(QWidget):
 
     # ------------------------------------------------------------------ settings
 
+    def _check_key_in_background(self) -> None:
+        """Find where the key is off the UI thread: the first keyring call loads the system's
+        keyring back ends (a fifth of a second at start-up, longer when a locked keyring is
+        slow to answer), which would hold up the window's first paint."""
+        self._key_checks += 1
+        check = self._key_checks
+        self.key_status.setText("Looking for an API key…")
+        runner = JobRunner(lambda _ctx: (check, credentials.key_source()), description="API key")
+        runner.signals.finished.connect(self._key_source_found)
+        self._key_runner = runner  # its signals live as long as it does
+        start_when_settled(self, lambda: QThreadPool.globalInstance().start(runner))
+
+    def _key_source_found(self, result: tuple[int, credentials.KeySource]) -> None:
+        check, source = result
+        if check == self._key_checks:  # nothing newer (a key saved or cleared) since
+            self._show_key_source(source)
+
     def _refresh_key_status(self) -> None:
-        source = credentials.key_source()
+        self._key_checks += 1
+        self._show_key_source(credentials.key_source())
+
+    def _show_key_source(self, source: credentials.KeySource) -> None:
         self.key_status.setText(
             {
                 "environment": "Using the key from ANTHROPIC_API_KEY.",

@@ -8,6 +8,7 @@ receivers in the UI thread through queued connections, so slots may touch widget
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -46,18 +47,25 @@ class JobRunner(QRunnable):
 
     def run(self) -> None:
         def report(done: int, total: int, message: str) -> None:
-            self.signals.progress.emit(done, total, message)
+            _tell(self.signals.progress, done, total, message)
 
         ctx = JobContext(on_progress=report, token=self.token)
         try:
             result = self.job(ctx)
         except JobCancelledError:
-            self.signals.cancelled.emit()
+            _tell(self.signals.cancelled)
         except AuthorWorksError as exc:
-            self.signals.failed.emit(str(exc))
+            _tell(self.signals.failed, str(exc))
         except Exception as exc:
             # A bug, not the writer's fault: keep the details in the log, say it plainly.
             _log.exception("job %r failed", self.description)
-            self.signals.failed.emit(f"Something went wrong: {type(exc).__name__}: {exc}")
+            _tell(self.signals.failed, f"Something went wrong: {type(exc).__name__}: {exc}")
         else:
-            self.signals.finished.emit(result)
+            _tell(self.signals.finished, result)
+
+
+def _tell(signal: Any, *args: Any) -> None:
+    """Emit, unless whoever started the job is gone (its window closed, the app quitting):
+    then there is nobody left to tell."""
+    with contextlib.suppress(RuntimeError):
+        signal.emit(*args)

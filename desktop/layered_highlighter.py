@@ -16,6 +16,7 @@ changed re-highlights the document) costs only for the layers whose data changed
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QObject
@@ -119,6 +120,11 @@ class LayerHost(QSyntaxHighlighter):
         #: While set, blocks starting past this position get their state but no marks yet
         #: (the editor paints them a little later).
         self.paint_until: int | None = None
+        #: Set by a view that repaints in steps (the scene editor): called instead of
+        #: re-highlighting the whole document at once when a layer's data changes (a
+        #: dictionary arriving, the codex edited), which would hold the UI for as long as a
+        #: long scene takes to highlight.
+        self.repaint_later: Callable[[], None] | None = None
         previous = [h for h in document.findChildren(LayerHost) if h.document() is not None]
         super().__init__(document)
         for host in previous:
@@ -160,7 +166,10 @@ class LayerHost(QSyntaxHighlighter):
         for layer in self.live_layers():
             layer.forget_ranges()
         if not self.deferred and self.document() is not None:
-            self.rehighlight()
+            if self.repaint_later is not None:
+                self.repaint_later()
+            else:
+                self.rehighlight()
 
     def base_ranges(self, text: str) -> list[FormatRange]:
         """This highlighter's own ranges in the block being highlighted (the bottom layer)."""

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit
 
 from core.errors import AuthorWorksError
 from core.text.spelling import Misspelling, PersonalDictionary, SpellCheck, speller_is_loaded
+from desktop.app import start_when_settled
 from desktop.codex_highlighter import CodexHighlighter
 from desktop.layered_highlighter import FormatRange, HighlightLayer
 
@@ -94,7 +95,8 @@ class SpellCheckHighlighter(HighlightLayer):
             with contextlib.suppress(RuntimeError):
                 signals.loaded.emit(result, generation)
 
-        QThreadPool.globalInstance().start(load)
+        # Not at once: opening the window asks for it first (see start_when_settled).
+        start_when_settled(self, lambda: QThreadPool.globalInstance().start(load))
 
     def _on_loaded(self, result: object, generation: int) -> None:
         if generation != self._generation:

@@ -73,9 +73,10 @@ def load_speller(language: str) -> SpellChecker:
     with _load_lock:
         speller = _loaded.get(code)
         if speller is None:
-            from spellchecker import SpellChecker
+            # In small steps: a worker thread loading it must not hold up the UI thread.
+            from core.text.dictionary_load import load_spellchecker
 
-            speller = SpellChecker(language=code, distance=2)
+            speller = load_spellchecker(code)
             _loaded[code] = speller
         return speller
 

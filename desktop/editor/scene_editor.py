@@ -146,6 +146,7 @@ class SceneEditor(QTextEdit):
                 self._highlighter = MarkdownHighlighter(document, color, self._look.font_size)
             # The layers added here would each re-highlight the document: one pass after
             # paints them all.
+            self._highlighter.repaint_later = self._repaint_in_steps
             self._highlighter.deferred = True
             try:
                 for add_layer in self.layer_factories:
@@ -201,6 +202,21 @@ class SceneEditor(QTextEdit):
             self.moveCursor(QTextCursor.MoveOperation.Start)
         finally:
             self._loading = False
+
+    def _repaint_in_steps(self) -> None:
+        """Paint every block's marks again: those in view now, the whole scene in steps."""
+        highlighter, document = self._highlighter, self._document
+        if highlighter is None or document is None:
+            return
+        block = self.cursorForPosition(self.viewport().rect().topLeft()).block()
+        last = self.cursorForPosition(self.viewport().rect().bottomRight()).block()
+        while block.isValid():
+            highlighter.repaint(block)
+            if block == last:
+                break
+            block = block.next()
+        self._unpainted = QTextCursor(document.begin())
+        self._paint_timer.start(PAINT_STEP_INTERVAL_MS)
 
     def _paint_step(self) -> None:
         """Paint the marks of the next few blocks of a scene loaded in part (a few ms)."""

@@ -30,4 +30,5 @@ def test_bench_studio_small_prints_its_figures() -> None:
         "event_loop_lag_max_s",
         "search_s",
         "rss_mb",
+        "dictionary_load_ui_wait_s",
     }

@@ -248,3 +248,24 @@ def test_brainstorm_offers_ideas_and_inserts_the_chosen_one(qtbot, panel, fake_a
     assert panel.editor.toPlainText() == SCENE_TEXT + "Tobias lies about the wreck."
     panel.editor.undo()
     assert panel.editor.toPlainText() == SCENE_TEXT
+
+
+def test_the_key_is_looked_up_off_the_ui_thread(qtbot, panel, memory_keyring, monkeypatch):  # noqa: F811
+    """The first keyring call loads the system's back ends; the window must not wait for it."""
+    import threading
+
+    from core.generation import credentials
+
+    threads: list[str] = []
+    real = credentials._keyring_get
+
+    def spy() -> str | None:
+        threads.append(threading.current_thread().name)
+        return real()
+
+    monkeypatch.setattr(credentials, "_keyring_get", spy)
+    memory_keyring.passwords[("AuthorWorks", "anthropic")] = "sk-ant-stored"
+    fresh = AiPanel(panel.library, panel.editor)
+    qtbot.addWidget(fresh)
+    qtbot.waitUntil(lambda: "keyring" in fresh.key_status.text(), timeout=5000)
+    assert threads and threading.main_thread().name not in threads

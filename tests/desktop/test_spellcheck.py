@@ -80,3 +80,39 @@ def test_unknown_language_reports_failure(qtbot, tmp_path):
         pass
     assert "no spelling dictionary" in blocker.args[0]
     assert not highlighter.is_ready()
+
+
+def test_in_the_scene_editor_a_recheck_paints_the_view_at_once_and_the_rest_in_steps(
+    qtbot, tmp_path
+):
+    """A dictionary arriving or a word added re-checks the scene: what is in view at once,
+    the rest of a long scene a few blocks at a time, so the UI never waits for all of it."""
+    from desktop.editor import SceneEditor
+
+    editor = SceneEditor()
+    qtbot.addWidget(editor)
+    editor.resize(600, 400)
+    editor.show()
+    layers: list[SpellCheckHighlighter] = []
+    editor.layer_factories.append(
+        lambda document: layers.append(
+            SpellCheckHighlighter(document, "en", tmp_path / "dictionary.txt")
+        )
+    )
+    editor.load("s1", "\n\n".join(f"Line {i} has a Qwzxy in it." for i in range(400)))
+    highlighter = layers[-1]
+    qtbot.waitUntil(highlighter.is_ready, timeout=10000)
+    last = editor.document().lastBlock()
+
+    def squiggled(block) -> bool:
+        return any(
+            r.format.underlineStyle() == QTextCharFormat.UnderlineStyle.SpellCheckUnderline
+            for r in block.layout().formats()
+        )
+
+    qtbot.waitUntil(lambda: squiggled(last), timeout=10000)  # the load paints it all in steps
+
+    highlighter.add_to_dictionary("Qwzxy")
+    assert not squiggled(editor.document().firstBlock())  # in view: at once
+    assert squiggled(last)  # far below: not yet
+    qtbot.waitUntil(lambda: not squiggled(last), timeout=10000)
