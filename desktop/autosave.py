@@ -39,7 +39,6 @@ from core.errors import AuthorWorksError
 from core.store import Library
 from core.store.manuscript import get_chapter, get_scene, set_scene_text
 from core.store.notes import get_note, set_note_text
-from core.sync.text_merge import merge_text
 
 try:
     from core.store.writing_stats import record_word_delta
@@ -176,6 +175,8 @@ class SaveWorker:
         base = written if base_id == request.base_id else request.base
         if stored == base:
             return request.text, None
+        from core.sync.text_merge import merge_text  # pycrdt: loaded at the first merge
+
         merged = merge_text(base, request.text, stored)
         return merged, merged
 

@@ -11,7 +11,6 @@ forced into the editor: the save merges them with the stored text (see
 from __future__ import annotations
 
 from core.errors import AuthorWorksError
-from core.sync.text_merge import merge_text
 from desktop.binder_model import EDITABLE_KINDS, BinderNode, NodeKind
 from desktop.window_host import CommandWindow
 
@@ -65,7 +64,7 @@ class SyncRefresh(CommandWindow):
         if stored == base:
             return
         mine = self.editor.scene_text()
-        self.editor.take_text(stored if base is None else merge_text(base, mine, stored))
+        self.editor.take_text(stored if base is None else _merge(base, mine, stored))
         saver.rebase(node.id, stored)
 
     def take_merge(self, scene_id: str, sent: str, merged: str) -> None:
@@ -73,5 +72,12 @@ class SyncRefresh(CommandWindow):
         ``sent``: the editor takes in the other side's changes, keeping edits made since."""
         if self.editor.scene_id != scene_id or self.autosaver is None:
             return
-        self.editor.take_text(merge_text(sent, self.editor.scene_text(), merged))
+        self.editor.take_text(_merge(sent, self.editor.scene_text(), merged))
         self.autosaver.rebase(scene_id, merged)
+
+
+def _merge(base: str, mine: str, theirs: str) -> str:
+    # pycrdt is loaded at the first merge, not with the window (~0.03 s of start-up).
+    from core.sync.text_merge import merge_text
+
+    return merge_text(base, mine, theirs)

@@ -9,39 +9,37 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import httpx
 
 from core.jobs import JobContext
 from core.store.library import Library
 from core.sync.api import KeyringTokenStore, SyncApi, TokenStore
-from core.sync.engine import DEVICE_ID, LAST_SYNC, SyncEngine, SyncReport
+from core.sync.engine import SyncEngine, SyncReport
 from core.sync.errors import SyncAuthError, SyncError
-from core.sync.local_state import clear_meta, get_meta, outbox_size, set_meta
+from core.sync.local_state import DEVICE_ID, clear_meta, get_meta, set_meta
+from core.sync.status import ACCOUNT, EMAIL, SERVER, SyncStatus, status
 
-SERVER = "server"
-EMAIL = "email"
-ACCOUNT = "account"
+__all__ = [
+    "ACCOUNT",
+    "EMAIL",
+    "SERVER",
+    "HttpFactory",
+    "SyncStatus",
+    "TokenStoreFactory",
+    "default_http",
+    "normalise_server_url",
+    "sign_in",
+    "sign_out",
+    "status",
+    "sync_library",
+]
 HttpFactory = Callable[[str], httpx.Client]
 TokenStoreFactory = Callable[[str, str], TokenStore]
 
 
 def default_http(server_url: str) -> httpx.Client:
     return httpx.Client(base_url=server_url, timeout=httpx.Timeout(30.0, connect=5.0))
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    server: str
-    email: str
-    device_id: str
-    pending: int
-    last_sync: str
-
-    @property
-    def signed_in(self) -> bool:
-        return bool(self.server and self.email)
 
 
 def normalise_server_url(url: str) -> str:
@@ -85,18 +83,6 @@ def sign_in(
         if answer.get("device_id"):
             set_meta(s, DEVICE_ID, str(answer["device_id"]))
     return status(library)
-
-
-def status(library: Library) -> SyncStatus:
-    """Where the library syncs to, and how many edits wait to be sent."""
-    with library.session() as s:
-        return SyncStatus(
-            server=get_meta(s, SERVER),
-            email=get_meta(s, EMAIL),
-            device_id=get_meta(s, DEVICE_ID),
-            pending=outbox_size(s),
-            last_sync=get_meta(s, LAST_SYNC),
-        )
 
 
 def _api(

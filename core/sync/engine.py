@@ -22,6 +22,9 @@ from core.sync.api import SyncApi
 from core.sync.capture import CAPTURE_META, Captured, DocWrites, RowVersions, capture
 from core.sync.errors import ResyncRequiredError
 from core.sync.local_state import (
+    CURSOR,
+    DEVICE_ID,
+    LAST_SYNC,
     get_meta,
     get_metas,
     outbox_size,
@@ -33,9 +36,6 @@ from core.sync.local_state import (
 from core.sync.materialise import apply_changes
 from core.sync.protocol import DEFAULT_PULL_LIMIT, MAX_OPS_PER_PUSH, Op
 
-CURSOR = "cursor"
-DEVICE_ID = "device_id"
-LAST_SYNC = "last_sync"
 # A push stays well under the server's body limit.
 MAX_PUSH_BYTES = 4 * 1024 * 1024
 

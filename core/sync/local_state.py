@@ -28,6 +28,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+# Keys of sync_meta the engine and the account code share.
+CURSOR = "cursor"
+DEVICE_ID = "device_id"
+LAST_SYNC = "last_sync"
+
 metadata = MetaData()
 
 sync_meta = Table(
