@@ -98,7 +98,7 @@ class AiPanel(QWidget):
         self._key_checks = 0  # a background check started before a newer one is stale
         self._key_runner: JobRunner | None = None
         self._build()
-        self._check_key_in_background()
+        self.key_status.setText("Looking for an API key…")  # when the panel is first shown
         self._set_state("idle")
 
     # ------------------------------------------------------------------ layout
@@ -454,6 +454,8 @@ class AiPanel(QWidget):
     def showEvent(self, event: Any) -> None:
         if self._history_stale:
             self.refresh_history()
+        if self._key_checks == 0:
+            self._check_key_in_background()
         super().showEvent(event)
 
     def refresh_history(self) -> None:
@@ -502,12 +504,12 @@ class AiPanel(QWidget):
     # ------------------------------------------------------------------ settings
 
     def _check_key_in_background(self) -> None:
-        """Find where the key is off the UI thread: the first keyring call loads the system's
-        keyring back ends (a fifth of a second at start-up, longer when a locked keyring is
-        slow to answer), which would hold up the window's first paint."""
+        """Find where the key is, when the panel is first shown and off the UI thread: the
+        first keyring call loads the system's keyring back ends (a fifth of a second of
+        Python, longer when a locked keyring is slow to answer), and a thread doing that
+        competes with the UI thread for the GIL."""
         self._key_checks += 1
         check = self._key_checks
-        self.key_status.setText("Looking for an API key…")
         runner = JobRunner(lambda _ctx: (check, credentials.key_source()), description="API key")
         runner.signals.finished.connect(self._key_source_found)
         self._key_runner = runner  # its signals live as long as it does

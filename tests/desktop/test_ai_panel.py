@@ -251,7 +251,8 @@ def test_brainstorm_offers_ideas_and_inserts_the_chosen_one(qtbot, panel, fake_a
 
 
 def test_the_key_is_looked_up_off_the_ui_thread(qtbot, panel, memory_keyring, monkeypatch):  # noqa: F811
-    """The first keyring call loads the system's back ends; the window must not wait for it."""
+    """The first keyring call loads the system's back ends; the window must not wait for it,
+    nor compete with it for the GIL while it opens."""
     import threading
 
     from core.generation import credentials
@@ -267,5 +268,8 @@ def test_the_key_is_looked_up_off_the_ui_thread(qtbot, panel, memory_keyring, mo
     memory_keyring.passwords[("AuthorWorks", "anthropic")] = "sk-ant-stored"
     fresh = AiPanel(panel.library, panel.editor)
     qtbot.addWidget(fresh)
+    qtbot.wait(500)
+    assert threads == []  # hidden: not looked up at all (the studio starts with it hidden)
+    fresh.show()
     qtbot.waitUntil(lambda: "keyring" in fresh.key_status.text(), timeout=5000)
     assert threads and threading.main_thread().name not in threads
