@@ -283,6 +283,11 @@ class Autosaver(QObject):
         """
         self._current = (scene_id, get_text)
         self._current_kind = kind
+        # The scenes left with nothing waiting to be written need no base: opened again, they
+        # are loaded (and based) afresh. Kept, the bases would hold every scene's text seen.
+        for other in [sid for sid in self._bases if sid != scene_id]:
+            if not self.has_unsaved_text(other):
+                del self._bases[other]
         if base is not None and scene_id:
             self.rebase(scene_id, base)
 

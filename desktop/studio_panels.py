@@ -141,11 +141,8 @@ class StudioPanels:
                 window.statusBar().addPermanentWidget(panel)
                 self.widgets["sync"] = panel
                 window.editor.edited.connect(lambda *_: panel.notify_edited())
-                # A sync may bring codex changes made on another device ("synced" is the
-                # panel's state after a sync that went through).
-                panel.state_changed.connect(
-                    lambda state, _detail: self.forget_book_data() if state == "synced" else None
-                )
+                # What a sync brings (codex entries too) reloads the binder, which has the
+                # panels forget what they keep of each book (see reload_binder).
                 panel.changes_arrived.connect(window.sync_applied)
 
         book_menu = window.menus["Book"]

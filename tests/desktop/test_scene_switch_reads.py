@@ -117,7 +117,7 @@ def test_a_sync_that_went_through_reads_the_characters_again(window, aw_library)
         )  # fmt: skip
     window.select(NodeKind.SCENE, second.id)
     assert "Pulled Person" not in _pov_names(inspector)  # kept from before the sync
-    sync.state_changed.emit("synced", "received 1, sent 0")
+    sync.changes_arrived.emit()  # what the panel says after a sync that wrote changes
     assert "Pulled Person" in _pov_names(inspector)
     window.select(NodeKind.SCENE, first.id)
     assert "Pulled Person" in _pov_names(inspector)

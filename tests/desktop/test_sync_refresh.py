@@ -260,3 +260,20 @@ def test_two_devices_through_a_server_and_the_windows_sync_panel(
         window.close()
     finally:
         device_b.close()
+
+
+def test_bases_are_kept_only_for_the_open_scene_and_scenes_still_being_written(aw_library, scenes):
+    first, second = scenes
+    saver = Autosaver(aw_library)
+    try:
+        saver.track(first, lambda: FIRST + " more", base=FIRST)
+        saver.note_edit(first, 1)  # typed, not yet written
+        saver.track(second, lambda: "Gulls.", base="Gulls.")
+        assert saver.base(first) == FIRST  # its save still needs it
+        assert saver.flush()  # only the current scene is saved by flush: write the first too
+        saver.track(first, lambda: FIRST + " more", base=None)
+        assert saver.flush()
+        saver.track(second, lambda: "Gulls.", base="Gulls.")
+        assert saver.base(first) is None and saver.base(second) == "Gulls."
+    finally:
+        saver.close()
