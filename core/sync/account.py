@@ -14,11 +14,18 @@ import httpx
 
 from core.jobs import JobContext
 from core.store.library import Library
-from core.sync.api import KeyringTokenStore, SyncApi, TokenStore
+from core.sync.api import SyncApi
 from core.sync.engine import SyncEngine, SyncReport
 from core.sync.errors import SyncAuthError, SyncError
 from core.sync.local_state import DEVICE_ID, clear_meta, get_meta, set_meta
 from core.sync.status import ACCOUNT, EMAIL, SERVER, SyncStatus, status
+from core.sync.token_store import (
+    TOKEN_ENV,
+    KeyringTokenStore,
+    MemoryTokenStore,
+    TokenStore,
+    environment_access_token,
+)
 
 __all__ = [
     "ACCOUNT",
@@ -71,7 +78,9 @@ def sign_in(
     api = SyncApi(http(server_url), tokens=tokens(server_url, email))
     if register:
         api.register(email, password)
-    answer = api.login(email, password, device_name=device_name or platform.node() or "device")
+    answer = _login_keeping_no_orphan(
+        api, email, password, device_name=device_name or platform.node() or "device"
+    )
     if previous and previous != account:
         # Another server or account: its feed position means nothing here, and it has none
         # of this library's documents yet, so pull from the start and send everything.
@@ -85,12 +94,39 @@ def sign_in(
     return status(library)
 
 
+def _login_keeping_no_orphan(
+    api: SyncApi, email: str, password: str, *, device_name: str
+) -> dict[str, object]:
+    """Sign in; if the token cannot be kept here, sign the new device out again.
+
+    The server registers the device before the client stores its token: a store that fails
+    (a full disk, a keyring that refuses) must not leave a device listed that nothing can use.
+    """
+    try:
+        return api.login(email, password, device_name=device_name)
+    except SyncError:
+        raise
+    except Exception as exc:
+        api.discard_session()
+        raise SyncAuthError(
+            f"signed in, but this machine could not keep the sign-in token "
+            f"({type(exc).__name__}: {exc}); the new device was signed out again"
+        ) from exc
+
+
 def _api(
     library: Library, http: HttpFactory, tokens: TokenStoreFactory
 ) -> tuple[SyncApi, SyncStatus]:
     current = status(library)
     if not current.signed_in:
         raise SyncAuthError("this library is not signed in: run `authorworks login` first")
+    fixed = environment_access_token()
+    if fixed:
+        # A token from the environment is used as it is: nothing read from or written to a
+        # store, and no refresh when it expires.
+        api = SyncApi(http(current.server), tokens=MemoryTokenStore(), access_token=fixed)
+        api.refresh_hint = f"the access token in ${TOKEN_ENV} was refused or has expired"
+        return api, current
     return SyncApi(http(current.server), tokens=tokens(current.server, current.email)), current
 
 

@@ -8,9 +8,8 @@ token is answered by one refresh and one retry.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 
@@ -28,55 +27,14 @@ from core.sync.protocol import (
     Op,
     PullPage,
 )
+from core.sync.token_store import (
+    KEYRING_SERVICE,
+    KeyringTokenStore,
+    MemoryTokenStore,
+    TokenStore,
+)
 
-KEYRING_SERVICE = "AuthorWorks sync"
-
-
-class TokenStore(Protocol):
-    def get(self) -> str | None: ...
-    def set(self, token: str) -> None: ...
-    def clear(self) -> None: ...
-
-
-class MemoryTokenStore:
-    """A token store that forgets on exit (tests, one-off scripts)."""
-
-    def __init__(self, token: str | None = None) -> None:
-        self.token = token
-
-    def get(self) -> str | None:
-        return self.token
-
-    def set(self, token: str) -> None:
-        self.token = token
-
-    def clear(self) -> None:
-        self.token = None
-
-
-class KeyringTokenStore:
-    """The refresh token in the OS keyring, one entry per server and account."""
-
-    def __init__(self, server_url: str, email: str) -> None:
-        self.username = f"{server_url.rstrip('/')}|{email.casefold()}"
-
-    def get(self) -> str | None:
-        import keyring
-
-        return keyring.get_password(KEYRING_SERVICE, self.username)
-
-    def set(self, token: str) -> None:
-        import keyring
-
-        keyring.set_password(KEYRING_SERVICE, self.username, token)
-
-    def clear(self) -> None:
-        import keyring
-        import keyring.errors
-
-        # Nothing stored means already signed out.
-        with contextlib.suppress(keyring.errors.PasswordDeleteError):
-            keyring.delete_password(KEYRING_SERVICE, self.username)
+__all__ = ["KEYRING_SERVICE", "KeyringTokenStore", "MemoryTokenStore", "SyncApi", "TokenStore"]
 
 
 def _error_of(response: httpx.Response) -> SyncServerError | SyncAuthError:
@@ -106,6 +64,10 @@ class SyncApi:
         self.http = http
         self.tokens: TokenStore = tokens or MemoryTokenStore()
         self.access_token = access_token
+        # Said when no refresh token is at hand (see core.sync.account for a fixed token).
+        self.refresh_hint = "not signed in to a sync server: sign in first"
+        # The refresh token of the last sign-in, until the store has kept it.
+        self._unstored: tuple[str, str | None] | None = None
 
     # ------------------------------------------------------------------ transport
 
@@ -132,8 +94,33 @@ class SyncApi:
 
     def _take_tokens(self, data: dict[str, Any]) -> dict[str, Any]:
         self.access_token = str(data["access_token"])
+        device = data.get("device_id")
+        self._unstored = (str(data["refresh_token"]), str(device) if device else None)
         self.tokens.set(str(data["refresh_token"]))
+        self._unstored = None
         return data
+
+    def discard_session(self) -> None:
+        """Sign out the session whose token the store failed to keep (best effort).
+
+        Revokes the device (and with it every token it holds) and the token family.
+        """
+        unstored, self._unstored = self._unstored, None
+        if unstored is None:
+            return
+        refresh_token, device_id = unstored
+        try:
+            if device_id and self.access_token:
+                self._send("DELETE", f"{API_PREFIX}/devices/{device_id}")
+            self._send(
+                "POST",
+                f"{API_PREFIX}/auth/logout",
+                auth=False,
+                json={"refresh_token": refresh_token},
+            )
+        except Exception:  # offline: the token was never kept, so nothing can use it
+            pass
+        self.access_token = None
 
     def register(self, email: str, password: str) -> dict[str, Any]:
         r = self._send(
@@ -157,7 +144,7 @@ class SyncApi:
     def refresh(self) -> None:
         token = self.tokens.get()
         if not token:
-            raise SyncAuthError("not signed in to a sync server: sign in first")
+            raise SyncAuthError(self.refresh_hint)
         r = self._send(
             "POST", f"{API_PREFIX}/auth/refresh", auth=False, json={"refresh_token": token}
         )
