@@ -1,6 +1,7 @@
 """The per-user change feed: idempotent push, cursor-paged pull, compaction.
 
-A push is one transaction: the user's row is locked (so sequence numbers commit in order),
+A push is one transaction: the user's row is locked (so sequence numbers commit in order; on
+SQLite the transaction takes the database's write lock before its first read),
 ops already applied are skipped by op id, the rest are appended to the feed. A document that
 has collected ``compact_after`` updates is squashed into one state at a new sequence number,
 so a device that pulls later fetches one update instead of hundreds and loses nothing.
@@ -105,6 +106,23 @@ class _PushStatements:
 _PUSH = _PushStatements()
 
 
+def begin_write(session: Session) -> Connection:
+    """The session's connection, in a transaction that holds the write lock from the start.
+
+    PostgreSQL locks the account row with ``SELECT ... FOR UPDATE``; SQLite ignores that, and
+    the sqlite3 module opens a transaction only at the first write, so two pushes read the
+    same ``last_seq`` and the second fails on a duplicate sequence number (or, after a read,
+    with SQLITE_BUSY). ``BEGIN IMMEDIATE`` takes SQLite's one write lock before the first
+    read, waiting for a writer in progress up to the busy timeout.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        driver = connection.connection.driver_connection
+        if not getattr(driver, "in_transaction", False):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    return connection
+
+
 def push(
     *, session: Session, user_id: str, device_id: str | None, ops: list[OpIn], compact_after: int
 ) -> PushResult:
@@ -116,7 +134,7 @@ def push(
     updates answers their kind and count, so a push costs five statements.
     """
     decoded = [(op, _decode(op)) for op in ops]
-    connection = session.connection()
+    connection = begin_write(session)
     dialect = connection.dialect.name
     found = connection.execute(
         _PUSH.get(dialect, "lock"), {"user_id": user_id, "device_id": device_id or ""}
@@ -230,6 +248,7 @@ def _compact(session: Session, user: User, doc: Document) -> None:
 
 def compact_user(*, session: Session, user_id: str) -> int:
     """Squash every document of the user that has more than one update; returns how many."""
+    begin_write(session)
     user = session.scalar(select(User).where(User.id == user_id).with_for_update())
     assert user is not None
     doc_ids = list(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,9 +152,9 @@ def sync_media_settings(
     )
 
 
-@pytest.fixture
-def sync_live_server(tmp_path: Path) -> Iterator[str]:
-    """The server on a real loopback port (uvicorn in a thread, SQLite); yields its URL."""
+@contextmanager
+def live_server(app: FastAPI) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port in a thread; yields its URL."""
     import threading
     import time
 
@@ -161,7 +162,6 @@ def sync_live_server(tmp_path: Path) -> Iterator[str]:
 
     from tests.sync_server.seaweed import _free_ports
 
-    app = create_app(fast_settings(tmp_path / "live", f"sqlite:///{tmp_path / 'live.sqlite3'}"))
     port = _free_ports(1)[0]
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -171,9 +171,19 @@ def sync_live_server(tmp_path: Path) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def sync_live_server(tmp_path: Path) -> Iterator[str]:
+    """The server on a real loopback port (uvicorn in a thread, SQLite); yields its URL."""
+    app = create_app(fast_settings(tmp_path / "live", f"sqlite:///{tmp_path / 'live.sqlite3'}"))
+    with live_server(app) as url:
+        yield url
 
 
 class MemoryKeyring:
