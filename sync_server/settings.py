@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # Accounts and tokens.
     access_token_minutes: int = 15
     refresh_token_days: int = 60
+    # A refresh token presented again this soon after its rotation is a retry (a lost answer,
+    # two processes of one device), not theft: it gets a new pair instead of revoking all.
+    refresh_reuse_grace_seconds: int = 30
     auth_rate_limit: int = 20  # requests per minute per client address, per auth route
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19456  # the OWASP minimum for argon2id

@@ -92,14 +92,24 @@ def login(
 
 
 def rotate_refresh_token(*, session: Session, settings: Settings, token: str) -> TokenPair:
-    """Swap a refresh token for a new pair; a reused token revokes its whole family."""
+    """Swap a refresh token for a new pair; a reused token revokes its whole family.
+
+    Reuse within ``refresh_reuse_grace_seconds`` of the rotation is a retry, not theft.
+    """
     now = datetime.now(UTC)
     row = session.scalar(
         select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(token))
     )
     if row is None:
         raise Unauthorized("the refresh token is not valid", code="invalid_token")
-    if row.used_at is not None or row.revoked_at is not None:
+    reused = row.used_at is not None
+    grace = timedelta(seconds=settings.refresh_reuse_grace_seconds)
+    if reused and row.revoked_at is None and now - _aware(row.used_at or now) <= grace:
+        # The same device retried a refresh whose answer it lost, or two of its processes
+        # raced: like OAuth servers' reuse interval, the token just rotated still answers
+        # for a few seconds (with a new pair of the same family) instead of revoking it.
+        reused = False
+    if reused or row.revoked_at is not None:
         _revoke_family(session, row.family_id, now)
         session.commit()
         raise Unauthorized(
@@ -112,7 +122,7 @@ def rotate_refresh_token(*, session: Session, settings: Settings, token: str) ->
         if device is None or device.revoked_at is not None:
             raise Unauthorized("this device was signed out", code="device_revoked")
         device.last_seen_at = now
-    row.used_at = now
+    row.used_at = row.used_at or now
     user = session.get(User, row.user_id)
     if user is None:
         raise Unauthorized("the account no longer exists", code="invalid_token")

@@ -47,16 +47,63 @@ def test_validation_errors_use_the_error_shape(sync_client: TestClient):
     assert "email" in r.json()["error"]["message"]
 
 
-def test_refresh_rotates_and_reuse_revokes_the_family(sync_client: TestClient, sync_user):
+def test_refresh_rotates_and_reuse_revokes_the_family(sync_client: TestClient, sync_app, sync_user):
     first = _refresh(sync_client, sync_user.refresh_token)
     assert first.status_code == 200
     second_token = first.json()["refresh_token"]
     assert second_token != sync_user.refresh_token
+    _age_rotations(sync_app, seconds=31)  # past the retry grace
     # The old token again: theft is assumed, the whole family is revoked ...
     reuse = _refresh(sync_client, sync_user.refresh_token)
     assert reuse.status_code == 401 and reuse.json()["error"]["code"] == "token_reused"
     # ... including the newest token.
     assert _refresh(sync_client, second_token).status_code == 401
+
+
+def _age_rotations(app, *, seconds: int) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from sync_server.models import RefreshToken
+
+    with app.state.sessions() as session:
+        session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.used_at.is_not(None))
+            .values(used_at=datetime.now(UTC) - timedelta(seconds=seconds))
+        )
+        session.commit()
+
+
+def test_a_refresh_retried_or_raced_within_the_grace_keeps_the_family(
+    sync_client: TestClient, sync_user
+):
+    import threading
+
+    first = _refresh(sync_client, sync_user.refresh_token)
+    # The answer was lost: the device sends the same token again a moment later.
+    retry = _refresh(sync_client, sync_user.refresh_token)
+    assert first.status_code == retry.status_code == 200
+    assert first.json()["refresh_token"] != retry.json()["refresh_token"]
+    # Two processes of the device race with the newest token.
+    answers: list[int] = []
+    token = retry.json()["refresh_token"]
+    threads = [
+        threading.Thread(target=lambda: answers.append(_refresh(sync_client, token).status_code))
+        for _ in range(2)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == [200, 200]
+    # Nothing was revoked: the tokens of both branches still refresh.
+    assert _refresh(sync_client, first.json()["refresh_token"]).status_code == 200
+    me = sync_client.get(
+        f"{API}/auth/me", headers={"Authorization": f"Bearer {retry.json()['access_token']}"}
+    )
+    assert me.status_code == 200
 
 
 def test_logout_revokes_the_refresh_token(sync_client: TestClient, sync_user):
