@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from core.errors import AuthorWorksError
 from core.store import Library
 from desktop import binder_actions
-from desktop.binder_model import NodeKind
+from desktop.binder_model import BinderNode, NodeKind
 from desktop.window_host import CommandWindow
 
 
@@ -107,6 +107,25 @@ class BinderCommands(CommandWindow):
             return False
         return self._run_binder_change(lambda lib: binder_actions.duplicate(lib, node))
 
+    def confirm_and_trash_current(self) -> bool:
+        """Binder › Move to Trash (Ctrl+Shift+Backspace): asks first, naming what goes.
+
+        The key sits one Shift away from delete-word; a slip must not take a chapter.
+        """
+        node = self._current
+        if node is None or node.kind is NodeKind.RESEARCH:
+            return False
+        answer = QMessageBox.question(
+            self,
+            "Move to Trash",
+            trash_question(node),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        return self.trash_current()
+
     def trash_current(self) -> bool:
         node = self._current
         if node is None:
@@ -165,3 +184,25 @@ class BinderCommands(CommandWindow):
         self.reload_binder()
         if kind in ("book", "chapter", "scene", "note"):
             self.select(NodeKind(kind), item_id)
+
+
+def _count(n: int, one: str) -> str:
+    return f"{n} {one}" if n == 1 else f"{n} {one}s"
+
+
+def trash_question(node: BinderNode) -> str:
+    """The confirmation of trashing ``node``: what goes with it, and where it can come back from."""
+    title = f"“{node.title}”"
+    if node.kind is NodeKind.BOOK:
+        scenes = sum(len(c.children) for c in node.children)
+        what = (
+            f"the book {title} with its {_count(len(node.children), 'chapter')} and "
+            f"{_count(scenes, 'scene')}"
+        )
+    elif node.kind is NodeKind.CHAPTER:
+        what = f"the chapter {title} and its {_count(len(node.children), 'scene')}"
+    elif node.kind is NodeKind.NOTE:
+        what = f"the research note {title}"
+    else:
+        what = f"the scene {title} ({_count(node.words, 'word')})"
+    return f"Move {what} to the trash?\n\nYou can restore it from Edit › Trash…"

@@ -12,6 +12,10 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
+    QMainWindow,
+    QMenu,
+    QMenuBar,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -42,6 +46,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "File", "&Quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q")),
     ActionSpec("undo", "Edit", "&Undo", (QKeySequence.StandardKey.Undo,)),
     ActionSpec("redo", "Edit", "&Redo", (QKeySequence.StandardKey.Redo,)),
+    ActionSpec("find", "Edit", "&Find…", (QKeySequence.StandardKey.Find,)),
+    ActionSpec("find_replace", "Edit", "Find and &Replace…", ("Ctrl+H",)),
+    ActionSpec("find_project", "Edit", "Find in &Project…", ("Ctrl+Shift+F",)),
     ActionSpec("trash", "Edit", "&Trash…", ()),
     ActionSpec("bold", "Format", "&Bold", (QKeySequence.StandardKey.Bold,)),
     ActionSpec("italic", "Format", "&Italic", (QKeySequence.StandardKey.Italic,)),
@@ -89,23 +96,65 @@ def spec(name: str) -> ActionSpec:
     raise KeyError(name)
 
 
+def menu_shortcuts(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
+    """(menu, action, key) for every action in the window's menus that has a key.
+
+    Read from the menus themselves, so that actions added by panels (Export, Snapshots ...)
+    are listed too; only each action's first key is shown, as the menus show it, not the
+    platform's extra bindings of a standard key (Undo's F14 and the Undo key).
+    """
+    rows: list[tuple[str, str, str]] = []
+
+    def walk(menu: QMenu, title: str) -> None:
+        for action in menu.actions():
+            if action.menu() is not None:
+                sub = action.menu()
+                assert isinstance(sub, QMenu)
+                walk(sub, title)
+                continue
+            key = action.shortcut()
+            if action.isSeparator() or key.isEmpty():
+                continue
+            text = action.text().replace("&", "").rstrip("…").strip()
+            rows.append((title, text, key.toString(QKeySequence.SequenceFormat.NativeText)))
+
+    for top in menu_bar.actions():
+        menu = top.menu()
+        if isinstance(menu, QMenu) and top.isVisible():
+            walk(menu, top.text().replace("&", ""))
+    return rows
+
+
 class ShortcutsSheet(QDialog):
-    """Help › Keyboard Shortcuts: the table above, as the platform writes keys."""
+    """Help › Keyboard Shortcuts: every key of the window's menus, as the platform writes it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard Shortcuts")
-        rows = [(s.menu, s.text.replace("&", "").rstrip("…"), s) for s in ACTIONS if s.keys]
+        bar = parent.menuBar() if isinstance(parent, QMainWindow) else None
+        if bar is not None:
+            rows = menu_shortcuts(bar)
+        else:
+            rows = [
+                (
+                    s.menu,
+                    s.text.replace("&", "").rstrip("…"),
+                    key_sequences(s)[0].toString(QKeySequence.SequenceFormat.NativeText),
+                )
+                for s in ACTIONS
+                if key_sequences(s)
+            ]
+        self.rows = rows
         self.table = QTableWidget(len(rows), 3, self)
         self.table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])
         self.table.verticalHeader().hide()
-        for row, (menu, text, item) in enumerate(rows):
-            keys = ", ".join(
-                seq.toString(QKeySequence.SequenceFormat.NativeText) for seq in key_sequences(item)
-            )
-            for col, value in enumerate((menu, text, keys)):
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, values in enumerate(rows):
+            for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
+        # The table fills the sheet: no blank band beside the last column.
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

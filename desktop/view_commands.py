@@ -77,6 +77,29 @@ class ViewCommands(CommandWindow):
         dialog.show()
         return dialog
 
+    def open_find(self, scope: str, *, replace: bool = False) -> bool:
+        """Edit › Find (Ctrl+F), Find and Replace (Ctrl+H), Find in Project (Ctrl+Shift+F).
+
+        Shows the Find and Replace panel searching ``scope`` ("scene" ... "library"), with the
+        editor's selection as the query when it is one line, and the field to type in focused.
+        """
+        dock = self.panels.docks.get("search")
+        panel = self.panels.widgets.get("search")
+        if dock is None or panel is None:
+            return False
+        panel.set_scope(scope)
+        selected = self.editor.textCursor().selectedText()
+        if selected and "\u2029" not in selected and len(selected) <= 200:
+            panel.query_edit.setText(selected)
+        dock.show()
+        dock.raise_()
+        field = panel.replace_edit if replace and panel.query_edit.text() else panel.query_edit
+        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        field.selectAll()
+        if panel.query_edit.text():
+            panel.start_search()
+        return True
+
     def show_shortcuts(self) -> ShortcutsSheet:
         sheet = ShortcutsSheet(self)
         sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

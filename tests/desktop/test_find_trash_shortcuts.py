@@ -1,0 +1,124 @@
+"""Studio fixes: Find and Replace from the keyboard, a trash that asks first, and a shortcuts
+sheet that lists every menu key once (driven through the real window and its shortcuts)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from core.sample import add_sample_book
+from core.store.manuscript import list_books, list_chapters, list_scenes
+from desktop.binder_model import NodeKind
+from desktop.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, aw_library, tmp_path) -> MainWindow:
+    add_sample_book(aw_library)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(aw_library, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def _scene_titles(library) -> list[str]:
+    with library.session() as s:
+        (book,) = list_books(session=s)
+        return [
+            sc.title
+            for c in list_chapters(session=s, book_id=book.id)
+            for sc in list_scenes(session=s, chapter_id=c.id)
+        ]
+
+
+def _press(qtbot, window, key: str) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    seq = QKeySequence(key)[0]
+    window.editor.setFocus()
+    qtbot.keyClick(window.editor, seq.key(), seq.keyboardModifiers())
+
+
+def test_ctrl_f_opens_find_on_the_scene_with_the_selection(qtbot, window) -> None:
+    dock, panel = window.panels.docks["search"], window.panels.widgets["search"]
+    assert not dock.isVisible()
+    cursor = window.editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.Start)
+    cursor.movePosition(QTextCursor.MoveOperation.NextWord, QTextCursor.MoveMode.KeepAnchor)
+    window.editor.setTextCursor(cursor)
+    word = cursor.selectedText()
+    assert word
+    _press(qtbot, window, "Ctrl+F")
+    qtbot.waitUntil(dock.isVisible)
+    assert panel.query_edit.text() == word
+    assert panel.scope()[0] == "scene"
+    assert QApplication.focusWidget() is panel.query_edit
+
+
+def test_ctrl_h_focuses_replace_and_ctrl_shift_f_searches_the_library(qtbot, window) -> None:
+    panel = window.panels.widgets["search"]
+    panel.query_edit.setText("the")
+    _press(qtbot, window, "Ctrl+H")
+    qtbot.waitUntil(window.panels.docks["search"].isVisible)
+    assert QApplication.focusWidget() is panel.replace_edit
+    _press(qtbot, window, "Ctrl+Shift+F")
+    assert panel.scope() == ("library", None)
+    assert QApplication.focusWidget() is panel.query_edit
+    edit_menu = [a.text() for a in window.menus["Edit"].actions()]
+    assert {"&Find…", "Find and &Replace…", "Find in &Project…"} <= set(edit_menu)
+
+
+def test_the_trash_key_asks_naming_what_goes_and_cancel_keeps_it(
+    qtbot, window, aw_library, monkeypatch
+) -> None:
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.Cancel]
+
+    def question(_parent, _title, text, *_args):
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    chapter = window.current_node.parent
+    window.select(NodeKind.CHAPTER, chapter.id)
+    before = _scene_titles(aw_library)
+    window.binder.setFocus()
+    qtbot.keyClick(
+        window.binder,
+        Qt.Key.Key_Backspace,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert len(asked) == 1
+    n = len(chapter.children)
+    assert f"the chapter “{chapter.title}” and its {n} scene" in asked[0]
+    assert "Edit › Trash" in asked[0]
+    assert _scene_titles(aw_library) == before  # cancelled: nothing moved
+
+    answer[0] = QMessageBox.StandardButton.Yes
+    window.select(NodeKind.CHAPTER, chapter.id)
+    window.actions_by_name["delete"].trigger()
+    assert len(asked) == 2
+    assert len(_scene_titles(aw_library)) == len(before) - n
+
+
+def test_shortcuts_sheet_lists_every_menu_key_once(qtbot, window) -> None:
+    sheet = window.show_shortcuts()
+    qtbot.addWidget(sheet)
+    rows = {
+        sheet.table.item(r, 1).text(): sheet.table.item(r, 2).text()
+        for r in range(sheet.table.rowCount())
+    }
+    # Actions the panels add to the Book menu are listed too.
+    assert rows["Export"] == "Ctrl+E"
+    assert rows["Scene Snapshots"] == "Ctrl+Shift+S"
+    assert rows["Find"] == "Ctrl+F" and rows["Find in Project"] == "Ctrl+Shift+F"
+    # One key per action, as the menu shows it: no platform alternates such as F14.
+    assert rows["Undo"] == "Ctrl+Z"
+    assert all(", " not in keys for keys in rows.values())
+    # No blank band: the last column reaches the table's right edge.
+    header = sheet.table.horizontalHeader()
+    assert header.sectionPosition(2) + header.sectionSize(2) >= sheet.table.viewport().width() - 1
