@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontInfo
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.editor.scene_editor import EditorLook
+from desktop.editor.scene_editor import EditorLook, prose_font
 from desktop.theme import ThemeMode
 
 _PREFIX = "editor/"
@@ -86,8 +86,12 @@ class PreferencesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.font_box = QFontComboBox()
-        if look.font_family:
-            self.font_box.setCurrentFont(QFont(look.font_family))
+        # With no font chosen the editor falls back through a list of serifs: show the one it
+        # really uses, and keep "no choice" unless the writer picks another (OK alone must
+        # not save the box's first entry as the font).
+        shown = look.font_family or QFontInfo(prose_font(look)).family()
+        self.font_box.setCurrentFont(QFont(shown))
+        self._shown_family = self.font_box.currentFont().family()
         self.size_box = QDoubleSpinBox()
         self.size_box.setRange(7, 48)
         self.size_box.setSingleStep(0.5)
@@ -127,12 +131,16 @@ class PreferencesDialog(QDialog):
     def chosen_look(self) -> EditorLook:
         return replace(
             self._look,
-            font_family=self.font_box.currentFont().family(),
+            font_family=self._chosen_family(),
             font_size=self.size_box.value(),
             text_width=self.width_box.value(),
             line_spacing=self.spacing_box.value(),
             typewriter=self.typewriter_box.isChecked(),
         )
+
+    def _chosen_family(self) -> str:
+        family = self.font_box.currentFont().family()
+        return self._look.font_family if family == self._shown_family else family
 
     def chosen_theme(self) -> ThemeMode:
         return ThemeMode(str(self.theme_box.currentData()))

@@ -62,7 +62,8 @@ class EditorLook:
     typewriter: bool = False
 
 
-def _prose_font(look: EditorLook) -> QFont:
+def prose_font(look: EditorLook) -> QFont:
+    """The font prose is set in: the chosen family, else the first serif installed."""
     font = QFont()
     families = [look.font_family] if look.font_family else []
     font.setFamilies([*families, "Charter", "Georgia", "DejaVu Serif", "Noto Serif"])
@@ -136,7 +137,7 @@ class SceneEditor(QTextEdit):
             document = QTextDocument(self)
             document.setDocumentMargin(32)
             document.setDefaultFont(
-                _script_font(self._look) if fountain else _prose_font(self._look)
+                _script_font(self._look) if fountain else prose_font(self._look)
             )
             document.setPlainText(text)
             color = self.palette().text().color()
@@ -405,7 +406,7 @@ class SceneEditor(QTextEdit):
         """Font, size, column width, spacing and typewriter scrolling, applied at once."""
         self._look = look
         document = self.document()
-        document.setDefaultFont(_script_font(look) if self.fountain else _prose_font(look))
+        document.setDefaultFont(_script_font(look) if self.fountain else prose_font(look))
         if isinstance(self._highlighter, MarkdownHighlighter):
             self._highlighter.base_size = look.font_size
             self._highlighter.repaint()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.sample import add_sample_book
@@ -122,3 +122,25 @@ def test_shortcuts_sheet_lists_every_menu_key_once(qtbot, window) -> None:
     # No blank band: the last column reaches the table's right edge.
     header = sheet.table.horizontalHeader()
     assert header.sectionPosition(2) + header.sectionSize(2) >= sheet.table.viewport().width() - 1
+
+
+def test_ok_in_preferences_without_a_change_keeps_the_font(qtbot, window) -> None:
+    from PySide6.QtGui import QFontInfo
+
+    from desktop.preferences import load_look
+
+    before = window.editor.look
+    assert before.font_family == ""  # the default: the first serif installed
+    used = QFontInfo(window.editor.document().defaultFont()).family()
+    dialog = window.show_preferences()
+    # The box shows the font the editor really uses, not the list's first entry.
+    assert dialog.font_box.currentFont().family() == used
+    dialog.accept()
+    assert window.editor.look == before
+    assert load_look(window.settings).font_family == ""
+    assert QFontInfo(window.editor.document().defaultFont()).family() == used
+
+    dialog = window.show_preferences()
+    dialog.font_box.setCurrentFont(QFont("DejaVu Sans"))
+    dialog.accept()
+    assert window.editor.look.font_family == "DejaVu Sans"
