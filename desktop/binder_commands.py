@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from core.errors import AuthorWorksError
 from core.store import Library
+from core.text.counts import count_of
 from desktop import binder_actions
 from desktop.binder_model import BinderNode, NodeKind
 from desktop.window_host import CommandWindow
@@ -186,23 +187,19 @@ class BinderCommands(CommandWindow):
             self.select(NodeKind(kind), item_id)
 
 
-def _count(n: int, one: str) -> str:
-    return f"{n} {one}" if n == 1 else f"{n} {one}s"
-
-
 def trash_question(node: BinderNode) -> str:
     """The confirmation of trashing ``node``: what goes with it, and where it can come back from."""
     title = f"“{node.title}”"
     if node.kind is NodeKind.BOOK:
         scenes = sum(len(c.children) for c in node.children)
         what = (
-            f"the book {title} with its {_count(len(node.children), 'chapter')} and "
-            f"{_count(scenes, 'scene')}"
+            f"the book {title} with its {count_of(len(node.children), 'chapter')} and "
+            f"{count_of(scenes, 'scene')}"
         )
     elif node.kind is NodeKind.CHAPTER:
-        what = f"the chapter {title} and its {_count(len(node.children), 'scene')}"
+        what = f"the chapter {title} and its {count_of(len(node.children), 'scene')}"
     elif node.kind is NodeKind.NOTE:
         what = f"the research note {title}"
     else:
-        what = f"the scene {title} ({_count(node.words, 'word')})"
+        what = f"the scene {title} ({count_of(node.words, 'word')})"
     return f"Move {what} to the trash?\n\nYou can restore it from Edit › Trash…"

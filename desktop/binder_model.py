@@ -31,6 +31,7 @@ from PySide6.QtGui import QColor, QIcon
 from sqlalchemy import select
 
 from core.domain import Book, Chapter, Scene
+from core.domain.display import display_title
 from core.resources import resource_path
 from core.store import Library
 from core.store.labels import label_colors, next_default_color
@@ -161,14 +162,14 @@ def load_binder_with_colors(
         )  # fmt: skip
         for c_num, chapter in enumerate(book.chapters, 1):
             chapter_node = BinderNode(
-                NodeKind.CHAPTER, chapter.id, chapter.title or f"Chapter {c_num}",
+                NodeKind.CHAPTER, chapter.id, display_title(chapter.title, "Chapter", c_num),
                 chapter.word_count, book_id=book.id, content_type=kind, synopsis=chapter.synopsis,
                 status=statuses.get(chapter.id, ""),
             )  # fmt: skip
             book_node.add(chapter_node)
             for s_num, scene in enumerate(chapter.scenes, 1):
                 scene_node = BinderNode(
-                    NodeKind.SCENE, scene.id, scene.title or f"Scene {s_num}",
+                    NodeKind.SCENE, scene.id, display_title(scene.title, "Scene", s_num),
                     scene.word_count, book_id=book.id, content_type=kind, synopsis=scene.synopsis,
                     status=statuses.get(scene.id, ""), labels=scene_labels.get(scene.id, []),
                 )  # fmt: skip

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.store import Library
+from core.text.counts import count_of
 from desktop.binder_model import MIME_TYPE, BinderNode, NodeKind
 from desktop.outline_view import CARD_ROLE, CARD_SIZE, Card, CardDelegate, cards_for
 
@@ -167,8 +168,9 @@ class BookCorkboard(QScrollArea):
         for number, chapter in enumerate(book.children, 1):
             header = QLabel(
                 f"<b>{number}. {_escape(chapter.title)}</b>"
-                f"&nbsp;&nbsp;<span style='color: gray'>{len(chapter.children)} scenes · "
-                f"{chapter.words:,} words</span>"
+                f"&nbsp;&nbsp;<span style='color: gray'>"
+                f"{count_of(len(chapter.children), 'scene')} · "
+                f"{count_of(chapter.words, 'word')}</span>"
             )
             header.setObjectName("chapter-header")
             header.setToolTip(chapter.synopsis)

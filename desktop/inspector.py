@@ -7,6 +7,8 @@ binder (status colour, synopsis tooltip) and the corkboard.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
@@ -146,7 +148,7 @@ class InspectorPanel(QWidget):
         self._store_new_labels(labels)
         self._show_label_buttons(labels)
         self._show_pov_choices(self._pov_choices(view.book_id))
-        self.title.setText(f"<b>{view.title or 'Untitled scene'}</b>")
+        self.title.setText(f"<b>{html.escape(view.display_title)}</b>")
         self.synopsis.setPlainText(view.synopsis)
         self.notes.setPlainText(view.notes)
         self.setting.setText(view.setting)

@@ -42,6 +42,7 @@ from core.store.manuscript import get_scene, list_scenes
 from core.store.notes import get_note
 from core.store.scene_view import SceneView, scene_view
 from core.text import escape_markdown
+from core.text.counts import count_of
 from desktop.app import APP_NAME, app_icon
 from desktop.autosave import Autosaver, SaveResult, recovery_dir
 from desktop.binder_commands import BinderCommands
@@ -519,7 +520,8 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
         document = self.reader.document()
         if node.kind is NodeKind.RESEARCH:
             listing = "\n\n".join(
-                f"**{escape_markdown(n.title)}** · {n.words:,} words" for n in node.children
+                f"**{escape_markdown(n.title)}** · {count_of(n.words, 'word')}"
+                for n in node.children
             )
             about = (
                 "Notes, sources and ideas for this book. They are never exported, narrated or "
@@ -540,7 +542,9 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
                 render_scenes(document, scenes, title=node.title, fountain=fountain)
             else:
                 summary = escape_markdown(node.synopsis) if node.synopsis else ""
-                contents = f"{len(node.children)} chapters · {node.words:,} words"
+                contents = (
+                    f"{count_of(len(node.children), 'chapter')} · {count_of(node.words, 'word')}"
+                )
                 render_scenes(
                     document, [SceneText("", f"{summary}\n\n*{contents}*".strip())],
                     title=node.title,
@@ -561,18 +565,21 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
         book = node
         while book.parent is not None:
             book = book.parent
-        self.book_label.setText(f"{book.title} · {book.words:,} words")
+        self.book_label.setText(f"{book.title} · {count_of(book.words, 'word')}")
         if node.kind is NodeKind.BOOK:
-            self.selection_label.setText(f"{len(node.children)} chapters")
+            self.selection_label.setText(count_of(len(node.children), "chapter"))
         elif node.kind is NodeKind.RESEARCH:
             self.selection_label.setText(
-                f"{node.title} · {len(node.children)} notes · {node.words:,} words"
+                f"{node.title} · {count_of(len(node.children), 'note')} · "
+                f"{count_of(node.words, 'word')}"
             )
         elif node.kind is NodeKind.NOTE:
-            self.selection_label.setText(f"Research › {node.title} · {node.words:,} words")
+            self.selection_label.setText(
+                f"Research › {node.title} · {count_of(node.words, 'word')}"
+            )
         else:
             where = f"{node.parent.title} › " if node.kind is NodeKind.SCENE and node.parent else ""
-            self.selection_label.setText(f"{where}{node.title} · {node.words:,} words")
+            self.selection_label.setText(f"{where}{node.title} · {count_of(node.words, 'word')}")
         self._set_title(book.title)
 
     def _set_title(self, book_title: str | None) -> None:
@@ -641,6 +648,9 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
             self.binder.selectionModel().blockSignals(True)
             self.binder.setCurrentIndex(index)
             self.binder.selectionModel().blockSignals(False)
+            if self._current is not None:
+                # The counts in the status bar come from the reloaded tree.
+                self._update_status(self._current)
 
     def reload_current_scene(self) -> None:
         """Read the open scene (or note) again from the library (keeps the cursor where it can)."""

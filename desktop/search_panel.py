@@ -45,6 +45,7 @@ from core.store.search import (
     search,
     undo_replace,
 )
+from core.text.counts import count_of
 
 _log = logging.getLogger(__name__)
 _ROLE = Qt.ItemDataRole.UserRole
@@ -239,7 +240,7 @@ class SearchPanel(QWidget):
         self._show_hits(result)
         scenes = len({h.scene_id for h in result if h.kind == "scene"})
         notes = len({h.scene_id for h in result if h.kind == "note"})
-        places = [f"{scenes:,} scene(s)"] if scenes else []
+        places = [count_of(scenes, "scene")] if scenes else []
         if notes:  # research notes are found (in a book or the library), never replaced
             places.append(f"{notes:,} research note(s), not replaced")
         if more:
@@ -338,7 +339,10 @@ class SearchPanel(QWidget):
             self._undo.append(result)
             self.scenes_changed.emit(result.scene_ids)
         self._update_buttons()
-        self._note = f"Replaced {result.total:,} match(es) in {len(result.changes):,} scene(s)."
+        self._note = (
+            f"Replaced {count_of(result.total, 'match')} in "
+            f"{count_of(len(result.changes), 'scene')}."
+        )
         self.start_search()
 
     def undo_last_replace(self) -> list[str]:
@@ -351,7 +355,7 @@ class SearchPanel(QWidget):
             restored = undo_replace(session=s, result=result)
         self.scenes_changed.emit(restored)
         self._update_buttons()
-        self._note = f"Undid the replace in {len(restored):,} scene(s)."
+        self._note = f"Undid the replace in {count_of(len(restored), 'scene')}."
         if self._last_options is not None:
             self.start_search()
         else:

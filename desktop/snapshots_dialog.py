@@ -43,6 +43,7 @@ from core.store.snapshots import (
     restore_snapshot,
     take_snapshot,
 )
+from core.text.counts import count_of
 
 _ROLE = Qt.ItemDataRole.UserRole
 _CURRENT = ""  # "Compare with" value for the scene's text now
@@ -169,7 +170,7 @@ class SnapshotsDialog(QDialog):
         self.compare_box.addItem("Current text", _CURRENT)
         for snap_id, label, created, words in snaps:
             when = created.astimezone().strftime("%Y-%m-%d %H:%M")
-            item = QListWidgetItem(f"{label or 'Snapshot'}\n{when} · {words:,} words")
+            item = QListWidgetItem(f"{label or 'Snapshot'}\n{when} · {count_of(words, 'word')}")
             item.setData(_ROLE, snap_id)
             self.list.addItem(item)
             self.compare_box.addItem(f"{label or 'Snapshot'} ({when})", snap_id)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
 
 from core.domain import Book, Chapter, Character, Scene
+from core.domain.display import display_title
 from core.errors import NotFoundError
 from core.store.labels import colors_in_metadata
 
@@ -37,6 +38,12 @@ class SceneView:
     pov_character_id: str | None
     book_language: str
     label_colors: Mapping[str, str]  # the book's stored colours: label -> "#rrggbb"
+    position: int = 1  # 1 for the chapter's first live scene: "Scene 3" when untitled
+
+    @property
+    def display_title(self) -> str:
+        """The title, or "Scene N" as the binder names an untitled scene."""
+        return display_title(self.title, "Scene", self.position)
 
 
 _COLUMNS = (
@@ -54,12 +61,24 @@ _COLUMNS = (
     Book.language,
     Book.metadata_,
 )
+_EARLIER = aliased(Scene)
+# Where the scene stands among its chapter's live scenes (the binder numbers those).
+_POSITION = (
+    select(func.count())
+    .where(
+        _EARLIER.chapter_id == Scene.chapter_id,
+        _EARLIER.deleted_at.is_(None),
+        _EARLIER.ordinal < Scene.ordinal,
+    )
+    .correlate(Scene)
+    .scalar_subquery()
+)
 
 
 def scene_view(*, session: Session, scene_id: str) -> SceneView:
     """The scene ``scene_id`` (not in the trash) with its book's language and label colours."""
     row = session.execute(
-        select(*_COLUMNS)
+        select(*_COLUMNS, _POSITION + 1)
         .join(Chapter, Scene.chapter_id == Chapter.id)
         .join(Book, Chapter.book_id == Book.id)
         .where(Scene.id == scene_id, Scene.deleted_at.is_(None))
@@ -67,7 +86,7 @@ def scene_view(*, session: Session, scene_id: str) -> SceneView:
     if row is None:
         raise NotFoundError(f"no scene with id {scene_id}")
     (id_, chapter_id, book_id, title, text, synopsis, notes, setting, status, labels, pov,
-     language, metadata) = row  # fmt: skip
+     language, metadata, position) = row  # fmt: skip
     return SceneView(
         id=id_,
         chapter_id=chapter_id,
@@ -82,6 +101,7 @@ def scene_view(*, session: Session, scene_id: str) -> SceneView:
         pov_character_id=pov,
         book_language=language or "en",
         label_colors=colors_in_metadata(metadata),
+        position=int(position or 1),
     )
 
 

@@ -144,3 +144,54 @@ def test_ok_in_preferences_without_a_change_keeps_the_font(qtbot, window) -> Non
     dialog.font_box.setCurrentFont(QFont("DejaVu Sans"))
     dialog.accept()
     assert window.editor.look.font_family == "DejaVu Sans"
+
+
+def test_an_untitled_scene_has_the_binders_name_in_the_inspector(qtbot, window, aw_library):
+    from core.store.manuscript import get_scene
+
+    scene = window.current_node
+    with aw_library.session() as s:
+        get_scene(session=s, scene_id=scene.id).title = ""
+    window.reload_binder_keeping_place()
+    window.select(NodeKind.CHAPTER, scene.parent.id)
+    window.select(NodeKind.SCENE, scene.id)
+    node = window.current_node
+    assert node.title == f"Scene {node.row + 1}"
+    inspector = window.panels.widgets["inspector"]
+    qtbot.waitUntil(lambda: node.title in inspector.title.text(), timeout=3000)
+    assert "Untitled" not in inspector.title.text()
+
+
+def test_the_status_word_count_follows_a_snapshot_restore(qtbot, window, aw_library):
+    from core.store.manuscript import get_scene
+    from core.store.snapshots import take_snapshot
+
+    scene = window.current_node
+    with aw_library.session() as s:
+        take_snapshot(session=s, scene=get_scene(session=s, scene_id=scene.id), label="short")
+    with aw_library.session() as s:
+        snap_words = count_words_of_last_snapshot(s, scene.id)
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    window.editor.insertPlainText(" Three more words.")
+    window.save_now()
+    dialog = window.panels.open_snapshots()
+    qtbot.addWidget(dialog)
+    dialog.list.setCurrentRow(
+        next(i for i in range(dialog.list.count()) if "short" in dialog.list.item(i).text())
+    )
+    assert dialog.restore_selected(confirm=False)
+    assert window.selection_label.text().endswith(f"· {snap_words:,} words")
+
+
+def count_words_of_last_snapshot(session, scene_id: str) -> int:
+    from sqlalchemy import select
+
+    from core.domain.models import Snapshot
+
+    return int(
+        session.scalars(
+            select(Snapshot.word_count)
+            .where(Snapshot.scene_id == scene_id)
+            .order_by(Snapshot.created_at.desc())
+        ).first()
+    )
