@@ -66,6 +66,7 @@ from desktop.view_commands import ViewCommands
 from desktop.window_actions import build_actions
 
 _GEOMETRY_KEY = "main_window/geometry"
+SPELLING_KEY = "editor/spelling"
 _SPLITTER_KEY = "main_window/splitter"
 _DOCKS_KEY = "main_window/docks"
 EMPTY_LIBRARY_TEXT = (
@@ -184,7 +185,7 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
         self.pages.addWidget(self.corkboard)
         self.pages.addWidget(self.book_corkboard)
         self.outline_mode = False
-        self.spelling_enabled = True
+        self.spelling_enabled = self._settings.value(SPELLING_KEY, True, type=bool) is not False
         self.autosaver_saved_hooks: list[Callable[[SaveResult], object]] = []
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -256,6 +257,7 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
             "undo": editor.undo,
             "redo": editor.redo,
             "trash": self.show_trash,
+            "spelling": self.toggle_spelling,
             "find": lambda: self.open_find("scene"),
             "find_replace": lambda: self.open_find("scene", replace=True),
             "find_project": lambda: self.open_find("library"),
@@ -285,8 +287,9 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
         typewriter = self.actions_by_name["typewriter"]
         typewriter.setCheckable(True)
         typewriter.setChecked(editor.look.typewriter)
-        for name in ("full_screen", "outline"):
+        for name in ("full_screen", "outline", "spelling"):
             self.actions_by_name[name].setCheckable(True)
+        self.actions_by_name["spelling"].setChecked(self.spelling_enabled)
         self.open_library_action = self.actions_by_name["open_library"]
         self.import_action = self.actions_by_name["import"]
         self.quit_action = self.actions_by_name["quit"]
@@ -308,6 +311,19 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
         self.menus["Help"].addAction(self.about_action)
         # Book menu entries come from optional modules; an empty menu is hidden.
         self.menus["Book"].menuAction().setVisible(bool(self.menus["Book"].actions()))
+
+    def toggle_spelling(self) -> None:
+        """Edit › Check Spelling as You Type: squiggles on or off, remembered."""
+        self.set_spelling_enabled(not self.spelling_enabled)
+
+    def set_spelling_enabled(self, enabled: bool) -> None:
+        from desktop.spellcheck import SpellCheckHighlighter
+
+        self.spelling_enabled = enabled
+        self._settings.setValue(SPELLING_KEY, enabled)
+        self.actions_by_name["spelling"].setChecked(enabled)
+        for layer in self.editor.document().findChildren(SpellCheckHighlighter):
+            layer.set_enabled(enabled)
 
     def _binder_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)

@@ -49,6 +49,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("find", "Edit", "&Find…", (QKeySequence.StandardKey.Find,)),
     ActionSpec("find_replace", "Edit", "Find and &Replace…", ("Ctrl+H",)),
     ActionSpec("find_project", "Edit", "Find in &Project…", ("Ctrl+Shift+F",)),
+    ActionSpec("spelling", "Edit", "Check &Spelling as You Type", ("Ctrl+Alt+L",)),
     ActionSpec("trash", "Edit", "&Trash…", ()),
     ActionSpec("bold", "Format", "&Bold", (QKeySequence.StandardKey.Bold,)),
     ActionSpec("italic", "Format", "&Italic", (QKeySequence.StandardKey.Italic,)),

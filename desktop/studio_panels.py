@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QTextDocument
-from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QMenu, QScrollArea, QWidget
 
 from core.store import Library
 from core.store.scene_view import SceneView
@@ -145,6 +145,8 @@ class StudioPanels:
                 # panels forget what they keep of each book (see reload_binder).
                 panel.changes_arrived.connect(window.sync_applied)
 
+        window.editor.context_menu_builders.append(self.build_editor_menu)
+        window.editor.ctrl_click_handlers.append(self.open_codex_at)
         book_menu = window.menus["Book"]
         for text, module, name, keys in BOOK_DIALOGS:
             action = book_menu.addAction(text)
@@ -211,6 +213,13 @@ class StudioPanels:
         self._try("inspector", lambda: inspector.set_scene(node.id, node.book_id))
 
     def detach(self) -> None:
+        editor = self.window.editor
+        for hooks, hook in (
+            (editor.context_menu_builders, self.build_editor_menu),
+            (editor.ctrl_click_handlers, self.open_codex_at),
+        ):
+            while hook in hooks:
+                hooks.remove(hook)  # type: ignore[arg-type]
         for key, widget in list(self.widgets.items()):
             shutdown = getattr(widget, "shutdown", None)
             if callable(shutdown):
@@ -270,7 +279,67 @@ class StudioPanels:
         self.codex_names = list(names or [])
 
         if rehighlight and self.window.editor.scene_id:
-            self.window.reload_current_scene()
+            # The open scene's marks change in place: reloading it would lose its undo
+            # history and move nothing else.
+            from desktop.codex_highlighter import CodexHighlighter
+            from desktop.spellcheck import SpellCheckHighlighter
+
+            document = self.window.editor.document()
+            layers = document.findChildren(CodexHighlighter)
+            if layers:
+                for layer in layers:
+                    layer.set_entries(self.codex_names)
+            elif self.codex_names:
+                self._try("codex", lambda: CodexHighlighter(document, self.codex_names))
+            for spell in document.findChildren(SpellCheckHighlighter):
+                spell.rehighlight_all()  # codex names are never misspellings
+
+    # -------------------------------------------------------------- the editor's menu
+
+    def codex_name_at(self, position: int) -> Any | None:
+        """The codex name (kind, entry id, name) marked at a document position, if any."""
+        from desktop.codex_highlighter import CodexHighlighter
+
+        document = self.window.editor.document()
+        layer = next(iter(document.findChildren(CodexHighlighter)), None)
+        block = document.findBlock(position)
+        if layer is None or not block.isValid():
+            return None
+        offset = position - block.position()
+        for start, end, name in layer.matches(block.text()):
+            if start <= offset <= end:
+                return name
+        return None
+
+    def open_codex_at(self, position: int) -> bool:
+        """Ctrl+click on a codex name: show its entry in the Codex panel."""
+        name = self.codex_name_at(position)
+        panel, dock = self.widgets.get("codex"), self.docks.get("codex")
+        if name is None or panel is None or dock is None:
+            return False
+        dock.show()
+        dock.raise_()
+        return bool(panel.open_entry(name.kind, name.entry_id))
+
+    def build_editor_menu(self, menu: QMenu, position: int) -> None:
+        """Spelling suggestions, Add to Dictionary and Ignore on a misspelled word; Open in
+        Codex on a codex name; the spelling switch."""
+        from desktop.spellcheck import add_spelling_actions
+
+        editor = self.window.editor
+        add_spelling_actions(menu, editor, position)
+        name = self.codex_name_at(position)
+        if name is not None:
+            action = QAction(f"Open “{name.name}” in Codex", menu)
+            action.triggered.connect(lambda _c=False, p=position: self.open_codex_at(p))
+            if menu.actions():
+                first = menu.actions()[0]
+                menu.insertAction(first, action)
+                menu.insertSeparator(first)
+            else:
+                menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.window.actions_by_name["spelling"])
 
     def add_layers(self, document: QTextDocument) -> None:
         """Codex names and spelling on a scene's new document, before it is shown."""
@@ -286,9 +355,12 @@ class StudioPanels:
                 "split it into scenes to have it checked.",
                 10000,
             )
-        elif spell_cls is not None and self.window.spelling_enabled:
+        elif spell_cls is not None:
+            # Made even with spelling off, so the switch can turn it on in place.
             language = self.window.book_language()
-            self._try("spelling", lambda: spell_cls(document, language))
+            layer = self._try("spelling", lambda: spell_cls(document, language))
+            if layer is not None and not self.window.spelling_enabled:
+                layer.enabled = False
 
     # -------------------------------------------------------------- dialogs
 

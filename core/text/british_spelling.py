@@ -16,15 +16,17 @@ _BRITISH_REGIONS = {"gb", "uk", "ie", "au", "nz", "za"}
 
 _RULES: list[tuple[re.Pattern[str], str]] = [
     # colour, colours, coloured, colourful, favourite, honourable, labourer, behaviour
-    (re.compile(r"our(?=$|s$|ed$|ing$|ite|ful|abl|er$|ers$|less|ism|ist|ly$)"), "or"),
+    (re.compile(r"our(?=$|s$|ed$|ing$|ite|ful|abl|er$|ers$|less|ism|ist|ly$|hood)"), "or"),
     # realise, organisation, analyse, paralysed
     (re.compile(r"is(?=e$|es$|ed$|ing$|er$|ers$|ation|able)"), "iz"),
     (re.compile(r"ys(?=e$|es$|ed$|ing$|er$|ers$)"), "yz"),
     # anaemia, foetus, manoeuvre
     (re.compile(r"ae"), "e"),
     (re.compile(r"oe(?!s?$)"), "e"),
-    # centre, metres, theatre, fibred
-    (re.compile(r"(?<=[^aeiou])re(?=s?$|d$)"), "er"),
+    # centred, centring, fibred (before the plain rule, which would make "centerd")
+    (re.compile(r"(?<=[^aeiou])r(?=ed$|ing$)"), "er"),
+    # centre, metres, theatre
+    (re.compile(r"(?<=[^aeiou])re(?=s?$)"), "er"),
     # catalogue, analogues
     (re.compile(r"ogue(?=s?$)"), "og"),
     # defence, licence, offences
@@ -42,6 +44,7 @@ _IRREGULAR = {
     "draught": "draft",
     "gaol": "jail",
     "grey": "gray",
+    "jewellery": "jewelry",
     "kerb": "curb",
     "mould": "mold",
     "moult": "molt",

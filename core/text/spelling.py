@@ -201,6 +201,11 @@ class SpellCheck:
             return True
         if self._known(word):
             return True
+        # Possessives: "men's", "children’s", "the Smiths'" are right when the noun is.
+        if len(word) > 3 and word[-2:] in ("'s", "'S") and self.is_correct(word[:-2]):
+            return True
+        if len(word) > 3 and word.endswith("s'") and self.is_correct(word[:-1]):
+            return True
         # "well-known", "sea-green": right when every part is a word.
         parts = word.split("-")
         return len(parts) > 1 and all(p and self._known(p) for p in parts)

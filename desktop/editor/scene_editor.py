@@ -13,12 +13,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QSizeF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QMimeData,
+    QPoint,
+    QSizeF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QFont,
     QFontDatabase,
     QKeyEvent,
+    QMouseEvent,
     QResizeEvent,
     QSyntaxHighlighter,
     QTextBlock,
@@ -28,7 +39,7 @@ from PySide6.QtGui import (
     QTextDocumentFragment,
     QTextFormat,
 )
-from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
+from PySide6.QtWidgets import QFrame, QMenu, QTextEdit, QWidget
 
 from core.text.edits import text_edits
 from desktop.editor.block_kinds import HEADINGS, Kind
@@ -115,6 +126,11 @@ class SceneEditor(QTextEdit):
         self._document: QTextDocument | None = None
         # Called with each scene's new document before it is shown (codex names, spelling).
         self.layer_factories: list[Callable[[QTextDocument], object]] = []
+        # Add actions to the right-click menu for a document position (spelling, codex).
+        self.context_menu_builders: list[Callable[[QMenu, int], object]] = []
+        # Ctrl+click at a document position; a handler that acts answers True.
+        self.ctrl_click_handlers: list[Callable[[int], bool]] = []
+        self.last_context_menu: QMenu | None = None
         self.cursorPositionChanged.connect(self._keep_cursor_centred)
         self.load("", "")
 
@@ -468,6 +484,30 @@ class SceneEditor(QTextEdit):
             bar.setValue(bar.value() + offset)
 
     # -------------------------------------------------------------- typing
+
+    def context_menu_at(self, pos: QPoint) -> QMenu:
+        """The right-click menu for the viewport point ``pos``: Qt's edit actions, with what
+        the builders add (spelling suggestions first, codex entries) on top."""
+        menu = self.createStandardContextMenu(pos)
+        position = self.cursorForPosition(pos).position()
+        for build in self.context_menu_builders:
+            build(menu, position)
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu_at(event.pos())
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_context_menu = menu
+        menu.popup(event.globalPos())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if event.button() == Qt.MouseButton.LeftButton and ctrl:
+            position = self.cursorForPosition(event.position().toPoint()).position()
+            if any(handler(position) for handler in self.ctrl_click_handlers):
+                event.accept()
+                return
+        super().mouseReleaseEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()

@@ -110,3 +110,15 @@ def test_verdicts_are_remembered_until_the_personal_dictionary_changes(tmp_path)
     assert [m.word for m in check.misspellings("Qwzx")] == ["Qwzx"]
     check.ignore(["qwzx"])
     assert check.misspellings("Qwzx") == []
+
+
+def test_british_forms_a_writer_met_and_possessives_with_curly_apostrophes():
+    british, american = SpellCheck("en-GB"), SpellCheck("en-US")
+    prose = "The neighbourhood was centred on jewellery; centring the men’s and children’s coats."
+    assert british.misspellings(prose) == []
+    # Possessives are right in any English, with a straight or curly apostrophe ...
+    assert american.misspellings("the men's coats, the children’s toys, Holmes’s pipe") == []
+    # ... but only of words that are right themselves.
+    assert [m.word for m in american.misspellings("the mne’s coats")] == ["mne’s"]
+    # The American list does not take British forms for an American book.
+    assert [m.word for m in american.misspellings("neighbourhood")] == ["neighbourhood"]

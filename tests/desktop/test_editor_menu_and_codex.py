@@ -1,0 +1,118 @@
+"""The editor's right-click menu (spelling suggestions, Add to Dictionary, Ignore, the spelling
+switch, Open in Codex), Ctrl+click on a codex name, and a codex save that keeps the open
+scene's undo history — through the real studio window."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextCharFormat, QTextCursor
+
+from core.sample import add_sample_book
+from core.store.manuscript import get_scene
+from desktop.main_window import SPELLING_KEY, MainWindow
+from desktop.spellcheck import SpellCheckHighlighter
+
+TEXT = "Teh keeper met Brannoch at the light."
+
+
+@pytest.fixture
+def window(qtbot, aw_library, tmp_path) -> MainWindow:
+    add_sample_book(aw_library)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(aw_library, settings=settings)
+    qtbot.addWidget(win)
+    win.resize(1100, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    scene_id = win.editor.scene_id
+    with aw_library.session() as s:
+        get_scene(session=s, scene_id=scene_id).text = TEXT
+    win.reload_current_scene()
+    codex = win.panels.widgets["codex"]
+    codex.create_entry("location", "Brannoch")
+    qtbot.waitUntil(lambda: _layer(win) is not None and _layer(win).is_ready(), timeout=15000)
+    return win
+
+
+def _layer(window: MainWindow) -> SpellCheckHighlighter | None:
+    return next(iter(window.editor.document().findChildren(SpellCheckHighlighter)), None)
+
+
+def _point(window: MainWindow, position: int):
+    cursor = QTextCursor(window.editor.document())
+    cursor.setPosition(position)
+    return window.editor.cursorRect(cursor).center()
+
+
+def _squiggled(window: MainWindow) -> list[tuple[int, int]]:
+    block = window.editor.document().firstBlock()
+    return [
+        (r.start, r.length)
+        for r in block.layout().formats()
+        if r.format.underlineStyle() == QTextCharFormat.UnderlineStyle.SpellCheckUnderline
+    ]
+
+
+def test_right_click_on_a_misspelling_offers_suggestions_and_the_switch(qtbot, window) -> None:
+    menu = window.editor.context_menu_at(_point(window, 1))
+    labels = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
+    assert labels[0] == "The"  # the suggestion first, in the word's capitals
+    assert "Add “Teh” to Dictionary" in labels and "Ignore" in labels
+    assert "Check Spelling as You Type" in labels
+    assert any("Copy" in label for label in labels)  # Qt's own edit actions stay
+    menu.actions()[0].trigger()
+    assert window.editor.scene_text().startswith("The keeper")
+    window.editor.undo()
+    assert window.editor.scene_text() == TEXT
+
+
+def test_a_codex_name_is_never_flagged_and_opens_from_the_menu_and_ctrl_click(
+    qtbot, window
+) -> None:
+    start = TEXT.index("Brannoch")
+    qtbot.waitUntil(lambda: (0, 3) in _squiggled(window))
+    assert all(s != start for s, _n in _squiggled(window))
+    menu = window.editor.context_menu_at(_point(window, start + 2))
+    opener = [a for a in menu.actions() if a.text() == "Open “Brannoch” in Codex"]
+    assert opener
+    codex = window.panels.widgets["codex"]
+    codex.kind_box.setCurrentIndex(0)
+    window.panels.docks["codex"].hide()
+    qtbot.mouseClick(
+        window.editor.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        _point(window, start + 2),
+    )
+    assert window.panels.docks["codex"].isVisible()
+    assert codex.current_entry()[0] == "location"
+    assert codex.name_edit.text() == "Brannoch"
+
+
+def test_spelling_can_be_turned_off_and_stays_off(qtbot, window, tmp_path) -> None:
+    qtbot.waitUntil(lambda: bool(_squiggled(window)))
+    action = window.actions_by_name["spelling"]
+    assert action.isChecked()
+    action.trigger()
+    qtbot.waitUntil(lambda: not _squiggled(window))
+    assert not window.spelling_enabled
+    assert window.settings.value(SPELLING_KEY, type=bool) is False
+    menu = window.editor.context_menu_at(_point(window, 1))
+    assert "Add “Teh” to Dictionary" not in [a.text() for a in menu.actions()]
+    action.trigger()
+    qtbot.waitUntil(lambda: bool(_squiggled(window)))
+
+
+def test_saving_a_codex_entry_keeps_the_open_scenes_undo(qtbot, window) -> None:
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(window.editor, " More.")
+    assert window.editor.document().isUndoAvailable()
+    codex = window.panels.widgets["codex"]
+    codex.description_edit.setPlainText("A rock in the sea.")
+    assert codex.save_current()
+    # The scene was not reloaded: its history is there, and Ctrl+Z takes the typing back.
+    assert window.editor.document().isUndoAvailable()
+    while window.editor.document().isUndoAvailable():
+        window.editor.undo()
+    assert window.editor.scene_text() == TEXT
