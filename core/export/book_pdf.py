@@ -9,6 +9,7 @@ chapter is placed, so the book is laid out in one pass, however long it is.
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import ActionFlowable
 
 from core.export.content import BookContent, ChapterContent
+from core.export.copyright_notice import notice_lines, notice_parts
 from core.export.flow import Break, SceneTitle, Subheading, Synopsis, TextParagraph, chapter_flow
 from core.export.geometry import PageGeometry, geometry_for
 from core.export.options import ExportOptions
@@ -351,18 +353,19 @@ def write_book_pdf(
             story.append(Paragraph(markup_text(book.author), s["author"]))
     if options.copyright_page:
         new_page()
-        lines = [book.copyright_line, "All rights reserved."]
-        if book.content_type == "novel":
-            lines.append(
-                "This is a work of fiction. Names, characters, places and incidents are "
-                "the products of the author’s imagination or are used fictitiously."
-            )
-        if book.publisher:
-            lines.append(f"Published by {book.publisher}")
-        if book.isbn:
-            lines.append(f"ISBN {book.isbn}")
         story.append(Spacer(1, frame_h * 0.6))
-        story.extend(Paragraph(markup_text(line), s["small"]) for line in lines)
+        story.extend(
+            Paragraph(
+                "".join(
+                    f'<link href="{escape(p.url)}">{markup_text(p.text)}</link>'
+                    if p.url
+                    else markup_text(p.text)
+                    for p in notice_parts(line)
+                ),
+                s["small"],
+            )
+            for line in notice_lines(book)
+        )
     show_about = options.about_author and bool(book.about_author.strip())
     if options.table_of_contents:
         new_page(recto=True)

@@ -23,6 +23,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from core.export.content import BookContent
+from core.export.copyright_notice import notice_lines, notice_parts
 from core.export.flow import Break, SceneTitle, Subheading, Synopsis, TextParagraph, chapter_flow
 from core.export.geometry import geometry_for
 from core.export.options import ExportOptions
@@ -355,14 +356,12 @@ def write_formatted_docx(
         para = doc.add_paragraph(style="Copyright")
         if options.title_page:
             para.add_run().add_break(WD_BREAK.PAGE)
-        para.add_run(book.copyright_line)
-        lines = ["All rights reserved."]
-        if book.publisher:
-            lines.append(f"Published by {book.publisher}")
-        if book.isbn:
-            lines.append(f"ISBN {book.isbn}")
-        for line in lines:
-            doc.add_paragraph(line, style="Copyright")
+        for number, line in enumerate(notice_lines(book)):
+            notice_para = para if number == 0 else doc.add_paragraph(style="Copyright")
+            for part in notice_parts(line):
+                # The address follows a link's text: a printed manuscript cannot be clicked.
+                shown = part.text if not part.url or part.url == part.text else None
+                notice_para.add_run(shown or f"{part.text} ({part.url})")
     _body(doc, book, options, ctx, scene_break=options.scene_break or "* * *")
     if options.about_author and book.about_author.strip():
         doc.add_paragraph("About the Author", style="Heading 1")

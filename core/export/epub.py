@@ -12,6 +12,7 @@ from html import escape
 from pathlib import Path
 
 from core.export.content import BookContent, ChapterContent, has_rtl
+from core.export.copyright_notice import notice_lines, notice_parts, plain_line
 from core.export.flow import (
     Break,
     SceneTitle,
@@ -111,20 +112,13 @@ def _title_page(book: BookContent) -> str:
 
 
 def _copyright_page(book: BookContent) -> str:
-    lines = [
-        '<section epub:type="copyright-page" class="copyright-page">',
-        f"<p>{escape(book.copyright_line)}</p>",
-        "<p>All rights reserved.</p>",
-    ]
-    if book.content_type == "novel":
-        lines.append(
-            "<p>This is a work of fiction. Names, characters, places and incidents are the "
-            "products of the author’s imagination or are used fictitiously.</p>"
+    lines = ['<section epub:type="copyright-page" class="copyright-page">']
+    for line in notice_lines(book):
+        html = "".join(
+            f'<a href="{escape(p.url)}">{escape(p.text)}</a>' if p.url else escape(p.text)
+            for p in notice_parts(line)
         )
-    if book.publisher:
-        lines.append(f"<p>Published by {escape(book.publisher)}</p>")
-    if book.isbn:
-        lines.append(f"<p>ISBN {escape(book.isbn)}</p>")
+        lines.append(f"<p>{html}</p>")
     lines.append("</section>")
     return "\n".join(lines)
 
@@ -189,7 +183,7 @@ def write_epub(book: BookContent, target: Path, options: ExportOptions, ctx: Job
         pub.add_metadata("DC", "subject", subject)
     if book.publisher:
         pub.add_metadata("DC", "publisher", book.publisher)
-    pub.add_metadata("DC", "rights", book.copyright_line)
+    pub.add_metadata("DC", "rights", plain_line(notice_lines(book)[0]))
     pub.add_metadata("DC", "date", book.modified.strftime("%Y-%m-%d"))
     if book.series:
         pub.add_metadata(
