@@ -10,7 +10,7 @@ from PySide6.QtGui import QKeyEvent
 
 from desktop.preferences import THEME_KEY, PreferencesDialog, save_look
 from desktop.shortcuts import ShortcutsSheet
-from desktop.theme import ThemeMode, apply_theme
+from desktop.theme import ThemeMode, apply_theme, theme_palette
 from desktop.window_host import CommandWindow
 
 
@@ -53,8 +53,10 @@ class ViewCommands(CommandWindow):
     def set_theme(self, mode: ThemeMode) -> None:
         self.theme = mode
         self._settings.setValue(THEME_KEY, mode.value)
-        apply_theme(mode)
-        self.editor.set_text_color(self.editor.palette().text().color())
+        scheme = apply_theme(mode)
+        # The palette just applied, not the editor's: that one reaches the editor later, and
+        # reading it here gave the markup the old theme's colour (invisible in dark mode).
+        self.editor.set_text_color(theme_palette(scheme).text().color())
         for other, action in self.theme_actions.items():
             action.setChecked(other is mode)
 

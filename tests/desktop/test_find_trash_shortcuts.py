@@ -195,3 +195,22 @@ def count_words_of_last_snapshot(session, scene_id: str) -> int:
             .order_by(Snapshot.created_at.desc())
         ).first()
     )
+
+
+def test_switching_to_dark_gives_the_open_scenes_markup_the_dark_themes_colour(window) -> None:
+    from desktop.theme import ThemeMode, theme_palette
+
+    window.set_theme(ThemeMode.LIGHT)
+    window.set_theme(ThemeMode.DARK)
+    marker = window.editor._highlighter._marker.foreground().color()
+    dark_text = theme_palette("dark").text().color()
+    # The dim markup colour is the dark theme's (light) text colour, not the light theme's.
+    assert (marker.red(), marker.green(), marker.blue()) == (
+        dark_text.red(),
+        dark_text.green(),
+        dark_text.blue(),
+    )
+    assert marker.lightness() > 128
+    window.set_theme(ThemeMode.LIGHT)
+    marker = window.editor._highlighter._marker.foreground().color()
+    assert marker.lightness() < 128
