@@ -242,11 +242,11 @@ class SearchPanel(QWidget):
         notes = len({h.scene_id for h in result if h.kind == "note"})
         places = [count_of(scenes, "scene")] if scenes else []
         if notes:  # research notes are found (in a book or the library), never replaced
-            places.append(f"{notes:,} research note(s), not replaced")
+            places.append(f"{count_of(notes, 'research note')}, not replaced")
         if more:
             summary = f"More than {MAX_LISTED_HITS:,} matches; the first {MAX_LISTED_HITS:,} shown."
         elif result:
-            summary = f"{len(result):,} match(es) in {' and '.join(places)} · {ms:.0f} ms"
+            summary = f"{count_of(len(result), 'match')} in {' and '.join(places)} · {ms:.0f} ms"
         else:
             summary = "No matches."
         self.status.setText(f"{self._note} {summary}".strip())

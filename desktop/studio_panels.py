@@ -15,8 +15,16 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QTextDocument
-from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QMenu, QScrollArea, QWidget
+from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFrame,
+    QMenu,
+    QScrollArea,
+    QTextEdit,
+    QWidget,
+)
 
 from core.store import Library
 from core.store.scene_view import SceneView
@@ -126,6 +134,9 @@ class StudioPanels:
                     "search", "Find and Replace", panel, Qt.DockWidgetArea.BottomDockWidgetArea
                 )
                 self.docks["search"].hide()
+                panel.search_finished.connect(lambda _n: self.highlight_hits())
+                self.docks["search"].visibilityChanged.connect(lambda _v: self.highlight_hits())
+                window.editor.scene_loaded.connect(lambda _s: self.highlight_hits())
 
         ai_cls = optional_class("desktop.ai_panel", "AiPanel")
         if ai_cls is not None:
@@ -293,6 +304,33 @@ class StudioPanels:
                 self._try("codex", lambda: CodexHighlighter(document, self.codex_names))
             for spell in document.findChildren(SpellCheckHighlighter):
                 spell.rehighlight_all()  # codex names are never misspellings
+
+    # -------------------------------------------------------------- find highlights
+
+    def highlight_hits(self) -> None:
+        """Mark in the editor the open scene's matches of the Find panel's last search, while
+        the panel is shown (extra selections: they move with the writer's edits)."""
+        editor = self.window.editor
+        panel, dock = self.widgets.get("search"), self.docks.get("search")
+        shown = panel is not None and dock is not None and dock.isVisible()
+        hits = list(getattr(panel, "hits", []) or []) if shown else []
+        mark = QTextCharFormat()
+        mark.setBackground(QColor(255, 202, 40, 140))
+        selections: list[QTextEdit.ExtraSelection] = []
+        size = editor.document().characterCount()
+        for hit in hits:
+            if hit.scene_id != editor.scene_id or hit.field != "text":
+                continue
+            if hit.offset + hit.length >= size:
+                continue  # the text changed since the search
+            cursor = QTextCursor(editor.document())
+            cursor.setPosition(hit.offset)
+            cursor.setPosition(hit.offset + hit.length, QTextCursor.MoveMode.KeepAnchor)
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor
+            selection.format = mark
+            selections.append(selection)
+        editor.setExtraSelections(selections)
 
     # -------------------------------------------------------------- the editor's menu
 

@@ -8,6 +8,9 @@ words takes ~170 ms, a ``\\bword`` regex ~400 ms). So:
   over because lowering keeps the length (a text where it does not, such as one with a Turkish
   dotted capital I, falls back to ``re.IGNORECASE``). Case-insensitive therefore means "equal
   in lower case" (Unicode ``str.lower``);
+* a literal search treats straight and typographic quotes as the same character (a ``'``
+  typed in Find matches ``’`` in the text, and the other way round): both the query and the
+  text are folded before matching, one character for one, so offsets carry over;
 * before running a pattern over a text, a cheap ``in`` test on a literal every match must
   contain (the query itself, or the longest literal a regex requires) skips texts that cannot
   match.
@@ -22,6 +25,22 @@ from typing import Any
 from core.errors import AuthorWorksError
 
 _GLOBAL_FLAGS_RE = re.compile(r"\(\?[aiLmsux]+\)")
+# Each quote or apostrophe to the straight one; one character for one keeps offsets.
+QUOTE_FOLD = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "‛": "'",
+        "ʼ": "'",
+        "′": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "″": '"',
+    }
+)
+_QUOTES = frozenset("'\"’‘‛ʼ′“”„‟″")
 
 
 class InvalidSearchError(AuthorWorksError):
@@ -139,6 +158,10 @@ class TextMatcher:
     ) -> None:
         self.query = query
         self.regex = regex
+        # Only a literal query with a quote folds: the common search pays nothing for it.
+        self._fold = not regex and any(ch in _QUOTES for ch in query)
+        if self._fold:
+            query = query.translate(QUOTE_FOLD)
         self.pattern = compile_pattern(
             query, whole_word=whole_word, case_sensitive=case_sensitive, regex=regex
         )
@@ -160,6 +183,8 @@ class TextMatcher:
         """The non-empty matches in ``text``, in order (regex matches keep their groups)."""
         if not text:
             return
+        if self._fold:
+            text = text.translate(QUOTE_FOLD)
         haystack = text
         if self._ignore_case:
             lowered = text.lower()

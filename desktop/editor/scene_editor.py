@@ -97,6 +97,7 @@ class SceneEditor(QTextEdit):
 
     edited = Signal(str, int)
     notice = Signal(str)  # a one-line message for the status bar (refused paste ...)
+    scene_loaded = Signal(str)  # scene id: a scene's document is in the editor
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -219,6 +220,7 @@ class SceneEditor(QTextEdit):
             self.moveCursor(QTextCursor.MoveOperation.Start)
         finally:
             self._loading = False
+        self.scene_loaded.emit(scene_id)
 
     def _repaint_in_steps(self) -> None:
         """Paint every block's marks again: those in view now, the whole scene in steps."""

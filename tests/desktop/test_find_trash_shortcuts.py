@@ -214,3 +214,25 @@ def test_switching_to_dark_gives_the_open_scenes_markup_the_dark_themes_colour(w
     window.set_theme(ThemeMode.LIGHT)
     marker = window.editor._highlighter._marker.foreground().color()
     assert marker.lightness() < 128
+
+
+def test_find_marks_the_matches_in_the_open_scene_and_folds_quotes(qtbot, window, aw_library):
+    from core.store.manuscript import get_scene
+
+    scene_id = window.editor.scene_id
+    text = "“Don’t go,” said Teo. She didn’t. Don't, he thought."
+    with aw_library.session() as s:
+        get_scene(session=s, scene_id=scene_id).text = text
+    window.reload_current_scene()
+    panel = window.panels.widgets["search"]
+    _press(qtbot, window, "Ctrl+F")
+    panel.query_edit.setText("don't")  # a straight quote, as typed
+    with qtbot.waitSignal(panel.search_finished, timeout=5000):
+        panel.start_search()
+    marked = [
+        window.editor.scene_text()[s.cursor.selectionStart() : s.cursor.selectionEnd()]
+        for s in window.editor.extraSelections()
+    ]
+    assert marked == ["Don’t", "Don't"]
+    window.panels.docks["search"].hide()
+    assert window.editor.extraSelections() == []

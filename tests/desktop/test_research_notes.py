@@ -267,7 +267,7 @@ def test_find_lists_a_note_hit_and_opens_the_note_at_it(
         panel.start_search()
     assert [(h.kind, h.scene_id, h.offset) for h in panel.hits] == [("note", note_id, 2)]
     assert panel.results.topLevelItem(0).text(0) == "Research › Lexicon (1)"
-    assert "1 research note(s), not replaced" in panel.status.text()
+    assert "1 research note, not replaced" in panel.status.text()
     panel.results.itemActivated.emit(panel.results.topLevelItem(0).child(0), 0)
     assert window.current_node is not None and window.current_node.id == note_id
     assert window.editor.textCursor().selectedText() == "zephyrine"

@@ -53,7 +53,7 @@ def test_search_groups_hits_and_jumps_to_one(qtbot, panel, ids):
     assert hits == [(ids["a"], 4, 6), (ids["b"], 0, 6), (ids["b"], 11, 6)]
     assert panel.results.topLevelItemCount() == 2
     assert panel.results.topLevelItem(1).text(0) == "Storm (2)"
-    assert "3 match(es) in 2 scene(s)" in panel.status.text()
+    assert "3 matches in 2 scenes" in panel.status.text()
     item = panel.results.topLevelItem(1).child(1)
     with qtbot.waitSignal(panel.open_scene_requested) as blocker:
         panel.results.itemActivated.emit(item, 0)

@@ -62,3 +62,15 @@ def test_match_at_and_expand():
     assert matcher.match_at(text, 8, 5) is None
     with pytest.raises(InvalidSearchError, match="invalid replacement"):
         matcher.expand(m, r"\9")
+
+
+def test_a_straight_quote_in_find_matches_curly_quotes_and_back():
+    text = "“Don’t,” she said. 'Don't' he wrote."
+    found = [(m.start(), m.end()) for m in TextMatcher("don't").matches(text)]
+    assert [text[a:b] for a, b in found] == ["Don’t", "Don't"]
+    assert [text[m.start() : m.end()] for m in TextMatcher('"Don').matches(text)] == ["“Don"]
+    # Typing the curly form finds the straight one too; a regex is taken as written.
+    assert len(list(TextMatcher("don’t").matches(text))) == 2
+    assert [m.group() for m in TextMatcher("Don't", regex=True).matches(text)] == ["Don't"]
+    # Case-sensitive and whole-word searches fold the same way.
+    assert len(list(TextMatcher("Don't", case_sensitive=True, whole_word=True).matches(text))) == 2
