@@ -7,6 +7,8 @@ core job on the thread pool. Errors from core are shown as one clear message.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QThreadPool,
+    QTimer,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
@@ -67,6 +70,7 @@ from desktop.window_actions import build_actions
 
 _GEOMETRY_KEY = "main_window/geometry"
 SPELLING_KEY = "editor/spelling"
+_PLACE_GROUP = "reopen"
 _SPLITTER_KEY = "main_window/splitter"
 _DOCKS_KEY = "main_window/docks"
 EMPTY_LIBRARY_TEXT = (
@@ -339,7 +343,10 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
         return self._library
 
     def set_library(self, library: Library | None) -> None:
-        """Show ``library`` (closing the one shown before) and open its first scene."""
+        """Show ``library`` (closing the one shown before) where the writer was in it last
+        time, else at its first scene."""
+        if self._library is not None and self._library is not library:
+            self.remember_place()
         if self.autosaver is not None:
             self.autosaver.close()
             self.autosaver = None
@@ -364,6 +371,8 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
         if books:
             # The first book opens fully, so the writer sees its chapters and scenes at once.
             self.binder.expandRecursively(self.binder_model.index_of(books[0]))
+        if library is not None and self._reopen_place(library):
+            return
         first = books[0].first_scene() if books else None
         if first is not None:
             self.select(first.kind, first.id)
@@ -371,6 +380,50 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
             self.select(books[0].kind, books[0].id)
         else:
             self._show_empty()
+
+    # -------------------------------------------------------------- where the writer was
+
+    def _place_key(self, library: Library) -> str:
+        # Per library: each keeps its own place, under a key QSettings can hold.
+        digest = hashlib.sha1(str(library.root.resolve()).encode("utf-8")).hexdigest()[:16]
+        return f"{_PLACE_GROUP}/{digest}"
+
+    def remember_place(self) -> None:
+        """Keep what is shown (book, chapter or scene; cursor and scroll) for the next start."""
+        node, library = self._current, self._library
+        if node is None or library is None:
+            return
+        place: dict[str, object] = {"kind": node.kind.value, "id": node.id}
+        if self.editor.scene_id == node.id:
+            place["cursor"] = self.editor.textCursor().position()
+            place["scroll"] = self.editor.verticalScrollBar().value()
+        self._settings.setValue(self._place_key(library), json.dumps(place))
+
+    def _reopen_place(self, library: Library) -> bool:
+        """Show where the writer was in ``library`` last time; False if that is gone."""
+        raw = self._settings.value(self._place_key(library), "")
+        try:
+            place = json.loads(str(raw)) if raw else None
+            kind = NodeKind(place["kind"]) if isinstance(place, dict) else None
+        except (ValueError, KeyError, TypeError):
+            return False
+        if kind is None or not isinstance(place, dict):
+            return False
+        index = self.binder_model.find(kind, str(place.get("id", "")))
+        if not index.isValid() or not self.select(kind, str(place["id"])):
+            return False
+        if self.editor.scene_id == place["id"] and isinstance(place.get("cursor"), int):
+            cursor = self.editor.textCursor()
+            cursor.setPosition(
+                min(int(place["cursor"]), self.editor.document().characterCount() - 1)
+            )
+            self.editor.setTextCursor(cursor)
+            scroll = place.get("scroll")
+            if isinstance(scroll, int):
+                # Once the scene is laid out at the view's width, the range is known.
+                bar = self.editor.verticalScrollBar()
+                QTimer.singleShot(0, lambda: bar.setValue(scroll))
+        return True
 
     def _mention_recovery_files(self) -> None:
         """Text an earlier failed save kept aside: say where it is, once, at opening."""
@@ -619,6 +672,7 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
             self.save_label.setStyleSheet("")
 
     def _on_saved(self, result: SaveResult) -> None:
+        self.remember_place()  # a crash after a pause in typing still reopens here
         model = self.binder_model
         if result.kind == "note":  # a note's words are its own: no chapter or book changes
             model.update_words(NodeKind.NOTE, result.scene_id, result.scene_words)
@@ -742,6 +796,7 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.remember_place()
         self._save_layout()
         self.panels.attach(None)
         if self.autosaver is not None:

@@ -236,3 +236,39 @@ def test_find_marks_the_matches_in_the_open_scene_and_folds_quotes(qtbot, window
     assert marked == ["Don’t", "Don't"]
     window.panels.docks["search"].hide()
     assert window.editor.extraSelections() == []
+
+
+def test_the_studio_reopens_where_the_writer_was_per_library(qtbot, window, aw_library, tmp_path):
+    settings = window.settings
+    chapter = window.binder_model.books[0].children[1]
+    scene = chapter.children[1]
+    window.select(NodeKind.SCENE, scene.id)
+    cursor = window.editor.textCursor()
+    cursor.setPosition(120)
+    window.editor.setTextCursor(cursor)
+    window.resize(900, 400)
+    qtbot.wait(50)
+    bar = window.editor.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    scroll = bar.value()
+    window.close()
+
+    again = MainWindow(aw_library, settings=settings)
+    qtbot.addWidget(again)
+    again.resize(900, 400)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.current_node.id == scene.id
+    assert again.editor.textCursor().position() == 120
+    qtbot.waitUntil(lambda: again.editor.verticalScrollBar().value() == scroll, timeout=2000)
+
+    # Another library has a place of its own: it opens at its first scene.
+    from core.store import open_library
+
+    with open_library(tmp_path / "other") as other:
+        add_sample_book(other)
+        third = MainWindow(other, settings=settings)
+        qtbot.addWidget(third)
+        first = third.binder_model.books[0].first_scene()
+        assert third.current_node.id == first.id
+        third.close()
