@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from core.errors import AuthorWorksError
 from core.store import Library
 from core.store.labels import ensure_label_colors, set_label_color
-from core.store.manuscript import get_book, get_scene
+from core.store.manuscript import get_book, get_chapter, get_scene
 from core.store.scene_view import SceneView, pov_choices, scene_view
 from desktop.flow_layout import FlowLayout
 
@@ -39,12 +39,14 @@ class InspectorPanel(QWidget):
     scene_changed = Signal(str, str, object)  # scene id, field, new value
     failed = Signal(str)
     label_colors_changed = Signal(str, object)  # book id, {label: "#rrggbb"}
+    chapter_changed = Signal(str, str, object)  # chapter id, field, new value
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("inspector")
         self.library = library
         self.scene_id: str | None = None
+        self.chapter_id: str | None = None  # a chapter shown: its synopsis and status
         self.book_id: str | None = None
         self.colors: dict[str, str] = {}
         self._loading = False
@@ -110,6 +112,7 @@ class InspectorPanel(QWidget):
         """
         del book_id  # the scene's row names its book
         self.save()
+        self._set_chapter_mode(False)
         self.scene_id = scene_id
         self.book_id = None
         self.colors = {}
@@ -201,8 +204,56 @@ class InspectorPanel(QWidget):
         finally:
             self._loading = was_loading
 
+    def set_chapter(self, chapter_id: str, title: str, synopsis: str, status: str) -> None:
+        """Show a chapter: its synopsis and status are edited here, saved like a scene's."""
+        self.save()
+        self.scene_id = None
+        self.book_id = None
+        self._loading = True
+        try:
+            self._clear_fields()
+            self._show_label_buttons([])
+            self._set_chapter_mode(True)
+            self.chapter_id = chapter_id
+            self.title.setText(f"<b>{html.escape(title)}</b>")
+            self.synopsis.setPlainText(synopsis)
+            self.status.setCurrentText(status or "draft")
+            self.setEnabled(True)
+        finally:
+            self._loading = False
+            self._dirty.clear()
+
+    def _set_chapter_mode(self, on: bool) -> None:
+        if not on:
+            self.chapter_id = None
+        self.synopsis.setPlaceholderText(
+            "What happens in this chapter, in a line or two"
+            if on
+            else "What happens in this scene, in a line or two"
+        )
+        for field in (self.pov, self.setting, self.labels, self.label_buttons, self.notes):
+            field.setEnabled(not on)
+
+    def _save_chapter(self, fields: set[str]) -> None:
+        assert self.chapter_id is not None
+        values = self.values()
+        try:
+            with self.library.session() as session:
+                chapter = get_chapter(session=session, chapter_id=self.chapter_id)
+                for field in fields & {"synopsis", "status"}:
+                    setattr(chapter, field, values[field])
+        except AuthorWorksError as exc:
+            self.failed.emit(str(exc))
+            return
+        except Exception as exc:  # a full or read-only disk: say so, keep the fields
+            self._dirty |= fields
+            self.failed.emit(f"The chapter's details were not saved: {exc}".splitlines()[0])
+            return
+        for field in sorted(fields & {"synopsis", "status"}):
+            self.chapter_changed.emit(self.chapter_id, field, values[field])
+
     def _edited(self, field: str) -> None:
-        if self._loading or self.scene_id is None:
+        if self._loading or (self.scene_id is None and self.chapter_id is None):
             return
         self._dirty.add(field)
         self._timer.start()
@@ -225,6 +276,10 @@ class InspectorPanel(QWidget):
     def save(self) -> None:
         """Write the fields edited since the last save."""
         self._timer.stop()
+        if self._dirty and self.chapter_id is not None:
+            fields, self._dirty = self._dirty, set()
+            self._save_chapter(fields)
+            return
         if not self._dirty or self.scene_id is None:
             return
         fields, self._dirty = self._dirty, set()

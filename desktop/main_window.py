@@ -699,6 +699,16 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
         elif field == "labels" and isinstance(value, list):
             self.binder_model.set_labels(scene_id, [str(v) for v in value])
 
+    def on_chapter_details_changed(self, chapter_id: str, field: str, value: object) -> None:
+        """The inspector changed a chapter's synopsis or status: the binder and cards show it."""
+        node = self.binder_model.node(self.binder_model.find(NodeKind.CHAPTER, chapter_id))
+        if node is None:
+            return
+        if field == "status":
+            self.binder_model.set_status(NodeKind.CHAPTER, chapter_id, str(value))
+        elif field == "synopsis":
+            node.synopsis = str(value)
+
     def on_label_colors_changed(self, book_id: str, colors: dict[str, str]) -> None:
         """The inspector stored label colours for a book: repaint the binder's dots."""
         self.binder_model.set_label_colors(book_id, colors)

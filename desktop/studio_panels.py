@@ -119,6 +119,7 @@ class StudioPanels:
 
         inspector = InspectorPanel(library)
         inspector.scene_changed.connect(window.on_scene_details_changed)
+        inspector.chapter_changed.connect(window.on_chapter_details_changed)
         inspector.label_colors_changed.connect(window.on_label_colors_changed)
         inspector.failed.connect(lambda m: window.statusBar().showMessage(m, 10000))
         self._dock("inspector", "Inspector", inspector, right)
@@ -268,12 +269,15 @@ class StudioPanels:
         if inspector is not None:
             # A note has no synopsis, status or labels: say so rather than "No scene open".
             note = node.kind is NodeKind.NOTE
-            inspector.set_scene(
-                scene_id,
-                node.book_id,
-                "Research note: not part of the book" if note else "",
-                view=view,
-            )
+            if node.kind is NodeKind.CHAPTER:
+                inspector.set_chapter(node.id, node.title, node.synopsis, node.status)
+            else:
+                inspector.set_scene(
+                    scene_id,
+                    node.book_id,
+                    "Research note: not part of the book" if note else "",
+                    view=view,
+                )
         ai = self.widgets.get("ai")
         if ai is not None:
             # A hidden AI panel reads the scene's history when it is shown, not on every switch.

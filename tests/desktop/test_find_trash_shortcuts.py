@@ -272,3 +272,27 @@ def test_the_studio_reopens_where_the_writer_was_per_library(qtbot, window, aw_l
         first = third.binder_model.books[0].first_scene()
         assert third.current_node.id == first.id
         third.close()
+
+
+def test_a_chapters_synopsis_and_status_are_edited_in_the_inspector(qtbot, window, aw_library):
+    from core.store.manuscript import get_chapter
+
+    chapter = window.binder_model.books[0].children[0]
+    window.select(NodeKind.CHAPTER, chapter.id)
+    inspector = window.panels.widgets["inspector"]
+    assert inspector.isEnabled() and inspector.chapter_id == chapter.id
+    assert chapter.title in inspector.title.text()
+    assert not inspector.notes.isEnabled() and not inspector.pov.isEnabled()
+    inspector.synopsis.setPlainText("Teo arrives; the furnace waits.")
+    inspector.status.setCurrentText("revised")
+    inspector.save()
+    with aw_library.session() as s:
+        stored = get_chapter(session=s, chapter_id=chapter.id)
+        assert (stored.synopsis, stored.status) == ("Teo arrives; the furnace waits.", "revised")
+    assert (
+        window.binder_model.node(window.binder_model.find(NodeKind.CHAPTER, chapter.id)).status
+        == "revised"
+    )
+    # Back on a scene, the scene's fields are editable again and the chapter's are not touched.
+    window.select(NodeKind.SCENE, chapter.children[0].id)
+    assert inspector.chapter_id is None and inspector.notes.isEnabled()
