@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -71,7 +72,15 @@ def diff_html(rows: list[DiffRow], left_title: str, right_title: str) -> str:
         f'<tr><th width="50%" align="left">{html.escape(left_title)}</th>'
         f'<th width="50%" align="left">{html.escape(right_title)}</th></tr>',
     ]
+    change = 0
+    previous_tag = "equal"
     for row in rows:
+        anchor = ""
+        if row.tag != "equal" and previous_tag == "equal":
+            # Each run of changed rows is one change the dialog steps to.
+            anchor = f'<a name="change-{change}"></a>'
+            change += 1
+        previous_tag = row.tag
         background = _ROW_BACKGROUND.get(row.tag)
         style = f' style="background:{background}"' if background else ""
         left = _marked(row.left, row.left_changes, "left") if row.left_no else ""
@@ -79,11 +88,21 @@ def diff_html(rows: list[DiffRow], left_title: str, right_title: str) -> str:
         left_style = style if row.tag != "insert" else ""
         right_style = style if row.tag != "delete" else ""
         parts.append(
-            f'<tr><td valign="top"{left_style}>{left or "&nbsp;"}</td>'
+            f'<tr><td valign="top"{left_style}>{anchor}{left or "&nbsp;"}</td>'
             f'<td valign="top"{right_style}>{right or "&nbsp;"}</td></tr>'
         )
     parts.append("</table>")
     return "".join(parts)
+
+
+def change_count(rows: list[DiffRow]) -> int:
+    """How many runs of changed rows ``rows`` has (the changes Next/Previous step through)."""
+    count, previous = 0, "equal"
+    for row in rows:
+        if row.tag != "equal" and previous == "equal":
+            count += 1
+        previous = row.tag
+    return count
 
 
 class SnapshotsDialog(QDialog):
@@ -110,6 +129,14 @@ class SnapshotsDialog(QDialog):
         self.view.setAccessibleName("Comparison")
         self.summary = QLabel()
         self.rows: list[DiffRow] = []
+        self.changes = 0
+        self.change_index = -1
+        self.previous_button = QPushButton("◀ Previous Change")
+        self.previous_button.setShortcut(QKeySequence("Alt+Up"))
+        self.previous_button.setToolTip("Previous change (Alt+Up)")
+        self.next_button = QPushButton("Next Change ▶")
+        self.next_button.setShortcut(QKeySequence("Alt+Down"))
+        self.next_button.setToolTip("Next change (Alt+Down)")
 
         take_row = QHBoxLayout()
         take_row.addWidget(self.label_edit, 1)
@@ -132,7 +159,11 @@ class SnapshotsDialog(QDialog):
         compare_row.addWidget(self.compare_box, 1)
         right_layout.addLayout(compare_row)
         right_layout.addWidget(self.view, 1)
-        right_layout.addWidget(self.summary)
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(self.previous_button)
+        summary_row.addWidget(self.next_button)
+        right_layout.addLayout(summary_row)
 
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -148,6 +179,8 @@ class SnapshotsDialog(QDialog):
         self.label_edit.returnPressed.connect(lambda: self.take())
         self.restore_button.clicked.connect(lambda: self.restore_selected())
         self.delete_button.clicked.connect(lambda: self.delete_selected())
+        self.previous_button.clicked.connect(lambda: self.step_change(-1))
+        self.next_button.clicked.connect(lambda: self.step_change(1))
         self.list.currentItemChanged.connect(lambda *_: self.show_comparison())
         self.compare_box.currentIndexChanged.connect(lambda _i: self.show_comparison())
         self.reload()
@@ -205,6 +238,7 @@ class SnapshotsDialog(QDialog):
             self.view.setHtml("<p>No snapshots yet. Take one to start this scene's history.</p>")
             self.summary.clear()
             self.rows = []
+            self._reset_changes()
             return
         against = self.compare_box.currentData() or None
         with self.library.session() as s:
@@ -212,10 +246,35 @@ class SnapshotsDialog(QDialog):
         left_title = self.list.currentItem().text().split("\n")[0]
         right_title = self.compare_box.currentText() if against else "Current text"
         self.view.setHtml(diff_html(self.rows, left_title, right_title))
-        changed = sum(1 for r in self.rows if r.tag != "equal")
-        self.summary.setText(
-            "No differences." if not changed else f"{changed} changed line(s) or paragraph(s)."
-        )
+        self._reset_changes()
+        self._say_where()
+
+    def _reset_changes(self) -> None:
+        self.changes = change_count(self.rows)
+        self.change_index = -1
+        self.previous_button.setEnabled(False)
+        self.next_button.setEnabled(self.changes > 0)
+
+    def _say_where(self) -> None:
+        if not self.changes:
+            self.summary.setText("No differences.")
+            return
+        changed = count_of(self.changes, "change")
+        if self.change_index < 0:
+            self.summary.setText(f"{changed}.")
+        else:
+            self.summary.setText(f"Change {self.change_index + 1} of {self.changes}.")
+
+    def step_change(self, delta: int) -> int:
+        """Scroll to the next (1) or previous (-1) change; returns its index, -1 if none."""
+        if not self.changes:
+            return -1
+        self.change_index = max(0, min(self.changes - 1, self.change_index + delta))
+        self.view.scrollToAnchor(f"change-{self.change_index}")
+        self.previous_button.setEnabled(self.change_index > 0)
+        self.next_button.setEnabled(self.change_index < self.changes - 1)
+        self._say_where()
+        return self.change_index
 
     # ------------------------------------------------------------------ actions
 

@@ -38,7 +38,38 @@ def test_lists_and_compares_with_current_text(dialog):
     assert [r.tag for r in dialog.rows] == ["replace", "equal", "equal", "insert", "insert"]
     html = dialog.view.toHtml()
     assert "storm" in html and "gale" in html and "Dawn." in html
-    assert "3 changed" in dialog.summary.text()
+    assert dialog.summary.text() == "2 changes."  # the replaced line, the added lines
+
+
+def test_next_and_previous_change_step_through_the_comparison(qtbot, aw_library):
+    with aw_library.session() as s:
+        book = create_book(session=s, title="Long")
+        paragraphs = [f"Paragraph {i} of the long scene, with words enough." for i in range(80)]
+        scene = add_scene(
+            session=s,
+            chapter=add_chapter(session=s, book=book),
+            title="Long",
+            text="\n\n".join(paragraphs),
+        )
+        take_snapshot(session=s, scene=scene, label="before")
+        changed = list(paragraphs)
+        changed[5] = "A new fifth paragraph."
+        changed[70] = "A new seventieth paragraph."
+        set_scene_text(session=s, scene=scene, text="\n\n".join(changed))
+        scene_id = scene.id
+    dialog = SnapshotsDialog(aw_library, scene_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.changes == 2 and not dialog.previous_button.isEnabled()
+    bar = dialog.view.verticalScrollBar()
+    assert dialog.step_change(1) == 0
+    first = bar.value()
+    dialog.next_button.click()
+    assert dialog.change_index == 1 and bar.value() > first
+    assert dialog.summary.text() == "Change 2 of 2."
+    assert not dialog.next_button.isEnabled()
+    dialog.previous_button.click()
+    assert dialog.change_index == 0 and bar.value() == first
 
 
 def test_take_snapshot_with_label_and_compare_two(qtbot, dialog, aw_library, scene_id):
