@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from core.errors import AuthorWorksError
 from core.store import Library
+from core.store.manuscript import get_scene
+from core.store.scene_split import merge_with_next, split_scene
 from core.text.counts import count_of
 from desktop import binder_actions
 from desktop.binder_model import BinderNode, NodeKind
@@ -107,6 +109,46 @@ class BinderCommands(CommandWindow):
         if node is None:
             return False
         return self._run_binder_change(lambda lib: binder_actions.duplicate(lib, node))
+
+    def split_current_scene(self) -> bool:
+        """Binder › Split Scene at Cursor (Ctrl+K): what follows the cursor becomes a new
+        scene right after this one, and opens."""
+        node = self._current
+        if node is None or node.kind is not NodeKind.SCENE or self.editor.scene_id != node.id:
+            self.statusBar().showMessage("Open a scene and put the cursor where it splits", 5000)
+            return False
+        at = self.editor.textCursor().position()
+
+        def change(library: Library) -> tuple[NodeKind, str]:
+            with library.session() as session:
+                scene = get_scene(session=session, scene_id=node.id)
+                return NodeKind.SCENE, split_scene(session=session, scene=scene, at=at).id
+
+        done = self._run_binder_change(change)
+        if done:
+            self.statusBar().showMessage(f"Split “{node.title}” at the cursor", 5000)
+        return done
+
+    def merge_current_scene(self) -> bool:
+        """Binder › Merge with Next Scene (Ctrl+Shift+M): the next scene's text is appended to
+        this one (snapshotted first) and the next scene goes to the trash."""
+        node = self._current
+        if node is None or node.kind is not NodeKind.SCENE:
+            return False
+
+        def change(library: Library) -> tuple[NodeKind, str]:
+            with library.session() as session:
+                merge_with_next(session=session, scene=get_scene(session=session, scene_id=node.id))
+            return NodeKind.SCENE, node.id
+
+        done = self._run_binder_change(change)
+        if done:
+            self.reload_current_scene()
+            self.statusBar().showMessage(
+                "Merged the next scene in (its old text is in Snapshots, the scene in the trash)",
+                8000,
+            )
+        return done
 
     def confirm_and_trash_current(self) -> bool:
         """Binder › Move to Trash (Ctrl+Shift+Backspace): asks first, naming what goes.

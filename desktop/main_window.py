@@ -278,6 +278,8 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
             "add_note": self.add_note,
             "rename": self.rename_current,
             "duplicate": self.duplicate_current,
+            "split_scene": self.split_current_scene,
+            "merge_scene": self.merge_current_scene,
             "delete": self.confirm_and_trash_current,
             "move_up": lambda: self.step_current(-1),
             "move_down": lambda: self.step_current(1),

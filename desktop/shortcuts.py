@@ -64,6 +64,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("add_note", "Binder", "New Research &Note", ("Ctrl+Alt+N",)),
     ActionSpec("rename", "Binder", "&Rename…", ("F2",)),
     ActionSpec("duplicate", "Binder", "&Duplicate", ("Ctrl+D",)),
+    ActionSpec("split_scene", "Binder", "S&plit Scene at Cursor", ("Ctrl+K",)),
+    ActionSpec("merge_scene", "Binder", "&Merge with Next Scene", ("Ctrl+Shift+M",)),
     ActionSpec("delete", "Binder", "Move to &Trash", ("Ctrl+Shift+Backspace",)),
     ActionSpec("move_up", "Binder", "Move &Up", ("Ctrl+Shift+Up",)),
     ActionSpec("move_down", "Binder", "Move &Down", ("Ctrl+Shift+Down",)),

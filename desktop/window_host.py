@@ -58,6 +58,9 @@ if TYPE_CHECKING:
         def reload_binder_keeping_place(self) -> None: ...
 
         @abstractmethod
+        def reload_current_scene(self) -> None: ...
+
+        @abstractmethod
         def _stored_text(self, kind: NodeKind, node_id: str) -> str: ...
 
         @abstractmethod

@@ -296,3 +296,22 @@ def test_a_chapters_synopsis_and_status_are_edited_in_the_inspector(qtbot, windo
     # Back on a scene, the scene's fields are editable again and the chapter's are not touched.
     window.select(NodeKind.SCENE, chapter.children[0].id)
     assert inspector.chapter_id is None and inspector.notes.isEnabled()
+
+
+def test_split_at_the_cursor_and_merge_back_from_the_keyboard(qtbot, window, aw_library):
+    scene = window.current_node
+    text = window.editor.scene_text()
+    cut = text.index("\n\n", len(text) // 2)
+    cursor = window.editor.textCursor()
+    cursor.setPosition(cut)
+    window.editor.setTextCursor(cursor)
+    _press(qtbot, window, "Ctrl+K")
+    second = window.current_node
+    assert second.id != scene.id and second.parent.id == scene.parent.id
+    assert window.editor.scene_text() == text[cut:].lstrip()
+    window.select(NodeKind.SCENE, scene.id)
+    assert window.editor.scene_text() == text[:cut].rstrip()
+    _press(qtbot, window, "Ctrl+Shift+M")
+    assert window.current_node.id == scene.id
+    assert window.editor.scene_text() == text[:cut].rstrip() + "\n\n" + text[cut:].lstrip()
+    assert second.id not in [n.id for n in window.current_node.parent.children]
