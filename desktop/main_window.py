@@ -547,6 +547,7 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
                 # Notes are the Markdown subset whatever the book is written in.
                 fountain = fountain and node.kind is NodeKind.SCENE
                 self.editor.setReadOnly(False)
+                self.editor.language = self.book_language()
                 self.editor.load(node.id, text, fountain=fountain)
                 if self.autosaver is not None:
                     # Text still being written keeps the base it was made from.

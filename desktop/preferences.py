@@ -40,6 +40,7 @@ def load_look(settings: QSettings) -> EditorLook:
     base = EditorLook()
     family = settings.value(_PREFIX + "font_family", base.font_family)
     typewriter = settings.value(_PREFIX + "typewriter", base.typewriter)
+    smart = settings.value(_PREFIX + "smart_punctuation", base.smart_punctuation)
     return EditorLook(
         font_family=str(family or ""),
         font_size=_number(settings.value(_PREFIX + "font_size"), base.font_size, 7, 48),
@@ -48,6 +49,7 @@ def load_look(settings: QSettings) -> EditorLook:
             _number(settings.value(_PREFIX + "line_spacing"), base.line_spacing, 100, 250)
         ),
         typewriter=str(typewriter).lower() in ("true", "1"),
+        smart_punctuation=str(smart).lower() in ("true", "1"),
     )
 
 
@@ -57,6 +59,7 @@ def save_look(settings: QSettings, look: EditorLook) -> None:
     settings.setValue(_PREFIX + "text_width", look.text_width)
     settings.setValue(_PREFIX + "line_spacing", look.line_spacing)
     settings.setValue(_PREFIX + "typewriter", look.typewriter)
+    settings.setValue(_PREFIX + "smart_punctuation", look.smart_punctuation)
 
 
 def load_theme(settings: QSettings) -> ThemeMode:
@@ -108,6 +111,11 @@ class PreferencesDialog(QDialog):
         self.spacing_box.setValue(look.line_spacing)
         self.typewriter_box = QCheckBox("Keep the line being typed in the middle of the editor")
         self.typewriter_box.setChecked(look.typewriter)
+        self.smart_box = QCheckBox("Curly quotes, apostrophes, dashes and ellipses as you type")
+        self.smart_box.setToolTip(
+            "Not in screenplays and plays; Ctrl+Z right after gives the plain one"
+        )
+        self.smart_box.setChecked(look.smart_punctuation)
         self.theme_box = QComboBox()
         for mode, label in ((ThemeMode.SYSTEM, "Follow the system"), (ThemeMode.LIGHT, "Light"),
                             (ThemeMode.DARK, "Dark")):  # fmt: skip
@@ -120,6 +128,7 @@ class PreferencesDialog(QDialog):
         form.addRow("Text width", self.width_box)
         form.addRow("Line spacing", self.spacing_box)
         form.addRow("Typewriter scrolling", self.typewriter_box)
+        form.addRow("Typography", self.smart_box)
         form.addRow("Theme", self.theme_box)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -136,6 +145,7 @@ class PreferencesDialog(QDialog):
             text_width=self.width_box.value(),
             line_spacing=self.spacing_box.value(),
             typewriter=self.typewriter_box.isChecked(),
+            smart_punctuation=self.smart_box.isChecked(),
         )
 
     def _chosen_family(self) -> str:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from core.store import Library
 from core.store.scene_view import SceneView
+from core.text.counts import count_of
 from desktop.binder_model import BinderNode, NodeKind
 
 if TYPE_CHECKING:
@@ -166,6 +167,9 @@ class StudioPanels:
                 action.setShortcut(QKeySequence(keys))
             action.triggered.connect(lambda _c=False, m=module, n=name: self.open_book_dialog(m, n))
             self._book_actions.append(action)
+        typography = book_menu.addAction("Typographic &Punctuation…")
+        typography.triggered.connect(lambda: self.convert_typography())
+        self._book_actions.append(typography)
         snapshots = book_menu.addAction("Scene &Snapshots…")
         snapshots.setShortcut(QKeySequence("Ctrl+Shift+S"))
         snapshots.triggered.connect(self.open_snapshots)
@@ -424,6 +428,46 @@ class StudioPanels:
         self.dialogs[name] = dialog
         dialog.destroyed.connect(lambda *_: self.dialogs.pop(name, None))
         return dialog
+
+    def convert_typography(self, *, confirm: bool = True) -> int:
+        """Book › Typographic Punctuation: curly quotes, dashes and ellipses in every scene of
+        the book shown, each scene snapshotted first. Returns how many scenes changed."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from core.errors import AuthorWorksError
+        from core.store.typography import smarten_book
+
+        library, node = self.library, self.window.current_node
+        if library is None or node is None:
+            return 0
+        book = node
+        while book.parent is not None:
+            book = book.parent
+        if confirm:
+            answer = QMessageBox.question(
+                self.window,
+                "Typographic Punctuation",
+                f"Curl the quotes and set the dashes and ellipses in every scene of "
+                f"“{book.title}”?\n\nEach scene that changes keeps its old text as a snapshot.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return 0
+        self.window.save_now()
+        try:
+            with library.session() as session:
+                result = smarten_book(session=session, book_id=book.book_id)
+        except AuthorWorksError as exc:
+            self.window.show_error("Typographic Punctuation", str(exc))
+            return 0
+        changed = [c.scene_id for c in result.changes]
+        if changed:
+            self.window.on_scenes_changed_elsewhere(changed)
+        self.window.statusBar().showMessage(
+            f"Typographic punctuation in {count_of(len(changed), 'scene')} of “{book.title}” "
+            "(the old text of each is in its Snapshots)",
+            10000,
+        )
+        return len(changed)
 
     def open_snapshots(self) -> QWidget | None:
         library, scene_id = self.library, self.window.editor.scene_id

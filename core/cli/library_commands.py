@@ -42,6 +42,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="chapters and scenes with ids, as JSON")
     p.set_defaults(handler=cmd_show)
 
+    p = subparsers.add_parser(
+        "typography",
+        help="curl a book's quotes and set its dashes and ellipses (each scene snapshotted)",
+    )
+    p.add_argument("book", metavar="BOOK", help="a book id or the start of its title")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.set_defaults(handler=cmd_typography)
+
     p = subparsers.add_parser("trash", help="list, restore or empty the trash")
     p.add_argument("action", choices=["list", "restore", "empty"], nargs="?", default="list")
     p.add_argument("item", nargs="?", metavar="KIND:ID", help="what to restore, e.g. scene:0190…")
@@ -99,6 +107,26 @@ def cmd_books(args: argparse.Namespace) -> int:
         width = max(len(b["title"]) for b in books)
         for b in books:
             print(f"{b['id']}  {b['title']:<{width}}  {b['words']:>9,} words  {b['author']}")
+    return 0
+
+
+def cmd_typography(args: argparse.Namespace) -> int:
+    from core.store.manuscript import find_book
+    from core.store.typography import smarten_book
+    from core.text.counts import count_of
+
+    with library_from_args(args) as lib, lib.session() as session:
+        book = find_book(session=session, ref=args.book)
+        result = smarten_book(session=session, book_id=book.id)
+        title = book.title
+    scenes = len(result.changes)
+    if args.json:
+        print_json({"id": book.id, "title": title, "scenes_changed": scenes})
+    else:
+        print(
+            f"{title}: typographic punctuation in {count_of(scenes, 'scene')}; "
+            f"each kept its old text as the snapshot “{result.label}”"
+        )
     return 0
 
 

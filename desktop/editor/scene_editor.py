@@ -42,6 +42,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QMenu, QTextEdit, QWidget
 
 from core.text.edits import text_edits
+from core.text.smart_punctuation import replacement_for
 from desktop.editor.block_kinds import HEADINGS, Kind
 from desktop.editor.highlighters import FountainHighlighter, MarkdownHighlighter
 from desktop.editor.paste import prepare_paste
@@ -71,6 +72,8 @@ class EditorLook:
     text_width: int = 700  # pixels; the column stays centred in wider windows
     line_spacing: int = 140  # percent
     typewriter: bool = False
+    # Curly quotes, apostrophes, em dashes and ellipses as you type (never in Fountain).
+    smart_punctuation: bool = True
 
 
 def prose_font(look: EditorLook) -> QFont:
@@ -107,6 +110,7 @@ class SceneEditor(QTextEdit):
         self.setTabChangesFocus(False)
         self.scene_id = ""
         self.fountain = False
+        self.language = "en"  # the open scene's book language: its quotes
         self.revision = 0
         self._look = EditorLook()
         self._loading = False
@@ -530,7 +534,38 @@ class SceneEditor(QTextEdit):
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
             return
+        typed = event.text()
+        smart = (
+            typed in ('"', "'", "-", ".")
+            and self._look.smart_punctuation
+            and not self.fountain
+            and not self.isReadOnly()
+            and not mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        )
         super().keyPressEvent(event)
+        if smart:
+            self._smarten_typed(typed)
+
+    def _smarten_typed(self, typed: str) -> None:
+        """Curl the character just typed; a separate edit, so one Ctrl+Z gives it back straight."""
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            return
+        block_text = cursor.block().text()
+        at = cursor.positionInBlock()
+        if at < 1 or block_text[at - 1] != typed:
+            return
+        found = replacement_for(block_text[: at - 1], typed, self.language)
+        if found is None:
+            return
+        count, text = found
+        if count > at:
+            return
+        cursor.beginEditBlock()
+        cursor.movePosition(QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, count)
+        cursor.insertText(text)
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
 
     def toggle_bold(self) -> None:
         self._toggle_emphasis(2)

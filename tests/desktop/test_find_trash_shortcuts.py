@@ -315,3 +315,33 @@ def test_split_at_the_cursor_and_merge_back_from_the_keyboard(qtbot, window, aw_
     assert window.current_node.id == scene.id
     assert window.editor.scene_text() == text[:cut].rstrip() + "\n\n" + text[cut:].lstrip()
     assert second.id not in [n.id for n in window.current_node.parent.children]
+
+
+def test_smart_punctuation_as_you_type_and_one_undo_gives_it_back_straight(qtbot, window):
+    editor = window.editor
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    base = editor.scene_text()
+    qtbot.keyClicks(editor, ' "Don\'t," she said -- wait...')
+    assert editor.scene_text() == base + " “Don’t,” she said — wait…"
+    editor.undo()  # the last conversion only: the plain dots come back
+    assert editor.scene_text() == base + " “Don’t,” she said — wait..."
+
+    window.editor.fountain = True  # a screenplay keeps straight quotes
+    qtbot.keyClicks(editor, ' "Cut."')
+    assert editor.scene_text().endswith(' "Cut."')
+
+
+def test_the_whole_book_converts_with_a_snapshot_per_changed_scene(qtbot, window, aw_library):
+    from core.store.manuscript import get_scene
+    from core.store.snapshots import list_snapshots
+
+    scene_id = window.editor.scene_id
+    with aw_library.session() as s:
+        get_scene(session=s, scene_id=scene_id).text = '"Straight," he said -- once.'
+    window.reload_current_scene()
+    changed = window.panels.convert_typography(confirm=False)
+    assert changed >= 1
+    assert window.editor.scene_text() == "“Straight,” he said — once."
+    with aw_library.session() as s:
+        labels = [x.label for x in list_snapshots(session=s, scene_id=scene_id)]
+    assert labels[0] == "Before typographic punctuation"

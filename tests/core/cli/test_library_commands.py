@@ -147,3 +147,26 @@ def test_installed_entry_point_prints_id_on_last_line(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.strip().splitlines()[-1]) == 36
+
+
+def test_typography_converts_a_book_and_a_screenplay_is_refused(capsys, lib):
+    from core.store import open_library
+    from core.store.manuscript import add_chapter, add_scene, create_book, list_books
+
+    _import(capsys, lib)
+    with open_library(Path(lib)) as library, library.session() as s:
+        (book,) = list_books(session=s)
+        chapter = add_chapter(session=s, book=book)
+        add_scene(session=s, chapter=chapter, text='"Wait," she said -- "it\'s late..."')
+        play = create_book(session=s, title="The Play", content_type="play")
+        add_scene(session=s, chapter=add_chapter(session=s, book=play), text='"Exit."')
+    code, out, err = run(capsys, "--library", lib, "typography", "Gannet", "--json")
+    assert code == 0, err
+    assert json.loads(out)["scenes_changed"] == 1
+    code, out, _err = run(capsys, "--library", lib, "show", "Gannet")
+    assert "“Wait,” she said — “it’s late…”" in out
+    # Running it again changes nothing; a play keeps its straight quotes.
+    code, out, _err = run(capsys, "--library", lib, "typography", "Gannet", "--json")
+    assert json.loads(out)["scenes_changed"] == 0
+    code, _out, err = run(capsys, "--library", lib, "typography", "The Play")
+    assert code == 1 and "Fountain keeps straight quotes" in err and err.count("\n") == 1
