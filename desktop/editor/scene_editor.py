@@ -62,6 +62,9 @@ _SCRIPT_INDENTS = {  # Fountain layout, in characters of the typewriter face: (l
     Kind.LYRIC: (11, 12),
 }
 
+# Typing after a pause this long starts a new undo step.
+UNDO_PAUSE_S = 1.5
+
 
 @dataclass(frozen=True)
 class EditorLook:
@@ -111,6 +114,7 @@ class SceneEditor(QTextEdit):
         self.scene_id = ""
         self.fountain = False
         self.language = "en"  # the open scene's book language: its quotes
+        self._last_typed_at = 0.0
         self.revision = 0
         self._look = EditorLook()
         self._loading = False
@@ -542,9 +546,36 @@ class SceneEditor(QTextEdit):
             and not self.isReadOnly()
             and not mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
         )
-        super().keyPressEvent(event)
+        if self._starts_undo_step(event, typed):
+            # Its own edit block: Qt merges plain typing into one undo step however long, so
+            # a new word (or typing after a pause) starts a step of its own, as in a word
+            # processor; the characters after it merge into it.
+            cursor = self.textCursor()
+            cursor.beginEditBlock()
+            cursor.insertText(typed)
+            cursor.endEditBlock()
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        else:
+            super().keyPressEvent(event)
+        self._last_typed_at = time.monotonic()
         if smart:
             self._smarten_typed(typed)
+
+    def _starts_undo_step(self, event: QKeyEvent, typed: str) -> bool:
+        if self.isReadOnly() or len(typed) != 1 or not typed.isprintable() or typed.isspace():
+            return False
+        if event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
+            return False
+        if self.overwriteMode():
+            return False
+        cursor = self.textCursor()
+        at = cursor.positionInBlock()
+        previous = cursor.block().text()[at - 1 : at] if at > 0 else ""
+        paused = time.monotonic() - self._last_typed_at > UNDO_PAUSE_S
+        return paused or not previous or previous.isspace()
 
     def _smarten_typed(self, typed: str) -> None:
         """Curl the character just typed; a separate edit, so one Ctrl+Z gives it back straight."""

@@ -345,3 +345,34 @@ def test_the_whole_book_converts_with_a_snapshot_per_changed_scene(qtbot, window
     with aw_library.session() as s:
         labels = [x.label for x in list_snapshots(session=s, scene_id=scene_id)]
     assert labels[0] == "Before typographic punctuation"
+
+
+def test_undo_takes_back_a_word_at_a_time_not_a_whole_run_of_typing(qtbot, window):
+    editor = window.editor
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    base = editor.scene_text()
+    qtbot.keyClicks(editor, " The gull turned over the harbour wall")
+    editor.undo()
+    assert editor.scene_text() == base + " The gull turned over the harbour "
+    editor.undo()
+    assert editor.scene_text() == base + " The gull turned over the "
+    steps = 2
+    while editor.document().isUndoAvailable():
+        editor.undo()
+        steps += 1
+    assert editor.scene_text() == base
+    assert steps == 8  # a step per word (and the leading space), not one for the lot
+
+
+def test_typing_after_a_pause_is_an_undo_step_of_its_own(qtbot, window, monkeypatch):
+    import desktop.editor.scene_editor as scene_editor
+
+    editor = window.editor
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(editor, " Gulls")
+    base = editor.scene_text()
+    clock = [scene_editor.time.monotonic() + 10]
+    monkeypatch.setattr(scene_editor.time, "monotonic", lambda: clock[0])
+    qtbot.keyClicks(editor, "ong")  # the same word, after a pause
+    editor.undo()
+    assert editor.scene_text() == base
