@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -49,6 +48,7 @@ from core.store.manuscript import get_chapter, get_scene
 from desktop.ai_pending import PendingInsertion
 from desktop.ai_worker import GenerationWorker, emit, emit_loses_reference
 from desktop.app import start_when_settled
+from desktop.flow_layout import FlowLayout
 from desktop.job_runner import JobRunner
 
 ClientFactory = Callable[[str], Any]
@@ -103,14 +103,23 @@ class AiPanel(QWidget):
 
     # ------------------------------------------------------------------ layout
 
+    @staticmethod
+    def _narrow(box: QComboBox) -> None:
+        # A combo box is as wide as its longest entry by default; a dock may be narrower.
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(12)
+
     def _build(self) -> None:
         self.tabs = QTabWidget(self)
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
 
         gen = QWidget()
         g = QVBoxLayout(gen)
         self.action_box = QComboBox()
+        self._narrow(self.action_box)
         for action, template in self.templates.items():
             self.action_box.addItem(template.label, action)
         self.instructions = QLineEdit()
@@ -120,7 +129,11 @@ class AiPanel(QWidget):
         self.retry_button = QPushButton("Retry")
         self.discard_button = QPushButton("Discard")
         self.cancel_button = QPushButton("Cancel")
-        row = QHBoxLayout()
+        # The buttons wrap onto a second line in a narrow dock instead of widening the panel
+        # past it (a horizontal scroll bar hid Cancel).
+        buttons = QWidget()
+        row = FlowLayout(buttons, spacing=6)
+        row.setContentsMargins(0, 0, 0, 0)
         for button in (
             self.generate_button,
             self.accept_button,
@@ -137,7 +150,7 @@ class AiPanel(QWidget):
         self.ideas = QListWidget()
         g.addWidget(self.action_box)
         g.addWidget(self.instructions)
-        g.addLayout(row)
+        g.addWidget(buttons)
         g.addWidget(self.status)
         g.addWidget(self.preview)
         g.addWidget(self.ideas)
@@ -175,8 +188,10 @@ class AiPanel(QWidget):
         self.save_key_button = QPushButton("Save key")
         self.clear_key_button = QPushButton("Remove key")
         self.key_status = QLabel()
+        self.key_status.setWordWrap(True)
         self.model_box = QComboBox()
         self.model_box.setEditable(True)
+        self._narrow(self.model_box)
         self.model_box.addItem(self.preferences.model, self.preferences.model)
         self.refresh_models_button = QPushButton("List models")
         self.budget_box = QSpinBox()

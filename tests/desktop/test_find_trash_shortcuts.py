@@ -376,3 +376,27 @@ def test_typing_after_a_pause_is_an_undo_step_of_its_own(qtbot, window, monkeypa
     qtbot.keyClicks(editor, "ong")  # the same word, after a pause
     editor.undo()
     assert editor.scene_text() == base
+
+
+def test_the_ai_panel_fits_its_dock_without_a_horizontal_scroll_bar(qtbot, window) -> None:
+    from PySide6.QtWidgets import QScrollArea
+
+    dock = window.panels.docks["ai"]
+    panel = window.panels.widgets["ai"]
+    dock.show()
+    dock.raise_()
+    window.resizeDocks([dock], [300], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: panel.isVisible())
+    qtbot.wait(50)
+    scroller = dock.widget()
+    assert isinstance(scroller, QScrollArea)
+    assert not scroller.horizontalScrollBar().isVisible()
+    assert panel.width() <= scroller.viewport().width()
+    # Every button, Cancel included, lies inside the panel.
+    for button in (panel.generate_button, panel.cancel_button):
+        right = button.mapTo(panel, button.rect().topRight()).x()
+        assert right <= panel.width()
+    panel.key_status.setText(
+        "No API key: enter one in AI settings, or set ANTHROPIC_API_KEY before starting."
+    )
+    assert panel.key_status.wordWrap()
