@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFrame,
     QHeaderView,
     QLabel,
@@ -262,6 +263,7 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
             "redo": editor.redo,
             "trash": self.show_trash,
             "spelling": self.toggle_spelling,
+            "dictionary": self.show_personal_dictionary,
             "find": lambda: self.open_find("scene"),
             "find_replace": lambda: self.open_find("scene", replace=True),
             "find_project": lambda: self.open_find("library"),
@@ -321,6 +323,31 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
     def toggle_spelling(self) -> None:
         """Edit › Check Spelling as You Type: squiggles on or off, remembered."""
         self.set_spelling_enabled(not self.spelling_enabled)
+
+    def show_personal_dictionary(self) -> QDialog | None:
+        """Edit › Personal Dictionary: the words taught to the spell-checker."""
+        from core.errors import AuthorWorksError
+        from core.text.spelling import PersonalDictionary
+        from desktop.dictionary_dialog import PersonalDictionaryDialog
+        from desktop.spellcheck import SpellCheckHighlighter
+
+        layers = self.editor.document().findChildren(SpellCheckHighlighter)
+        try:
+            dictionary = layers[0].personal if layers else PersonalDictionary.load()
+        except AuthorWorksError as exc:
+            self.show_error("Personal Dictionary", str(exc))
+            return None
+        dialog = PersonalDictionaryDialog(dictionary, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def recheck() -> None:
+            # The open scene's checker holds this same dictionary: its verdicts follow.
+            for layer in self.editor.document().findChildren(SpellCheckHighlighter):
+                layer.rehighlight_all()
+
+        dialog.changed.connect(recheck)
+        dialog.show()
+        return dialog
 
     def set_spelling_enabled(self, enabled: bool) -> None:
         from desktop.spellcheck import SpellCheckHighlighter

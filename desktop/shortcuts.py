@@ -50,6 +50,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("find_replace", "Edit", "Find and &Replace…", ("Ctrl+H",)),
     ActionSpec("find_project", "Edit", "Find in &Project…", ("Ctrl+Shift+F",)),
     ActionSpec("spelling", "Edit", "Check &Spelling as You Type", ("Ctrl+Alt+L",)),
+    ActionSpec("dictionary", "Edit", "Personal &Dictionary…", ()),
     ActionSpec("trash", "Edit", "&Trash…", ()),
     ActionSpec("bold", "Format", "&Bold", (QKeySequence.StandardKey.Bold,)),
     ActionSpec("italic", "Format", "&Italic", (QKeySequence.StandardKey.Italic,)),

@@ -116,3 +116,22 @@ def test_saving_a_codex_entry_keeps_the_open_scenes_undo(qtbot, window) -> None:
     while window.editor.document().isUndoAvailable():
         window.editor.undo()
     assert window.editor.scene_text() == TEXT
+
+
+def test_the_personal_dictionary_screen_adds_and_removes_words(qtbot, window) -> None:
+    from core.text.spelling import PersonalDictionary
+
+    qtbot.waitUntil(lambda: (0, 3) in _squiggled(window))
+    dialog = window.show_personal_dictionary()
+    qtbot.addWidget(dialog)
+    assert dialog.add_word("Teh")
+    assert "Teh" in dialog.shown_words()
+    qtbot.waitUntil(lambda: (0, 3) not in _squiggled(window))  # re-checked at once
+    assert "Teh" in PersonalDictionary.load()  # saved to the file
+    assert not dialog.add_word("two words")
+    dialog.filter_edit.setText("te")
+    dialog.words.item(0).setSelected(True)
+    assert dialog.remove_selected() == 1
+    assert dialog.shown_words() == []
+    qtbot.waitUntil(lambda: (0, 3) in _squiggled(window))
+    assert "Teh" not in PersonalDictionary.load()
