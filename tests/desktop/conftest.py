@@ -27,3 +27,21 @@ def _collect_on_the_gui_thread_only() -> Iterator[None]:
     finally:
         gc.collect()
         gc.enable()
+
+
+@pytest.fixture
+def sample_studio(qtbot, aw_library, tmp_path):  # type: ignore[no-untyped-def]
+    """The studio window, shown, on a library holding the sample book (settings in tmp)."""
+    from PySide6.QtCore import QSettings
+
+    from core.sample import add_sample_book
+    from desktop.main_window import MainWindow
+
+    add_sample_book(aw_library)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(aw_library, settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

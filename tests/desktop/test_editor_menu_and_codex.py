@@ -5,10 +5,9 @@ scene's undo history — through the real studio window."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat, QTextCursor
 
-from core.sample import add_sample_book
 from core.store.manuscript import get_scene
 from desktop.main_window import SPELLING_KEY, MainWindow
 from desktop.spellcheck import SpellCheckHighlighter
@@ -17,14 +16,8 @@ TEXT = "Teh keeper met Brannoch at the light."
 
 
 @pytest.fixture
-def window(qtbot, aw_library, tmp_path) -> MainWindow:
-    add_sample_book(aw_library)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(aw_library, settings=settings)
-    qtbot.addWidget(win)
-    win.resize(1100, 700)
-    win.show()
-    qtbot.waitExposed(win)
+def window(qtbot, aw_library, sample_studio) -> MainWindow:
+    win = sample_studio
     scene_id = win.editor.scene_id
     with aw_library.session() as s:
         get_scene(session=s, scene_id=scene_id).text = TEXT

@@ -4,7 +4,7 @@ sheet that lists every menu key once (driven through the real window and its sho
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -15,14 +15,8 @@ from desktop.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, aw_library, tmp_path) -> MainWindow:
-    add_sample_book(aw_library)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(aw_library, settings=settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def window(sample_studio) -> MainWindow:
+    return sample_studio
 
 
 def _scene_titles(library) -> list[str]:
