@@ -8,6 +8,7 @@ binder (status colour, synopsis tooltip) and the corkboard.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from core.errors import AuthorWorksError
 from core.store import Library
@@ -234,24 +236,6 @@ class InspectorPanel(QWidget):
         for field in (self.pov, self.setting, self.labels, self.label_buttons, self.notes):
             field.setEnabled(not on)
 
-    def _save_chapter(self, fields: set[str]) -> None:
-        assert self.chapter_id is not None
-        values = self.values()
-        try:
-            with self.library.session() as session:
-                chapter = get_chapter(session=session, chapter_id=self.chapter_id)
-                for field in fields & {"synopsis", "status"}:
-                    setattr(chapter, field, values[field])
-        except AuthorWorksError as exc:
-            self.failed.emit(str(exc))
-            return
-        except Exception as exc:  # a full or read-only disk: say so, keep the fields
-            self._dirty |= fields
-            self.failed.emit(f"The chapter's details were not saved: {exc}".splitlines()[0])
-            return
-        for field in sorted(fields & {"synopsis", "status"}):
-            self.chapter_changed.emit(self.chapter_id, field, values[field])
-
     def _edited(self, field: str) -> None:
         if self._loading or (self.scene_id is None and self.chapter_id is None):
             return
@@ -274,34 +258,56 @@ class InspectorPanel(QWidget):
         }
 
     def save(self) -> None:
-        """Write the fields edited since the last save."""
+        """Write the fields edited since the last save (of the scene, or the chapter shown)."""
         self._timer.stop()
-        if self._dirty and self.chapter_id is not None:
-            fields, self._dirty = self._dirty, set()
-            self._save_chapter(fields)
+        if not self._dirty:
             return
-        if not self._dirty or self.scene_id is None:
+        if self.chapter_id is not None:
+            chapter_id = self.chapter_id
+            fields = self._take_dirty() & {"synopsis", "status"}
+            values = self._write(
+                fields, lambda s: get_chapter(session=s, chapter_id=chapter_id), "chapter"
+            )
+            if values is not None:
+                for field in sorted(fields):
+                    self.chapter_changed.emit(chapter_id, field, values[field])
             return
-        fields, self._dirty = self._dirty, set()
-        values = self.values()
-        try:
-            with self.library.session() as session:
-                scene = get_scene(session=session, scene_id=self.scene_id)
-                for field in fields:
-                    setattr(scene, field, values[field])
-        except AuthorWorksError as exc:
-            self.failed.emit(str(exc))
+        if self.scene_id is None:
             return
-        except Exception as exc:  # a full or read-only disk: say so, keep the fields
-            self._dirty |= fields
-            self.failed.emit(f"The scene's details were not saved: {exc}".splitlines()[0])
+        scene_id = self.scene_id
+        fields = self._take_dirty()
+        values = self._write(fields, lambda s: get_scene(session=s, scene_id=scene_id), "scene")
+        if values is None:
             return
         for field in sorted(fields):
-            self.scene_changed.emit(self.scene_id, field, values[field])
+            self.scene_changed.emit(scene_id, field, values[field])
         if "labels" in fields:
             labels = self.label_list()
             self._store_new_labels(labels)
             self._show_label_buttons(labels)
+
+    def _take_dirty(self) -> set[str]:
+        fields, self._dirty = self._dirty, set()
+        return fields
+
+    def _write(
+        self, fields: set[str], row: Callable[[Session], object], noun: str
+    ) -> dict[str, object] | None:
+        """Set ``fields`` on the row ``row`` reads; the values written, or None (said why)."""
+        values = self.values()
+        try:
+            with self.library.session() as session:
+                target = row(session)
+                for field in fields:
+                    setattr(target, field, values[field])
+        except AuthorWorksError as exc:
+            self.failed.emit(str(exc))
+            return None
+        except Exception as exc:  # a full or read-only disk: say so, keep the fields
+            self._dirty |= fields
+            self.failed.emit(f"The {noun}'s details were not saved: {exc}".splitlines()[0])
+            return None
+        return values
 
     # -------------------------------------------------------------- label colours
 

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.domain.values import FOUNTAIN_TYPES
 from core.errors import AuthorWorksError
 from core.importers import import_manuscript
 from core.store import Library, open_library
@@ -62,7 +63,7 @@ from desktop.preferences import (
     load_theme,
     remember_library,
 )
-from desktop.scene_render import FOUNTAIN_TYPES, SceneText, render_scene, render_scenes
+from desktop.scene_render import SceneText, render_scene, render_scenes
 from desktop.studio_panels import StudioPanels
 from desktop.sync_refresh import SyncRefresh
 from desktop.theme import ThemeMode, apply_theme
@@ -190,7 +191,7 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
         self.pages.addWidget(self.corkboard)
         self.pages.addWidget(self.book_corkboard)
         self.outline_mode = False
-        self.spelling_enabled = self._settings.value(SPELLING_KEY, True, type=bool) is not False
+        self.spelling_enabled = bool(self._settings.value(SPELLING_KEY, True, type=bool))
         self.autosaver_saved_hooks: list[Callable[[SaveResult], object]] = []
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -436,10 +437,8 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
             kind = NodeKind(place["kind"]) if isinstance(place, dict) else None
         except (ValueError, KeyError, TypeError):
             return False
-        if kind is None or not isinstance(place, dict):
-            return False
-        index = self.binder_model.find(kind, str(place.get("id", "")))
-        if not index.isValid() or not self.select(kind, str(place["id"])):
+        # select() answers False for a node that is no longer in the binder.
+        if kind is None or not isinstance(place, dict) or not self.select(kind, str(place["id"])):
             return False
         if self.editor.scene_id == place["id"] and isinstance(place.get("cursor"), int):
             cursor = self.editor.textCursor()
@@ -718,24 +717,22 @@ class MainWindow(BinderCommands, ViewCommands, SyncRefresh, QMainWindow):
     # -------------------------------------------------------------- changes made elsewhere
 
     def on_scene_details_changed(self, scene_id: str, field: str, value: object) -> None:
-        """The inspector changed a scene's status or synopsis: show it in the binder."""
-        node = self.binder_model.node(self.binder_model.find(NodeKind.SCENE, scene_id))
-        if node is None:
-            return
-        if field == "status":
-            self.binder_model.set_status(NodeKind.SCENE, scene_id, str(value))
-        elif field == "synopsis":
-            node.synopsis = str(value)
-        elif field == "labels" and isinstance(value, list):
+        """The inspector changed a scene's status, synopsis or labels: show it in the binder."""
+        if field == "labels" and isinstance(value, list):
             self.binder_model.set_labels(scene_id, [str(v) for v in value])
+        else:
+            self._show_details(NodeKind.SCENE, scene_id, field, value)
 
     def on_chapter_details_changed(self, chapter_id: str, field: str, value: object) -> None:
         """The inspector changed a chapter's synopsis or status: the binder and cards show it."""
-        node = self.binder_model.node(self.binder_model.find(NodeKind.CHAPTER, chapter_id))
+        self._show_details(NodeKind.CHAPTER, chapter_id, field, value)
+
+    def _show_details(self, kind: NodeKind, node_id: str, field: str, value: object) -> None:
+        node = self.binder_model.node(self.binder_model.find(kind, node_id))
         if node is None:
             return
         if field == "status":
-            self.binder_model.set_status(NodeKind.CHAPTER, chapter_id, str(value))
+            self.binder_model.set_status(kind, node_id, str(value))
         elif field == "synopsis":
             node.synopsis = str(value)
 

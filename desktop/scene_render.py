@@ -25,7 +25,6 @@ from PySide6.QtGui import (
 from core.text import Heading, Paragraph, SceneBreak, parse_blocks, parse_inline
 
 SCENE_BREAK_MARK = "*   *   *"
-FOUNTAIN_TYPES = frozenset({"screenplay", "play"})
 _HEADING_SCALE = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
 _LINE_HEIGHT_PERCENT = 135
 _INDENT_EM = 1.5

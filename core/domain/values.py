@@ -12,6 +12,10 @@ class ContentType(StrEnum):
     GRAPHIC_NOVEL = "graphic_novel"
 
 
+# Content types whose scenes hold Fountain (scripts), not the Markdown subset.
+FOUNTAIN_TYPES = frozenset({ContentType.SCREENPLAY.value, ContentType.PLAY.value})
+
+
 class BookStatus(StrEnum):
     DRAFTING = "drafting"
     REVISING = "revising"

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from core.domain.values import FOUNTAIN_TYPES
 from core.errors import AuthorWorksError
 from core.store.manuscript import get_book, list_chapters, list_scenes, set_scene_text
 from core.store.search import ReplaceResult, SceneChange
 from core.store.snapshots import take_snapshot
 from core.text.smart_punctuation import smarten
 
-FOUNTAIN_TYPES = frozenset({"screenplay", "play"})
 SMARTEN_LABEL = "Before typographic punctuation"
 
 

@@ -539,14 +539,17 @@ class SceneEditor(QTextEdit):
             self.ensureCursorVisible()
             return
         typed = event.text()
+        # Typed as text: an editable scene, no Ctrl or Alt shortcut.
+        plain = not self.isReadOnly() and not mods & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        )
         smart = (
-            typed in ('"', "'", "-", ".")
+            plain
+            and typed in ('"', "'", "-", ".")
             and self._look.smart_punctuation
             and not self.fountain
-            and not self.isReadOnly()
-            and not mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
         )
-        if self._starts_undo_step(event, typed):
+        if plain and self._starts_undo_step(typed):
             # Its own edit block: Qt merges plain typing into one undo step however long, so
             # a new word (or typing after a pause) starts a step of its own, as in a word
             # processor; the characters after it merge into it.
@@ -562,14 +565,9 @@ class SceneEditor(QTextEdit):
         if smart:
             self._smarten_typed(typed)
 
-    def _starts_undo_step(self, event: QKeyEvent, typed: str) -> bool:
-        if self.isReadOnly() or len(typed) != 1 or not typed.isprintable() or typed.isspace():
-            return False
-        if event.modifiers() & (
-            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-        ):
-            return False
-        if self.overwriteMode():
+    def _starts_undo_step(self, typed: str) -> bool:
+        """Whether ``typed`` (plain text) begins a new word, or comes after a pause."""
+        if len(typed) != 1 or not typed.isprintable() or typed.isspace() or self.overwriteMode():
             return False
         cursor = self.textCursor()
         at = cursor.positionInBlock()
