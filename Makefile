@@ -49,7 +49,7 @@ bench: $(TEST_STAMP)
 
 ## Render the main views to PNG under Xvfb (Debian: xvfb) into resources/screenshots/.
 screenshots: $(APP_STAMP)
-	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" $(PY) -m desktop.screenshots resources/screenshots
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" $(PY) -m desktop.tools.screenshots resources/screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from core.sample import open_default_library
     from core.store import open_library
     from desktop.app import APP_NAME, create_application, install_error_handler
-    from desktop.main_window import MainWindow
+    from desktop.window.main_window import MainWindow
 
     app = create_application([sys.argv[0] if sys.argv else "authorworks-desktop", *qt_args])
     install_error_handler()
@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     window = MainWindow(library)
     window.show()
-    from desktop.typing_drill import start_from_env
+    from desktop.tools.typing_drill import start_from_env
 
     _drill = start_from_env(window)  # a test hook; inert unless its variable is set
     return app.exec()

@@ -13,8 +13,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.resources import resource_path
-from desktop.main_thread_gc import MainThreadGarbageCollector, collect_on_gui_thread
-from desktop.qt_workarounds import keep_none_alive
+from desktop.runtime.main_thread_gc import MainThreadGarbageCollector, collect_on_gui_thread
+from desktop.runtime.qt_workarounds import keep_none_alive
 
 APP_NAME = "AuthorWorks"
 ORGANIZATION = "AuthorWorks"
@@ -66,6 +66,10 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setWindowIcon(app_icon())
     if app.findChild(MainThreadGarbageCollector) is None:
         collect_on_gui_thread(app)
+        # Small work that belongs to no window stops with the application.
+        from desktop.jobs.background import close_shared_background
+
+        app.aboutToQuit.connect(close_shared_background)
     return app
 
 

@@ -5,7 +5,7 @@ editor then turns into a block format (alignment, margins) — a highlighter can
 character formats. Markers (``*``, ``**``, ``#``, escapes) stay in the text, dimmed, so that
 what is saved is exactly what was typed.
 
-Each is its document's :class:`~desktop.layered_highlighter.LayerHost`: the codex names and
+Each is its document's :class:`~desktop.editor.layered_highlighter.LayerHost`: the codex names and
 spell-check squiggles are layers it paints over the prose styling, so they combine with it
 instead of wiping it.
 """
@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QTextBlock, QTextCharFormat, QTextDocum
 
 from desktop.editor.block_kinds import HEADINGS, Kind, fountain_kind, markdown_kind
 from desktop.editor.inline_markup import inline_layout
-from desktop.layered_highlighter import FormatRange, LayerHost
+from desktop.editor.layered_highlighter import FormatRange, LayerHost
 
 HEADING_SCALE = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
 

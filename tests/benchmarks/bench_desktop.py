@@ -58,8 +58,8 @@ def main() -> int:
     from core.importers import import_manuscript
     from core.store import open_library
     from desktop.app import create_application
-    from desktop.binder_model import NodeKind, load_binder
-    from desktop.main_window import MainWindow
+    from desktop.binder.model import NodeKind, load_binder
+    from desktop.window.main_window import MainWindow
 
     _app = create_application()
     with tempfile.TemporaryDirectory(prefix="aw-bench-desktop-") as tmp:

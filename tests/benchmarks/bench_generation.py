@@ -184,14 +184,14 @@ def bench_stream_editor(lib: object, scene_id: str, runs: int) -> None:
     from PySide6.QtWidgets import QApplication, QTextEdit
 
     from core.generation.client import ClaudeClient
-    from desktop.ai_panel import AiPanel
+    from desktop.panels.ai_panel import AiPanel
     from tests.core.generation.anthropic_fake import FakeAnthropic
 
     os.environ["ANTHROPIC_API_KEY"] = "sk-bench"  # only this process; never stored
     keyring.set_keyring(__import__("keyring.backends.null", fromlist=["Keyring"]).Keyring())
-    from desktop.qt_workarounds import keep_none_alive
+    from desktop.runtime.qt_workarounds import keep_none_alive
 
-    keep_none_alive()  # as the app does: see desktop/qt_workarounds.py
+    keep_none_alive()  # as the app does: see desktop/runtime/qt_workarounds.py
     app = QApplication.instance() or QApplication([])
     fake = FakeAnthropic()
     editor = QTextEdit()

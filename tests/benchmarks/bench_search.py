@@ -106,7 +106,7 @@ def ui_max_stall_ms(lib: object, queries: list[dict[str, object]]) -> float:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop.search_panel import SearchPanel
+    from desktop.panels.search_panel import SearchPanel
 
     app = QApplication.instance() or QApplication([])
     panel = SearchPanel(lib)  # type: ignore[arg-type]

@@ -47,7 +47,7 @@ from desktop.app import create_application
 app = create_application(["bench"])
 from PySide6.QtCore import QCoreApplication
 from core.store import open_library
-from desktop.main_window import MainWindow
+from desktop.window.main_window import MainWindow
 window = MainWindow(open_library(sys.argv[1], create=False))
 window.show()
 QCoreApplication.processEvents()
@@ -158,8 +158,8 @@ def main() -> int:
         from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, Qt, QTimer
         from PySide6.QtTest import QTest
 
-        from desktop.binder_model import NodeKind
-        from desktop.main_window import MainWindow
+        from desktop.binder.model import NodeKind
+        from desktop.window.main_window import MainWindow
 
         library = open_library(library_path, create=False)
         window = MainWindow(library)
@@ -186,7 +186,7 @@ def main() -> int:
         # worker thread 0.3 s after the UI settles, so a writer clicking through scenes faster
         # than that puts it off. Printed for information; the figure below is for the studio
         # as a writer has it the rest of the day (dictionary in, caches warm).
-        from desktop.spellcheck import SpellCheckHighlighter
+        from desktop.editor.spellcheck import SpellCheckHighlighter
 
         def spelling_ready() -> bool:
             layers = window.editor.document().findChildren(SpellCheckHighlighter)
@@ -282,7 +282,7 @@ def main() -> int:
         # MAX_LISTED_HITS hits and asks core for one more to know there are more. The first
         # run is timed too (it reads the library cold). Every hit of the whole library
         # (as Replace All would see them) is printed for information.
-        from desktop.search_panel import MAX_LISTED_HITS
+        from desktop.panels.search_panel import MAX_LISTED_HITS
 
         searches, cpu = [], []
         for _ in range(5):

@@ -1,7 +1,7 @@
 """Desktop tests run with the same binding work-arounds as the app.
 
 - qt_workarounds: see its docstring.
-- Garbage collection happens on the GUI thread only, as in the app (desktop/main_thread_gc.py):
+- Garbage collection happens on the GUI thread only, as in the app (desktop/runtime/main_thread_gc.py):
   during a test automatic collection is off, so a job's worker thread can never destroy a Qt
   object; before and after each test the test's own thread collects.
 """
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from desktop.qt_workarounds import keep_none_alive
+from desktop.runtime.qt_workarounds import keep_none_alive
 
 keep_none_alive()
 
@@ -35,7 +35,7 @@ def sample_studio(qtbot, aw_library, tmp_path):  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QSettings
 
     from core.sample import add_sample_book
-    from desktop.main_window import MainWindow
+    from desktop.window.main_window import MainWindow
 
     add_sample_book(aw_library)
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QTextEdit
 
 from core.generation.client import ClaudeClient
 from core.generation.credentials import set_api_key
-from desktop.ai_panel import AiPanel
-from desktop.ai_pending import PENDING_BACKGROUND
+from desktop.panels.ai_panel import AiPanel
+from desktop.panels.ai_pending import PENDING_BACKGROUND
 from tests.core.generation.anthropic_fake import ScriptedStream, message_events
 from tests.core.generation.conftest import fake_api, gen_book, memory_keyring  # noqa: F401
 
@@ -200,7 +200,7 @@ def test_emitting_often_costs_no_reference_to_true(qtbot):
 
     from PySide6.QtCore import QObject, Signal
 
-    from desktop.ai_worker import emit
+    from desktop.jobs.runner import emit
 
     class Source(QObject):
         chunk = Signal(str)

@@ -7,7 +7,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from core.sample import add_sample_book
 from core.store.manuscript import get_book, list_books, list_chapters, list_scenes
 from core.store.trash import move_to_trash
-from desktop.binder_model import BinderModel, NodeKind
+from desktop.binder.model import BinderModel, NodeKind
 
 
 def _model(qapp, library) -> BinderModel:

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.sample import add_sample_book
 from core.store.manuscript import list_chapters, list_scenes
-from desktop.binder_model import NodeKind
-from desktop.book_corkboard import BookCorkboard
-from desktop.main_window import MainWindow
+from desktop.binder.model import NodeKind
+from desktop.binder.book_corkboard import BookCorkboard
+from desktop.window.main_window import MainWindow
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def _stored(library, book_id: str) -> list[list[str]]:
 
 def _open_book_board(window) -> tuple[BookCorkboard, str]:
     book = window.binder_model.books[0]
-    window.toggle_outline()
+    window.view.toggle_outline()
     window.select(NodeKind.BOOK, book.id)
     board = window.book_corkboard
     assert window.pages.currentWidget() is board
@@ -99,7 +99,7 @@ def test_dropping_a_card_past_the_end_reorders_within_its_chapter(
 
 def test_the_chapter_corkboard_is_unchanged(window) -> None:
     chapter = window.binder_model.books[0].children[0]
-    window.toggle_outline()
+    window.view.toggle_outline()
     window.select(NodeKind.CHAPTER, chapter.id)
     assert window.pages.currentWidget() is window.corkboard
     assert [c.id for c in window.corkboard.cards()] == [s.id for s in chapter.children]

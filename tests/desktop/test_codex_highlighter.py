@@ -6,7 +6,7 @@ from PySide6.QtGui import QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QTextEdit
 
 from core.store.codex import CodexName
-from desktop.codex_highlighter import CodexHighlighter, codex_entry_at
+from desktop.editor.codex_highlighter import CodexHighlighter, codex_entry_at
 
 
 def _formats(document: QTextDocument, block_no: int = 0) -> list[tuple[int, int]]:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.store.codex import add_codex_entry, get_codex_entry, list_codex
 from core.store.manuscript import create_book
-from desktop.codex_panel import CodexPanel
+from desktop.panels.codex_panel import CodexPanel
 
 
 def _png(path):

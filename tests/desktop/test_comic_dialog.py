@@ -11,7 +11,7 @@ from PIL import Image
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from core.imaging import art, claude_script, comic
-from desktop.comic_dialog import ComicDialog
+from desktop.dialogs.comic import ComicDialog
 
 SCALE = 0.1  # pages of 180x270 or so: each render takes well under a second
 

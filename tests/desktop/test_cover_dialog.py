@@ -9,7 +9,7 @@ from PIL import Image
 
 from core.store.assets import book_cover
 from core.store.manuscript import get_book
-from desktop.cover_dialog import CoverDialog
+from desktop.dialogs.cover import CoverDialog
 
 
 @pytest.fixture

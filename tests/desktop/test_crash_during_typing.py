@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.store import open_library
 from core.store.manuscript import add_chapter, add_scene, create_book, get_scene
-from desktop.typing_drill import ENV_VAR, word
+from desktop.tools.typing_drill import ENV_VAR, word
 
 MAX_LOSS_SECONDS = 2.0
 

@@ -10,7 +10,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.__main__ import main, parse_args
-from desktop.main_window import MainWindow
+from desktop.window.main_window import MainWindow
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_unexpected_errors_reach_the_writer_as_a_message(qapp, shown) -> None:
 
 
 def test_screenshots_are_written(qapp, tmp_path) -> None:
-    from desktop.screenshots import main as screenshots
+    from desktop.tools.screenshots import main as screenshots
 
     assert screenshots([str(tmp_path / "shots"), "--width", "900", "--height", "600"]) == 0
     for name in ("main-window.png", "chapter.png", "corkboard.png", "dark.png"):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 import core.export.job as export_job
 from core.export import ExportFormat
 from core.store.manuscript import get_book
-from desktop.export_dialog import ExportDialog
+from desktop.dialogs.export import ExportDialog
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def test_presets_round_trip_through_the_book(dialog, aw_library, aw_sample_book,
     dialog.checks["copyright_page"].setChecked(False)
     dialog.trim_box.setCurrentIndex(dialog.trim_box.findData("a5"))
     monkeypatch.setattr(
-        "desktop.export_dialog.QInputDialog.getText", lambda *a, **k: ("Submission", True)
+        "desktop.dialogs.export.QInputDialog.getText", lambda *a, **k: ("Submission", True)
     )
     dialog.save_preset_button.click()
     assert dialog.preset_box.currentText() == "Submission"

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.sample import add_sample_book
 from core.store.manuscript import list_books, list_chapters, list_scenes
-from desktop.binder_model import NodeKind
-from desktop.main_window import MainWindow
+from desktop.binder.model import NodeKind
+from desktop.window.main_window import MainWindow
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_the_trash_key_asks_naming_what_goes_and_cancel_keeps_it(
 
 
 def test_shortcuts_sheet_lists_every_menu_key_once(qtbot, window) -> None:
-    sheet = window.show_shortcuts()
+    sheet = window.view.show_shortcuts()
     qtbot.addWidget(sheet)
     rows = {
         sheet.table.item(r, 1).text(): sheet.table.item(r, 2).text()
@@ -121,12 +121,12 @@ def test_shortcuts_sheet_lists_every_menu_key_once(qtbot, window) -> None:
 def test_ok_in_preferences_without_a_change_keeps_the_font(qtbot, window) -> None:
     from PySide6.QtGui import QFontInfo
 
-    from desktop.preferences import load_look
+    from desktop.dialogs.preferences import load_look
 
     before = window.editor.look
     assert before.font_family == ""  # the default: the first serif installed
     used = QFontInfo(window.editor.document().defaultFont()).family()
-    dialog = window.show_preferences()
+    dialog = window.view.show_preferences()
     # The box shows the font the editor really uses, not the list's first entry.
     assert dialog.font_box.currentFont().family() == used
     dialog.accept()
@@ -134,7 +134,7 @@ def test_ok_in_preferences_without_a_change_keeps_the_font(qtbot, window) -> Non
     assert load_look(window.settings).font_family == ""
     assert QFontInfo(window.editor.document().defaultFont()).family() == used
 
-    dialog = window.show_preferences()
+    dialog = window.view.show_preferences()
     dialog.font_box.setCurrentFont(QFont("DejaVu Sans"))
     dialog.accept()
     assert window.editor.look.font_family == "DejaVu Sans"
@@ -192,10 +192,10 @@ def count_words_of_last_snapshot(session, scene_id: str) -> int:
 
 
 def test_switching_to_dark_gives_the_open_scenes_markup_the_dark_themes_colour(window) -> None:
-    from desktop.theme import ThemeMode, theme_palette
+    from desktop.window.theme import ThemeMode, theme_palette
 
-    window.set_theme(ThemeMode.LIGHT)
-    window.set_theme(ThemeMode.DARK)
+    window.view.set_theme(ThemeMode.LIGHT)
+    window.view.set_theme(ThemeMode.DARK)
     marker = window.editor._highlighter._marker.foreground().color()
     dark_text = theme_palette("dark").text().color()
     # The dim markup colour is the dark theme's (light) text colour, not the light theme's.
@@ -205,7 +205,7 @@ def test_switching_to_dark_gives_the_open_scenes_markup_the_dark_themes_colour(w
         dark_text.blue(),
     )
     assert marker.lightness() > 128
-    window.set_theme(ThemeMode.LIGHT)
+    window.view.set_theme(ThemeMode.LIGHT)
     marker = window.editor._highlighter._marker.foreground().color()
     assert marker.lightness() < 128
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication, QRect
 from PySide6.QtWidgets import QToolButton
 
 from core.store.manuscript import list_chapters, list_scenes
-from desktop.inspector import InspectorPanel
+from desktop.panels.inspector import InspectorPanel
 
 
 def _label_scenes(library, book_id: str, labels: list[list[str]]) -> list[str]:

@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QMessageBox
 from core.sample import add_sample_book
 from core.store.codex import list_codex
 from core.store.manuscript import get_scene, list_books, list_chapters, list_scenes
-from desktop.binder_model import NodeKind
-from desktop.inspector import InspectorPanel
-from desktop.main_window import MainWindow
-from desktop.outline_view import Card
+from desktop.binder.model import NodeKind
+from desktop.panels.inspector import InspectorPanel
+from desktop.window.main_window import MainWindow
+from desktop.binder.outline_view import Card
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_the_inspector_edits_the_open_scene(window, aw_library) -> None:
 
 def test_the_corkboard_shows_cards_and_reorders_scenes(window, aw_library, qtbot) -> None:
     chapter = window.binder_model.books[0].children[1]
-    window.toggle_outline()
+    window.view.toggle_outline()
     window.select(NodeKind.CHAPTER, chapter.id)
     board = window.corkboard
     assert window.pages.currentWidget() is board
@@ -85,16 +85,16 @@ def test_the_corkboard_shows_cards_and_reorders_scenes(window, aw_library, qtbot
     assert window.book_corkboard.sections() == [
         (c.title, [s.title for s in c.children]) for c in book.children
     ]
-    window.toggle_outline()
+    window.view.toggle_outline()
     assert window.pages.currentWidget() is window.reader
 
 
 def test_every_book_menu_dialog_opens_without_blocking(window, qtbot) -> None:
-    from desktop.studio_panels import BOOK_DIALOGS
+    from desktop.panels.studio_panels import BOOK_DIALOGS
 
     texts = {a.text(): a for a in window.menus["Book"].actions()}
     opened = []
-    for text, _module, name, _keys in BOOK_DIALOGS:
+    for text, name, _factory, _keys in BOOK_DIALOGS:
         assert text in texts
         texts[text].trigger()
         dialog = window.panels.dialogs.get(name)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QThreadPool
 
 from core.errors import NotFoundError
 from core.jobs import JobContext
-from desktop.job_runner import JobRunner
+from desktop.jobs.runner import JobRunner
 
 
 def _start(qtbot, runner: JobRunner, signal_name: str):

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QMessageBox, QStyleOptionViewItem
 
 from core.store.labels import label_colors
 from core.store.manuscript import get_book, list_chapters, list_scenes
-from desktop.binder_delegate import BinderDelegate
-from desktop.binder_model import BinderModel, NodeKind
-from desktop.main_window import MainWindow
+from desktop.binder.delegate import BinderDelegate
+from desktop.binder.model import BinderModel, NodeKind
+from desktop.window.main_window import MainWindow
 
 
 def _label_first_scene(library, book_id: str, labels: list[str]) -> str:

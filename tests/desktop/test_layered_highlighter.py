@@ -6,11 +6,11 @@ import pytest
 from PySide6.QtGui import QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QTextEdit
 
-from desktop.codex_highlighter import CodexHighlighter
+from desktop.editor.codex_highlighter import CodexHighlighter
 from desktop.editor.highlighters import MarkdownHighlighter
 from desktop.editor.scene_editor import SceneEditor
-from desktop.layered_highlighter import LayerHost
-from desktop.spellcheck import SpellCheckHighlighter
+from desktop.editor.layered_highlighter import LayerHost
+from desktop.editor.spellcheck import SpellCheckHighlighter
 from tests.fixtures.plugin import missing_dependency
 
 

@@ -1,4 +1,4 @@
-"""Cyclic garbage is collected on the GUI thread only (see desktop/main_thread_gc.py)."""
+"""Cyclic garbage is collected on the GUI thread only (see desktop/runtime/main_thread_gc.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import gc
 import threading
 import weakref
 
-from desktop.main_thread_gc import MainThreadGarbageCollector
+from desktop.runtime.main_thread_gc import MainThreadGarbageCollector
 
 
 class _Node:

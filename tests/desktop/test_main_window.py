@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QMessageBox
 from core.sample import add_sample_book
 from core.store import open_library
 from core.store.manuscript import list_books, list_chapters, list_scenes
-from desktop.binder_model import NodeKind
-from desktop.main_window import EMPTY_LIBRARY_TEXT, MainWindow
-from desktop.scene_render import SCENE_BREAK_MARK
+from desktop.binder.model import NodeKind
+from desktop.window.main_window import EMPTY_LIBRARY_TEXT, MainWindow
+from desktop.editor.scene_render import SCENE_BREAK_MARK
 
 
 @pytest.fixture
@@ -163,7 +163,7 @@ def test_importing_a_file_adds_a_book_to_the_binder(sample_window, qtbot, tmp_pa
     # The new book's first scene is shown.
     qtbot.waitUntil(lambda: sample_window.current_node is new_book.children[0].children[0])
     assert sample_window.editor.scene_text() == "Snow fell *all* night."
-    assert not sample_window._jobs
+    assert not sample_window.background.lane_busy("library")
 
 
 def test_a_bad_file_shows_an_error_and_adds_nothing(sample_window, qtbot, tmp_path, errors) -> None:
@@ -260,14 +260,14 @@ def test_cancel_in_the_progress_dialog_stops_the_import(
             ctx.progress(0, 1, "Reading")
             time.sleep(0.01)
 
-    monkeypatch.setattr("desktop.main_window.import_manuscript", slow_import)
+    monkeypatch.setattr("desktop.window.main_window.import_manuscript", slow_import)
     runner = sample_window.import_file(tmp_path / "long.md")
     assert runner is not None and started.wait(10)
     dialog = sample_window.findChild(QProgressDialog)
     assert dialog is not None and dialog.isVisible()
     with qtbot.waitSignal(runner.signals.cancelled, timeout=10_000):
         qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not sample_window._jobs)
+    qtbot.waitUntil(lambda: not sample_window.background.lane_busy("library"))
     assert "cancelled" in sample_window.statusBar().currentMessage()
     assert sample_window.binder_model.rowCount() == 1
 

@@ -33,7 +33,7 @@ def cast_book(aw_library: Any, aw_sample_book: str) -> str:
 @pytest.fixture
 def dialog(qtbot: Any, aw_library: Any, cast_book: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("AUTHORWORKS_TTS_ENGINE", "espeak-ng")
-    from desktop.narration_panel import NarrationDialog
+    from desktop.dialogs.narration import NarrationDialog
 
     dlg = NarrationDialog(aw_library, cast_book)
     qtbot.addWidget(dlg)
@@ -119,7 +119,7 @@ def test_bad_output_is_shown_not_raised(qtbot: Any, dialog: Any, tmp_path: Path)
 def test_no_engine_is_explained(
     qtbot: Any, aw_library: Any, cast_book: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import desktop.narration_panel as panel
+    import desktop.dialogs.narration as panel
     from core.narration.errors import NoTtsEngineError
 
     def no_engine(name: str | None = None) -> Any:

@@ -7,14 +7,14 @@ import sys
 import textwrap
 from pathlib import Path
 
-from desktop.qt_workarounds import keep_none_alive, none_references_lost
+from desktop.runtime.qt_workarounds import keep_none_alive, none_references_lost
 
 # Enough void calls to use up None's ordinary reference count on an affected binding.
 _SCRIPT = textwrap.dedent(
     """
     import sys
     from PySide6.QtCore import QPoint
-    from desktop.qt_workarounds import keep_none_alive
+    from desktop.runtime.qt_workarounds import keep_none_alive
     calls = sys.getrefcount(None) + 1000
     if sys.argv[1] == "protected":
         keep_none_alive()

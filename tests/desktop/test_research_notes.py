@@ -14,11 +14,11 @@ from core.sample import add_sample_book
 from core.store import open_library
 from core.store.manuscript import book_stats, get_book, list_books
 from core.store.notes import add_note, get_note, list_notes
-from desktop import autosave
-from desktop.binder_model import BinderModel, BinderNode, NodeKind
-from desktop.main_window import MainWindow
-from desktop.search_panel import SearchPanel
-from desktop.shortcuts import ShortcutsSheet
+from desktop.editor import autosave
+from desktop.binder.model import BinderModel, BinderNode, NodeKind
+from desktop.window.main_window import MainWindow
+from desktop.panels.search_panel import SearchPanel
+from desktop.window.shortcuts import ShortcutsSheet
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_write_a_note_in_the_research_folder_close_and_find_it_again(
     assert "never exported" in window.reader.toPlainText()
     assert window.pages.currentWidget() is window.reader
 
-    assert window.add_note("Tide tables")
+    assert window.binder_commands.add_note("Tide tables")
     note = window.current_node
     assert note is not None and (note.kind, note.title) == (NodeKind.NOTE, "Tide tables")
     assert window.pages.currentWidget() is window.editor and not window.editor.isReadOnly()
@@ -174,7 +174,7 @@ def test_drag_reorders_notes_within_their_research_folder_only(
     assert not model.flags(model.index_of(folder)) & drag
     assert model.flags(model.index_of(folder.children[0])) & drag
     assert window.select(NodeKind.NOTE, folder.children[0].id)
-    assert window.step_current(1)  # Binder › Move Down works on notes too
+    assert window.binder_commands.step_current(1)  # Binder › Move Down works on notes too
     assert [t for t, _ in _notes(aw_library, book.id)] == ["B", "C", "A"]
     assert errors == []
 
@@ -188,9 +188,9 @@ def test_rename_duplicate_trash_and_restore_a_note(
         add_note(session=s, book=book, title="Weather")
     window = _window(qtbot, aw_library, settings)
     assert window.select(NodeKind.NOTE, note_id)
-    assert window.rename_current("Maps and sources")
+    assert window.binder_commands.rename_current("Maps and sources")
     assert window.current_node is not None and window.current_node.title == "Maps and sources"
-    assert window.duplicate_current()
+    assert window.binder_commands.duplicate_current()
     copy = window.current_node
     assert copy is not None and copy.title == "Maps and sources (copy)"
     assert window.editor.scene_text() == "Three *old* maps."
@@ -201,11 +201,11 @@ def test_rename_duplicate_trash_and_restore_a_note(
     ]
 
     assert window.select(NodeKind.NOTE, note_id)
-    assert window.trash_current()
+    assert window.binder_commands.trash_current()
     assert not window.binder_model.find(NodeKind.NOTE, note_id).isValid()
     assert window.current_node is not None and window.current_node.id == copy.id
-    window.show_trash()
-    dialog = window.trash_dialog
+    window.binder_commands.show_trash()
+    dialog = window.binder_commands.trash_dialog
     assert dialog.items.count() == 1
     assert dialog.items.item(0).text().startswith("Note: Maps and sources")
     dialog.restore_selected()
@@ -217,8 +217,8 @@ def test_rename_duplicate_trash_and_restore_a_note(
 
     # The folder itself belongs to the book: it is neither renamed nor trashed.
     assert window.select(NodeKind.RESEARCH, aw_sample_book)
-    assert not window.rename_current("Stuff")
-    assert not window.trash_current()
+    assert not window.binder_commands.rename_current("Stuff")
+    assert not window.binder_commands.trash_current()
     assert [title for title, _ in errors] == ["Cannot change the binder"] * 2
     assert _research(window).title == "Research"
 
@@ -275,7 +275,7 @@ def test_find_lists_a_note_hit_and_opens_the_note_at_it(
 
 def test_the_shortcuts_sheet_lists_new_research_note(qtbot, aw_library, settings) -> None:
     window = _window(qtbot, aw_library, settings)
-    sheet = window.show_shortcuts()
+    sheet = window.view.show_shortcuts()
     assert isinstance(sheet, ShortcutsSheet)
     rows = {
         sheet.table.item(r, 1).text(): sheet.table.item(r, 2).text()
@@ -295,7 +295,7 @@ def test_the_research_corkboard_shows_how_notes_begin_and_reorders_them(
     window = _window(qtbot, aw_library, settings)
     map_node = _research(window).children[0]
     assert window.select(NodeKind.NOTE, map_node.id)
-    window.toggle_outline()  # from a note, the outline is its folder's cards
+    window.view.toggle_outline()  # from a note, the outline is its folder's cards
     assert window.current_node is not None and window.current_node.kind is NodeKind.RESEARCH
     assert window.pages.currentWidget() is window.corkboard
     cards = window.corkboard.cards()

@@ -241,7 +241,7 @@ def test_typewriter_scrolling_keeps_the_cursor_mid_view(editor, qtbot) -> None:
 
 def test_a_heading_restyles_when_the_line_before_it_changes(qtbot) -> None:
 
-    from desktop.codex_highlighter import CodexHighlighter
+    from desktop.editor.codex_highlighter import CodexHighlighter
 
     editor = SceneEditor()
     qtbot.addWidget(editor)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QTextBlock, QTextDocument
 
-from desktop.scene_render import SCENE_BREAK_MARK, SceneText, render_scene, render_scenes
+from desktop.editor.scene_render import SCENE_BREAK_MARK, SceneText, render_scene, render_scenes
 
 
 def blocks(doc: QTextDocument) -> list[QTextBlock]:

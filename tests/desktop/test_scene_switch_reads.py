@@ -14,10 +14,10 @@ from core.store.codex import add_codex_entry, list_codex
 from core.store.labels import set_label_color
 from core.store.manuscript import get_book, update_book
 from core.store.notes import add_note
-from desktop.binder_model import BinderNode, NodeKind
-from desktop.inspector import InspectorPanel
-from desktop.main_window import MainWindow
-from desktop.spellcheck import SpellCheckHighlighter
+from desktop.binder.model import BinderNode, NodeKind
+from desktop.panels.inspector import InspectorPanel
+from desktop.window.main_window import MainWindow
+from desktop.editor.spellcheck import SpellCheckHighlighter
 
 
 @pytest.fixture
@@ -93,8 +93,8 @@ def test_a_character_restored_from_the_trash_is_back_in_the_pov_list(window, aw_
     window.select(NodeKind.SCENE, second.id)
     assert name not in _pov_names(inspector)
 
-    window.show_trash()
-    dialog = window.trash_dialog
+    window.binder_commands.show_trash()
+    dialog = window.binder_commands.trash_dialog
     rows = [dialog.items.item(i) for i in range(dialog.items.count())]
     (row,) = [r for r in rows if r.text().startswith("Character:") and name in r.text()]
     dialog.items.setCurrentItem(row)

@@ -6,7 +6,7 @@ import pytest
 
 from core.store.manuscript import add_chapter, add_scene, create_book, get_scene
 from core.store.snapshots import list_snapshots
-from desktop.search_panel import SearchPanel
+from desktop.panels.search_panel import SearchPanel
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.store.manuscript import add_chapter, add_scene, create_book, get_scene, set_scene_text
 from core.store.snapshots import list_snapshots, take_snapshot
-from desktop.snapshots_dialog import SnapshotsDialog
+from desktop.dialogs.snapshots import SnapshotsDialog
 
 
 @pytest.fixture

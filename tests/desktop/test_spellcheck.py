@@ -7,8 +7,8 @@ from PySide6.QtGui import QTextCharFormat
 from PySide6.QtWidgets import QMenu, QTextEdit
 
 from core.text.spelling import PersonalDictionary
-from desktop.codex_highlighter import CodexHighlighter
-from desktop.spellcheck import SpellCheckHighlighter, add_spelling_actions
+from desktop.editor.codex_highlighter import CodexHighlighter
+from desktop.editor.spellcheck import SpellCheckHighlighter, add_spelling_actions
 from tests.fixtures.plugin import missing_dependency
 
 

@@ -15,7 +15,7 @@ from core.store.manuscript import (
     set_scene_text,
 )
 from core.store.writing_stats import record_word_delta
-from desktop.stats_panel import HISTORY_DAYS, DailyWordsChart, StatsPanel
+from desktop.panels.stats_panel import HISTORY_DAYS, DailyWordsChart, StatsPanel
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from core.sample import add_sample_book
 from core.store import open_library
 from core.store.manuscript import list_books, list_chapters, list_scenes
-from desktop.binder_model import NodeKind
-from desktop.main_window import MainWindow
-from desktop.shortcuts import ShortcutsSheet
-from desktop.theme import ThemeMode
+from desktop.binder.model import NodeKind
+from desktop.window.main_window import MainWindow
+from desktop.window.shortcuts import ShortcutsSheet
+from desktop.window.theme import ThemeMode
 
 
 @pytest.fixture
@@ -47,10 +47,10 @@ def _outline(library) -> list[tuple[str, list[str]]]:
 
 def test_write_a_new_book_quit_and_find_the_text_again(qtbot, aw_library, settings, errors) -> None:
     window = _window(qtbot, aw_library, settings)
-    assert window.add_book("Winter Book")
+    assert window.binder_commands.add_book("Winter Book")
     assert window.current_node is not None and window.current_node.kind is NodeKind.SCENE
-    assert window.add_chapter("The Thaw")
-    assert window.add_scene("Meltwater")
+    assert window.binder_commands.add_chapter("The Thaw")
+    assert window.binder_commands.add_scene("Meltwater")
     assert window.current_node.title == "Meltwater"
     qtbot.keyClicks(window.editor, "Ice cracked")
     window.editor.selectAll()
@@ -106,19 +106,19 @@ def test_rename_duplicate_trash_and_restore(qtbot, aw_library, settings, errors)
     window = _window(qtbot, aw_library, settings)
     scene = window.current_node
     assert scene is not None
-    assert window.rename_current("Opening")
+    assert window.binder_commands.rename_current("Opening")
     assert window.current_node.title == "Opening"
-    assert window.duplicate_current()
+    assert window.binder_commands.duplicate_current()
     assert window.current_node.title == "Opening (copy)"
     copy_id = window.current_node.id
     assert window.editor.scene_text().startswith("The carrier’s cart")
     first_chapter = _outline(aw_library)[0][1]
     assert first_chapter[:2] == ["Opening", "Opening (copy)"]
 
-    assert window.trash_current()
+    assert window.binder_commands.trash_current()
     assert "Opening (copy)" not in _outline(aw_library)[0][1]
-    window.show_trash()
-    dialog = window.trash_dialog
+    window.binder_commands.show_trash()
+    dialog = window.binder_commands.trash_dialog
     assert dialog.items.count() == 1 and "Opening (copy)" in dialog.items.item(0).text()
     dialog.restore_selected()
     assert dialog.items.count() == 0
@@ -126,7 +126,7 @@ def test_rename_duplicate_trash_and_restore(qtbot, aw_library, settings, errors)
     assert "Opening (copy)" in _outline(aw_library)[0][1]
     dialog.close()
 
-    assert window.step_current(-1)
+    assert window.binder_commands.step_current(-1)
     assert _outline(aw_library)[0][1][:2] == ["Opening (copy)", "Opening"]
     assert errors == []
 
@@ -134,7 +134,7 @@ def test_rename_duplicate_trash_and_restore(qtbot, aw_library, settings, errors)
 def test_shortcuts_sheet_full_screen_theme_and_preferences(qtbot, aw_library, settings) -> None:
     add_sample_book(aw_library)
     window = _window(qtbot, aw_library, settings)
-    sheet = window.show_shortcuts()
+    sheet = window.view.show_shortcuts()
     assert isinstance(sheet, ShortcutsSheet)
     rows = {
         sheet.table.item(r, 1).text(): sheet.table.item(r, 2).text()
@@ -146,19 +146,19 @@ def test_shortcuts_sheet_full_screen_theme_and_preferences(qtbot, aw_library, se
 
     inspector = window.panels.docks["inspector"]
     assert inspector.isVisible()
-    window.toggle_full_screen()
+    window.view.toggle_full_screen()
     assert not window.binder.isVisible() and not window.menuBar().isVisible()
     assert not inspector.isVisible() and window.editor.isVisible()
-    window.toggle_full_screen()
+    window.view.toggle_full_screen()
     assert window.binder.isVisible() and inspector.isVisible()
 
-    window.set_theme(ThemeMode.DARK)
+    window.view.set_theme(ThemeMode.DARK)
     assert QApplication.palette().color(QPalette.ColorRole.Base).lightness() < 80
-    window.set_theme(ThemeMode.LIGHT)
+    window.view.set_theme(ThemeMode.LIGHT)
     assert QApplication.palette().color(QPalette.ColorRole.Base).lightness() > 200
     assert settings.value("appearance/theme") == "light"
 
-    dialog = window.show_preferences()
+    dialog = window.view.show_preferences()
     dialog.size_box.setValue(17)
     dialog.width_box.setValue(560)
     dialog.accept()
@@ -172,7 +172,7 @@ def test_backup_and_restore(qtbot, aw_library, settings, errors, tmp_path) -> No
     window = _window(qtbot, aw_library, settings)
     runner = window.files.backup_to(tmp_path / "backup.zip")
     assert runner is not None
-    qtbot.waitUntil(lambda: not window._jobs, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.background.lane_busy("library"), timeout=10_000)
     assert (tmp_path / "backup.zip").is_file()
     window.editor.moveCursor(QTextCursor.MoveOperation.Start)
     qtbot.keyClicks(window.editor, "Changed later. ")
@@ -243,7 +243,7 @@ def test_drop_a_chapter_into_another_book(qtbot, aw_library, settings, errors) -
 
 def test_first_scene_is_spell_checked_in_its_book_language(qtbot, tmp_path, settings) -> None:
     """The spelling layer of the very first scene shown uses the book's language (en-GB)."""
-    from desktop.spellcheck import SpellCheckHighlighter
+    from desktop.editor.spellcheck import SpellCheckHighlighter
 
     library = open_library(tmp_path / "lib")
     add_sample_book(library)

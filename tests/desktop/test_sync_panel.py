@@ -6,7 +6,7 @@ import httpx
 
 from core.store.manuscript import add_chapter, add_scene, create_book
 from core.sync.account import status
-from desktop.sync_panel import OFFLINE, SIGNED_OUT, SYNCED, SignInDialog, SyncPanel
+from desktop.panels.sync_panel import OFFLINE, SIGNED_OUT, SYNCED, SignInDialog, SyncPanel
 from tests.sync_server.fixtures import sync_keyring, sync_live_server  # noqa: F401
 
 

@@ -25,9 +25,9 @@ from core.store.manuscript import (
 from core.store.trash import move_to_trash
 from core.sync import account
 from core.sync.api import MemoryTokenStore
-from desktop.autosave import Autosaver, SaveRequest, SaveWorker
-from desktop.binder_model import NodeKind
-from desktop.main_window import MainWindow
+from desktop.editor.autosave import Autosaver, SaveRequest, SaveWorker
+from desktop.binder.model import NodeKind
+from desktop.window.main_window import MainWindow
 from tests.sync_server.fixtures import sync_keyring, sync_live_server  # noqa: F401
 
 FIRST = "The lamp burned all night.\n\nThe sea was calm."

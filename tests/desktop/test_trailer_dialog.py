@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from core.imaging import book_trailer, trailer
 from core.store.manuscript import get_book
-from desktop.trailer_dialog import TrailerDialog
+from desktop.dialogs.trailer import TrailerDialog
 
 SMALL = (320, 180)  # a tiny frame keeps each render to a second or so
 BLURB = "A keeper. A wreck. A letter sealed with green wax."

@@ -1,0 +1,1 @@
+"""The binder: the tree of books, chapters, scenes and notes, its commands, and the corkboards."""

@@ -1,0 +1,1 @@
+"""The docks around the editor: inspector, codex, find and replace, statistics, AI and sync."""
