@@ -1,7 +1,8 @@
 """Desktop tests run with the same binding work-arounds as the app.
 
 - qt_workarounds: see its docstring.
-- Garbage collection happens on the GUI thread only, as in the app (desktop/runtime/main_thread_gc.py):
+- Garbage collection happens on the GUI thread only, as in the app
+  (desktop/runtime/main_thread_gc.py):
   during a test automatic collection is off, so a job's worker thread can never destroy a Qt
   object; before and after each test the test's own thread collects.
 """

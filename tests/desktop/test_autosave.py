@@ -10,9 +10,9 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 
 from core.store.manuscript import add_chapter, add_scene, create_book, get_scene
+from desktop.binder.model import NodeKind
 from desktop.editor import autosave
 from desktop.editor.autosave import Autosaver, SaveRequest
-from desktop.binder.model import NodeKind
 from desktop.window.main_window import MainWindow
 
 

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.sample import add_sample_book
 from core.store.manuscript import list_chapters, list_scenes
-from desktop.binder.model import NodeKind
 from desktop.binder.book_corkboard import BookCorkboard
+from desktop.binder.model import NodeKind
 from desktop.window.main_window import MainWindow
 
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat, QTextCursor
 
 from core.store.manuscript import get_scene
-from desktop.window.main_window import SPELLING_KEY, MainWindow
 from desktop.editor.spellcheck import SpellCheckHighlighter
+from desktop.window.main_window import SPELLING_KEY, MainWindow
 
 TEXT = "Teh keeper met Brannoch at the light."
 

@@ -10,9 +10,9 @@ from core.sample import add_sample_book
 from core.store.codex import list_codex
 from core.store.manuscript import get_scene, list_books, list_chapters, list_scenes
 from desktop.binder.model import NodeKind
+from desktop.binder.outline_view import Card
 from desktop.panels.inspector import InspectorPanel
 from desktop.window.main_window import MainWindow
-from desktop.binder.outline_view import Card
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QTextEdit
 
 from desktop.editor.codex_highlighter import CodexHighlighter
 from desktop.editor.highlighters import MarkdownHighlighter
-from desktop.editor.scene_editor import SceneEditor
 from desktop.editor.layered_highlighter import LayerHost
+from desktop.editor.scene_editor import SceneEditor
 from desktop.editor.spellcheck import SpellCheckHighlighter
 from tests.fixtures.plugin import missing_dependency
 

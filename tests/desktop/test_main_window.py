@@ -14,8 +14,8 @@ from core.sample import add_sample_book
 from core.store import open_library
 from core.store.manuscript import list_books, list_chapters, list_scenes
 from desktop.binder.model import NodeKind
-from desktop.window.main_window import EMPTY_LIBRARY_TEXT, MainWindow
 from desktop.editor.scene_render import SCENE_BREAK_MARK
+from desktop.window.main_window import EMPTY_LIBRARY_TEXT, MainWindow
 
 
 @pytest.fixture

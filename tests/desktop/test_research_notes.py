@@ -14,10 +14,10 @@ from core.sample import add_sample_book
 from core.store import open_library
 from core.store.manuscript import book_stats, get_book, list_books
 from core.store.notes import add_note, get_note, list_notes
-from desktop.editor import autosave
 from desktop.binder.model import BinderModel, BinderNode, NodeKind
-from desktop.window.main_window import MainWindow
+from desktop.editor import autosave
 from desktop.panels.search_panel import SearchPanel
+from desktop.window.main_window import MainWindow
 from desktop.window.shortcuts import ShortcutsSheet
 
 

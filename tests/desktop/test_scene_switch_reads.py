@@ -15,9 +15,9 @@ from core.store.labels import set_label_color
 from core.store.manuscript import get_book, update_book
 from core.store.notes import add_note
 from desktop.binder.model import BinderNode, NodeKind
+from desktop.editor.spellcheck import SpellCheckHighlighter
 from desktop.panels.inspector import InspectorPanel
 from desktop.window.main_window import MainWindow
-from desktop.editor.spellcheck import SpellCheckHighlighter
 
 
 @pytest.fixture

@@ -25,8 +25,8 @@ from core.store.manuscript import (
 from core.store.trash import move_to_trash
 from core.sync import account
 from core.sync.api import MemoryTokenStore
-from desktop.editor.autosave import Autosaver, SaveRequest, SaveWorker
 from desktop.binder.model import NodeKind
+from desktop.editor.autosave import Autosaver, SaveRequest, SaveWorker
 from desktop.window.main_window import MainWindow
 from tests.sync_server.fixtures import sync_keyring, sync_live_server  # noqa: F401
 
