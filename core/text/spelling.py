@@ -29,6 +29,7 @@ from core.text.british_spelling import american_forms, is_british_english
 if TYPE_CHECKING:
     from spellchecker import SpellChecker
 
+_CONTRACTION_TAILS = frozenset({"ll", "ve", "re", "d", "m"})
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _DIGIT_NEIGHBOUR_RE = re.compile(r"\d")
 _loaded: dict[str, SpellChecker] = {}
@@ -206,6 +207,11 @@ class SpellCheck:
             return True
         if len(word) > 3 and word.endswith("s'") and self.is_correct(word[:-1]):
             return True
+        # Contractions the word list lacks: "that’ll", "Holmes’d", "who’ve" are right when the
+        # word before the apostrophe is.
+        head, apostrophe, tail = word.rpartition("'")
+        if apostrophe and tail.lower() in _CONTRACTION_TAILS and len(head) > 1:
+            return self.is_correct(head)
         # "well-known", "sea-green": right when every part is a word.
         parts = word.split("-")
         return len(parts) > 1 and all(p and self._known(p) for p in parts)

@@ -122,3 +122,11 @@ def test_british_forms_a_writer_met_and_possessives_with_curly_apostrophes():
     assert [m.word for m in american.misspellings("the mne’s coats")] == ["mne’s"]
     # The American list does not take British forms for an American book.
     assert [m.word for m in american.misspellings("neighbourhood")] == ["neighbourhood"]
+
+
+def test_contractions_of_right_words_are_right_with_either_apostrophe():
+    check = SpellCheck("en-GB")
+    prose = "“That’ll be hers,” Holmes’d said. Who've we here? They’re late; I'm not."
+    assert check.misspellings(prose) == []
+    # A contraction of a misspelling is still one.
+    assert [m.word for m in check.misspellings("Thta’ll do.")] == ["Thta’ll"]
