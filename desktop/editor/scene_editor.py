@@ -9,6 +9,7 @@ each line its block format (headings, centred scene breaks, the screenplay's ind
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,6 +51,8 @@ from desktop.editor.paste import prepare_paste
 # Characters of a newly loaded scene whose marks are painted before it is shown (a screenful
 # and more); the rest follow in steps of a few milliseconds, between events.
 PAINT_AT_ONCE_CHARS = 6_000
+# Scenes whose documents (and undo history) are kept after the writer leaves them.
+KEPT_DOCUMENTS = 12
 PAINT_STEP_SECONDS = 0.004
 PAINT_STEP_INTERVAL_MS = 5
 PAINT_FIRST_DELAY_MS = 40
@@ -133,6 +136,17 @@ class SceneEditor(QTextEdit):
         self._paint_timer.timeout.connect(self._paint_step)
         self._highlighter: MarkdownHighlighter | FountainHighlighter | None = None
         self._document: QTextDocument | None = None
+        # The documents of the scenes last left, with their undo history, for the session:
+        # scene id -> (document, its highlighter, fountain?). Going back to one whose text is
+        # unchanged shows it again instead of a new document, so Ctrl+Z still reaches back.
+        self._kept: OrderedDict[
+            str, tuple[QTextDocument, MarkdownHighlighter | FountainHighlighter, bool]
+        ] = OrderedDict()
+        self._leaving: tuple[str, MarkdownHighlighter | FountainHighlighter | None, bool] = (
+            "",
+            None,
+            False,
+        )
         # Called with each scene's new document before it is shown (codex names, spelling).
         self.layer_factories: list[Callable[[QTextDocument], object]] = []
         # Add actions to the right-click menu for a document position (spelling, codex).
@@ -146,14 +160,18 @@ class SceneEditor(QTextEdit):
     # -------------------------------------------------------------- loading and saving
 
     def load(self, scene_id: str, text: str, *, fountain: bool = False) -> None:
-        """Show ``text`` for editing; undo history starts afresh."""
+        """Show ``text`` for editing. A scene left earlier in the session whose text is still
+        ``text`` comes back with its undo history; otherwise the history starts afresh."""
+        if self._take_back(scene_id, text, fountain):
+            self.scene_loaded.emit(scene_id)
+            return
         self._loading = True
         try:
+            self._leaving = (self.scene_id, self._highlighter, self.fountain)
             self.scene_id = scene_id
             self.fountain = fountain
             # ``revision`` keeps counting across scenes: autosave compares revisions.
-            # The old highlighter goes with its document (clearing its formats first would
-            # only cost time on a document about to be deleted).
+            # The old highlighter stays with its document (kept, or deleted with it).
             self._highlighter = None
             self._restyle_from = None
             # The new text is highlighted and formatted before any view shows it: a
@@ -220,15 +238,74 @@ class SceneEditor(QTextEdit):
             self._document = document
             document.contentsChange.connect(self._on_contents_change)
             if old is not None:
-                # Deleted now, not later: until it goes, the old document lays itself out in
-                # timer steps (work for nothing), and a deferred delete waits for an event
-                # loop to return to, which scripted or nested loops may never do.
-                shiboken6.delete(old)
+                self._keep_or_delete(old)
             self._fit_column()
             self.moveCursor(QTextCursor.MoveOperation.Start)
         finally:
             self._loading = False
         self.scene_loaded.emit(scene_id)
+
+    # -------------------------------------------------------------- documents kept per scene
+
+    def _keep_or_delete(self, old: QTextDocument) -> None:
+        left_id, highlighter, fountain = self._leaving
+        self._leaving = ("", None, False)
+        if left_id and highlighter is not None and left_id != self.scene_id:
+            replaced = self._kept.pop(left_id, None)
+            if replaced is not None and replaced[0] is not old:
+                shiboken6.delete(replaced[0])
+            # A null page size: a document out of view lays nothing out (no timer steps for
+            # nothing); the view gives it its width again when it comes back.
+            old.setPageSize(QSizeF(0, 0))
+            self._kept[left_id] = (old, highlighter, fountain)
+            while len(self._kept) > KEPT_DOCUMENTS:
+                shiboken6.delete(self._kept.popitem(last=False)[1][0])
+            return
+        # Deleted now, not later: until it goes, the old document lays itself out in timer
+        # steps (work for nothing), and a deferred delete waits for an event loop to return
+        # to, which scripted or nested loops may never do.
+        shiboken6.delete(old)
+
+    def _take_back(self, scene_id: str, text: str, fountain: bool) -> bool:
+        """Show the kept document of ``scene_id`` again if its text is still ``text``."""
+        kept = self._kept.pop(scene_id, None) if scene_id else None
+        if kept is None:
+            return False
+        document, highlighter, kept_fountain = kept
+        if kept_fountain != fountain or document.toPlainText() != text:
+            shiboken6.delete(document)  # changed elsewhere (a sync, a replace): start afresh
+            return False
+        self._loading = True
+        try:
+            self._leaving = (self.scene_id, self._highlighter, self.fountain)
+            old = self._document
+            if old is not None:
+                old.contentsChange.disconnect(self._on_contents_change)
+            self.scene_id, self.fountain = scene_id, fountain
+            self._highlighter = highlighter
+            self._paint_timer.stop()
+            self._unpainted = None
+            document.blockSignals(True)
+            try:
+                self.setDocument(document)
+            finally:
+                document.blockSignals(False)
+            self._document = document
+            document.contentsChange.connect(self._on_contents_change)
+            if old is not None and old is not document:
+                self._keep_or_delete(old)
+            self._fit_column()
+            self.moveCursor(QTextCursor.MoveOperation.Start)
+        finally:
+            self._loading = False
+        self._repaint_in_steps()  # marks may have been only partly painted when it was left
+        return True
+
+    def forget_kept_documents(self) -> None:
+        """Drop the kept documents (the look, the theme or the codex changed: they would show
+        the old one); the open scene keeps its own."""
+        while self._kept:
+            shiboken6.delete(self._kept.popitem()[1][0])
 
     def _repaint_in_steps(self) -> None:
         """Paint every block's marks again: those in view now, the whole scene in steps."""
@@ -430,6 +507,7 @@ class SceneEditor(QTextEdit):
 
     def apply_look(self, look: EditorLook) -> None:
         """Font, size, column width, spacing and typewriter scrolling, applied at once."""
+        self.forget_kept_documents()
         self._look = look
         document = self.document()
         document.setDefaultFont(_script_font(look) if self.fountain else prose_font(look))
@@ -449,6 +527,7 @@ class SceneEditor(QTextEdit):
         return self._look
 
     def set_text_color(self, color: QColor) -> None:
+        self.forget_kept_documents()
         if self._highlighter is not None:
             self._highlighter.set_text_color(color)
             self._highlighter.repaint()

@@ -305,6 +305,8 @@ class StudioPanels:
         codex = self.widgets.get("codex")
         names = codex.names() if codex is not None else None
         self.codex_names = list(names or [])
+        # The scenes' kept documents carry the old names' marks: they are made afresh.
+        self.window.editor.forget_kept_documents()
 
         if rehighlight and self.window.editor.scene_id:
             # The open scene's marks change in place: reloading it would lose its undo

@@ -318,6 +318,7 @@ class MainWindow(QMainWindow):
             # The open scene's checker holds this same dictionary: its verdicts follow.
             for layer in self.editor.document().findChildren(SpellCheckHighlighter):
                 layer.rehighlight_all()
+            self.editor.forget_kept_documents()
 
         dialog.changed.connect(recheck)
         dialog.show()
@@ -328,6 +329,7 @@ class MainWindow(QMainWindow):
 
         self.spelling_enabled = enabled
         self._settings.setValue(SPELLING_KEY, enabled)
+        self.editor.forget_kept_documents()  # their squiggles follow the old setting
         self.actions_by_name["spelling"].setChecked(enabled)
         for layer in self.editor.document().findChildren(SpellCheckHighlighter):
             layer.set_enabled(enabled)

@@ -128,3 +128,49 @@ def test_the_personal_dictionary_screen_adds_and_removes_words(qtbot, window) ->
     assert dialog.shown_words() == []
     qtbot.waitUntil(lambda: (0, 3) in _squiggled(window))
     assert "Teh" not in PersonalDictionary.load()
+
+
+def test_each_scene_keeps_its_undo_history_when_the_writer_goes_back_to_it(qtbot, window) -> None:
+    scenes = [s for c in window.binder_model.books[0].children for s in c.children][:2]
+    first, second = scenes
+    assert window.select(first.kind, first.id)
+    original_first = window.editor.scene_text()
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(window.editor, " Then the tide turned.")
+    assert window.select(second.kind, second.id)
+    original_second = window.editor.scene_text()
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(window.editor, " Gulls.")
+    # Back to the first scene: its history is there, and only its own typing is undone.
+    assert window.select(first.kind, first.id)
+    assert window.editor.scene_text() == original_first + " Then the tide turned."
+    # Laid out at the view's width again (it had none while kept).
+    assert window.editor.document().pageSize().width() == window.editor.viewport().width()
+    assert window.editor.document().isUndoAvailable()
+    while window.editor.document().isUndoAvailable():
+        window.editor.undo()
+    assert window.editor.scene_text() == original_first
+    # The second scene's history was kept too, apart from the first's.
+    assert window.select(second.kind, second.id)
+    assert window.editor.scene_text() == original_second + " Gulls."
+    while window.editor.document().isUndoAvailable():
+        window.editor.undo()
+    assert window.editor.scene_text() == original_second
+
+
+def test_a_scene_changed_elsewhere_meanwhile_opens_afresh(qtbot, window) -> None:
+    from core.store.manuscript import get_scene, set_scene_text
+
+    scenes = [s for c in window.binder_model.books[0].children for s in c.children][:2]
+    first, second = scenes
+    assert window.select(first.kind, first.id)
+    qtbot.keyClicks(window.editor, "Dawn. ")
+    assert window.select(second.kind, second.id)
+    assert window.save_now()
+    with window.library.session() as session:  # a sync or a replace, say
+        set_scene_text(
+            session=session, scene=get_scene(session=session, scene_id=first.id), text="Rewritten."
+        )
+    assert window.select(first.kind, first.id)
+    assert window.editor.scene_text() == "Rewritten."
+    assert not window.editor.document().isUndoAvailable()  # no history of another text

@@ -191,12 +191,19 @@ def test_the_ai_history_of_a_hidden_panel_is_read_when_it_is_shown(window, aw_li
     assert ai.history.count() == 0
 
 
-def test_loading_a_scene_deletes_the_document_before_it(window) -> None:
-    # At once, not on a later event loop turn: the old document would lay itself out for
-    # nothing meanwhile.
+def test_scenes_left_keep_their_documents_but_lay_nothing_out(window, monkeypatch) -> None:
+    # Kept for their undo history (a bounded number of them); out of view they have no page
+    # size, so they do not lay themselves out for nothing.
+    from desktop.editor import scene_editor
+
+    monkeypatch.setattr(scene_editor, "KEPT_DOCUMENTS", 2)
     for scene in _scenes(window)[:4]:
         window.select(NodeKind.SCENE, scene.id)
-    assert len(window.editor.findChildren(QTextDocument)) == 1
+    documents = window.editor.findChildren(QTextDocument)
+    assert len(documents) == 3  # the open one and the two kept
+    for kept in documents:
+        if kept is not window.editor.document():
+            assert kept.pageSize().width() == 0
     document = window.editor.document()
     assert document.pageSize().width() == window.editor.viewport().width()
     assert window.editor.scene_text() == window.editor.toPlainText().replace("\u2029", "\n")
