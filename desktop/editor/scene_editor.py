@@ -142,11 +142,6 @@ class SceneEditor(QTextEdit):
         self._kept: OrderedDict[
             str, tuple[QTextDocument, MarkdownHighlighter | FountainHighlighter, bool]
         ] = OrderedDict()
-        self._leaving: tuple[str, MarkdownHighlighter | FountainHighlighter | None, bool] = (
-            "",
-            None,
-            False,
-        )
         # Called with each scene's new document before it is shown (codex names, spelling).
         self.layer_factories: list[Callable[[QTextDocument], object]] = []
         # Add actions to the right-click menu for a document position (spelling, codex).
@@ -167,7 +162,7 @@ class SceneEditor(QTextEdit):
             return
         self._loading = True
         try:
-            self._leaving = (self.scene_id, self._highlighter, self.fountain)
+            left = (self.scene_id, self._highlighter, self.fountain)
             self.scene_id = scene_id
             self.fountain = fountain
             # ``revision`` keeps counting across scenes: autosave compares revisions.
@@ -219,37 +214,50 @@ class SceneEditor(QTextEdit):
             self._set_typewriter_room(document)
             document.clearUndoRedoStacks()
             document.setModified(False)
-            old = self._document
-            if old is not None:
-                old.contentsChange.disconnect(self._on_contents_change)
             # No page size until the view sets its own: a document lays itself out as soon as
             # it has a layout, which the view makes on taking it, and then again at the view's
             # width. With a null page size the first pass is skipped (with the default,
             # unlimited width, it would lay out the whole scene unwrapped: milliseconds).
             document.setPageSize(QSizeF(0, 0))
-            # Taking the document, the view resets its text options, which Qt reports as a
-            # change of all the text; the highlighter would paint everything again. Nothing
-            # changed: keep it quiet.
-            document.blockSignals(True)
-            try:
-                self.setDocument(document)
-            finally:
-                document.blockSignals(False)
-            self._document = document
-            document.contentsChange.connect(self._on_contents_change)
-            if old is not None:
-                self._keep_or_delete(old)
-            self._fit_column()
-            self.moveCursor(QTextCursor.MoveOperation.Start)
+            self._show_document(document, left)
         finally:
             self._loading = False
         self.scene_loaded.emit(scene_id)
 
+    def _show_document(
+        self,
+        document: QTextDocument,
+        left: tuple[str, MarkdownHighlighter | FountainHighlighter | None, bool],
+    ) -> None:
+        """Put ``document`` in the view; the one it replaces (``left``: its scene id,
+        highlighter and kind) is kept for its undo history or deleted."""
+        old = self._document
+        if old is not None:
+            old.contentsChange.disconnect(self._on_contents_change)
+        # Taking the document, the view resets its text options, which Qt reports as a
+        # change of all the text; the highlighter would paint everything again. Nothing
+        # changed: keep it quiet.
+        document.blockSignals(True)
+        try:
+            self.setDocument(document)
+        finally:
+            document.blockSignals(False)
+        self._document = document
+        document.contentsChange.connect(self._on_contents_change)
+        if old is not None and old is not document:
+            self._keep_or_delete(old, *left)
+        self._fit_column()
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
     # -------------------------------------------------------------- documents kept per scene
 
-    def _keep_or_delete(self, old: QTextDocument) -> None:
-        left_id, highlighter, fountain = self._leaving
-        self._leaving = ("", None, False)
+    def _keep_or_delete(
+        self,
+        old: QTextDocument,
+        left_id: str,
+        highlighter: MarkdownHighlighter | FountainHighlighter | None,
+        fountain: bool,
+    ) -> None:
         if left_id and highlighter is not None and left_id != self.scene_id:
             replaced = self._kept.pop(left_id, None)
             if replaced is not None and replaced[0] is not old:
@@ -277,25 +285,12 @@ class SceneEditor(QTextEdit):
             return False
         self._loading = True
         try:
-            self._leaving = (self.scene_id, self._highlighter, self.fountain)
-            old = self._document
-            if old is not None:
-                old.contentsChange.disconnect(self._on_contents_change)
+            left = (self.scene_id, self._highlighter, self.fountain)
             self.scene_id, self.fountain = scene_id, fountain
             self._highlighter = highlighter
             self._paint_timer.stop()
             self._unpainted = None
-            document.blockSignals(True)
-            try:
-                self.setDocument(document)
-            finally:
-                document.blockSignals(False)
-            self._document = document
-            document.contentsChange.connect(self._on_contents_change)
-            if old is not None and old is not document:
-                self._keep_or_delete(old)
-            self._fit_column()
-            self.moveCursor(QTextCursor.MoveOperation.Start)
+            self._show_document(document, left)
         finally:
             self._loading = False
         self._repaint_in_steps()  # marks may have been only partly painted when it was left

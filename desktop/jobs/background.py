@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool
 
 from desktop.jobs.runner import Job, JobRunner, StreamingJob
 
@@ -27,8 +27,6 @@ MIN_THREADS = 4
 
 class Background(QObject):
     """Runs core jobs on its own thread pool; cancels and waits for them on :meth:`close`."""
-
-    busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None, *, max_threads: int | None = None) -> None:
         super().__init__(parent)
@@ -73,7 +71,7 @@ class Background(QObject):
         on_ended: Callable[[], Any] | None = None,
     ) -> JobRunner:
         """Start a job that streams text (``job(ctx, send)``); ``on_text`` gets each piece."""
-        runner = JobRunner(_never, description=description, streaming=job)
+        runner = JobRunner.streaming(job, description=description)
         runner.signals.text.connect(on_text)
         return self._start(runner, None, on_progress, on_done, on_failed, on_cancelled,
                            on_error, on_ended)  # fmt: skip
@@ -99,7 +97,6 @@ class Background(QObject):
         # A bound method, not a lambda: if this background is deleted first, Qt drops the call.
         self._lane_of[signals] = (runner, lane)
         signals.ended.connect(self._on_runner_ended)
-        was_busy = self.busy
         self._running.add(runner)
         if lane is None:
             self.pool.start(runner)
@@ -108,8 +105,6 @@ class Background(QObject):
             queue.append(runner)
             if len(queue) == 1:
                 self.pool.start(runner)
-        if not was_busy:
-            self.busy_changed.emit(True)
         return runner
 
     def _on_runner_ended(self) -> None:
@@ -125,8 +120,6 @@ class Background(QObject):
                 queue.popleft()
                 if queue:
                     self.pool.start(queue[0])
-        if not self._running:
-            self.busy_changed.emit(False)
 
     # -------------------------------------------------------------- state and stopping
 
@@ -137,9 +130,6 @@ class Background(QObject):
     def lane_busy(self, lane: str) -> bool:
         """Whether a job of ``lane`` runs or waits its turn."""
         return bool(self._lanes.get(lane))
-
-    def running(self) -> list[JobRunner]:
-        return list(self._running)
 
     def cancel_all(self) -> None:
         for runner in list(self._running):
@@ -176,7 +166,3 @@ def close_shared_background(timeout_ms: int = 10_000) -> None:
     if _shared is not None:
         _shared.close(timeout_ms)
         _shared = None
-
-
-def _never(_ctx: object) -> None:
-    raise AssertionError("a streaming runner calls its streaming job")  # pragma: no cover

@@ -44,17 +44,23 @@ class JobSignals(QObject):
 class JobRunner(QRunnable):
     """One run of a core job on a ``QThreadPool``; ``cancel()`` asks it to stop."""
 
-    def __init__(
-        self, job: Job, *, description: str = "", streaming: StreamingJob | None = None
-    ) -> None:
+    def __init__(self, job: Job, *, description: str = "") -> None:
         super().__init__()
         # The Python side owns the runner: Qt must not delete it under a live reference.
         self.setAutoDelete(False)
         self.job = job
-        self._streaming = streaming
         self.description = description
         self.signals = JobSignals()
         self.token = CancelToken()
+
+    @classmethod
+    def streaming(cls, job: StreamingJob, *, description: str = "") -> JobRunner:
+        """A runner for ``job(ctx, send)``: each piece it sends arrives as ``text``."""
+        runner = cls(lambda ctx: job(ctx, runner.send_text), description=description)
+        return runner
+
+    def send_text(self, text: str) -> None:
+        _tell(self.signals.text, text)
 
     def cancel(self) -> None:
         self.token.cancel()
@@ -63,13 +69,10 @@ class JobRunner(QRunnable):
         def report(done: int, total: int, message: str) -> None:
             _tell(self.signals.progress, done, total, message)
 
-        def stream(text: str) -> None:
-            _tell(self.signals.text, text)
-
         ctx = JobContext(on_progress=report, token=self.token)
         try:
             ctx.check()  # cancelled while it waited its turn: do nothing, say so
-            result = self.job(ctx) if self._streaming is None else self._streaming(ctx, stream)
+            result = self.job(ctx)
         except JobCancelledError as exc:
             _tell(self.signals.error, exc)
             _tell(self.signals.cancelled)
