@@ -18,8 +18,9 @@ from sync_server.blobstore import S3BlobStore, make_blob_store
 from sync_server.deps import RateLimiter
 from sync_server.errors import install_error_handlers
 from sync_server.observability import Metrics, RequestMiddleware, configure_logging
-from sync_server.routers import auth, devices, media, sync
+from sync_server.routers import auth, books, devices, invitations, media, notifications, sync
 from sync_server.security import Passwords
+from sync_server.services.mail import Mailer
 from sync_server.services.media import MediaService
 from sync_server.settings import Settings
 
@@ -90,7 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="AuthorWorks sync server",
         version="0.1.0",
         lifespan=lifespan,
-        description="Accounts, devices, CRDT sync and media for AuthorWorks libraries.",
+        description=(
+            "Accounts, devices, shared books, CRDT sync and media for AuthorWorks libraries."
+        ),
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -102,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.auth_limiter = RateLimiter(settings.auth_rate_limit)
     app.state.blob_store = store
     app.state.media = MediaService(settings, store)
+    app.state.mailer = Mailer(settings.smtp_url, settings.mail_from)
     app.state.metrics = metrics
     install_error_handlers(app)
     app.add_middleware(
@@ -109,9 +113,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, devices, sync, media):
+    for module in (auth, devices, sync, books, invitations, notifications, media):
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(invitations.link_router)
 
     @app.get("/health", tags=["health"])
     def health() -> JSONResponse:

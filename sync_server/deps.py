@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sync_server.errors import RateLimited, Unauthorized
 from sync_server.models import Device, User
 from sync_server.security import read_access_token
+from sync_server.services.books import Access, Role, check_access
 from sync_server.settings import Settings
 
 
@@ -39,23 +40,13 @@ _bearer = HTTPBearer(auto_error=False)
 
 
 class Caller:
-    """The signed-in account of a request. Checking the token costs one query (the account's
-    feed position and the device's revocation come with it); the ORM row loads on demand."""
+    """The signed-in account of a request. Checking the token costs one query (the device's
+    revocation comes with it); the ORM row loads on demand."""
 
-    def __init__(
-        self,
-        session: Session,
-        *,
-        user_id: str,
-        device_id: str | None,
-        last_seq: int,
-        feed_floor: int,
-    ) -> None:
+    def __init__(self, session: Session, *, user_id: str, device_id: str | None) -> None:
         self._session = session
         self.user_id = user_id
         self.device_id = device_id
-        self.last_seq = last_seq
-        self.feed_floor = feed_floor
 
     @cached_property
     def user(self) -> User:
@@ -76,19 +67,50 @@ def current_caller(
     device_id = claims.get("did") or None
     device = Device.id == device_id if device_id else false()
     row = session.execute(
-        select(User.id, User.last_seq, User.feed_floor, Device.user_id, Device.revoked_at)
+        select(User.id, Device.user_id, Device.revoked_at)
         .select_from(User)
         .outerjoin(Device, device)
         .where(User.id == claims["sub"])
     ).first()
     if row is None:
         raise Unauthorized("the account no longer exists", code="invalid_token")
-    if device_id and (row[3] != row[0] or row[4] is not None):
+    if device_id and (row[1] != row[0] or row[2] is not None):
         raise Unauthorized("this device was signed out", code="device_revoked")
-    return Caller(session, user_id=row[0], device_id=device_id, last_seq=row[1], feed_floor=row[2])
+    return Caller(session, user_id=row[0], device_id=device_id)
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+def book_role(minimum: Role) -> Any:
+    """A dependency that checks the caller's role in the book of the path's ``book_id``.
+
+    Every route under /books/{book_id} takes one, so no route can forget the check (the
+    permission matrix test walks the app's routes to prove it).
+    """
+
+    def check(book_id: str, session: SessionDep, caller: CallerDep) -> BookAccess:
+        access = check_access(session, user_id=caller.user_id, book_id=book_id, minimum=minimum)
+        return BookAccess(caller=caller, access=access)
+
+    check.minimum_role = minimum  # type: ignore[attr-defined]  # read by the matrix test
+    return Depends(check)
+
+
+class BookAccess:
+    """The caller and their checked access to the book of the request's path."""
+
+    def __init__(self, *, caller: Caller, access: Access) -> None:
+        self.caller = caller
+        self.access = access
+
+    @property
+    def book_id(self) -> str:
+        return self.access.book_id
+
+    @property
+    def user_id(self) -> str:
+        return self.caller.user_id
 
 
 async def access_claims(

@@ -1,8 +1,11 @@
-"""The server database: accounts, devices, refresh tokens, the change feed and media.
+"""The server database: accounts, devices, refresh tokens, books and their members, the
+change feed, invitations, activity, notifications and media.
 
-Every row that holds a writer's data has the owning user's id, and every query filters by it.
-The change feed is per user: ``users.last_seq`` is bumped under a row lock on each push, so
-sequence numbers of one user commit in order and a pull never skips one.
+A writer's text belongs to a book, not to an account: every document and change row has the
+book's id, and every query that reads or writes one is checked against the caller's
+membership of that book (:mod:`sync_server.services.books`). The change feed is per book:
+``books.last_seq`` is bumped under a row lock on each push, so the sequence numbers of one book
+commit in order and a pull never skips one.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     String,
+    Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -38,9 +43,6 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
-    # Cursors below this were pruned: they answer "resync required".
-    feed_floor: Mapped[int] = mapped_column(BigInteger, default=0)
     storage_used: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
@@ -74,46 +76,82 @@ class RefreshToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
-class Document(Base):
-    """A synced CRDT document of one account (its id is the client's entity id).
+class Book(Base):
+    """A book on the server: its owner, its feed position and who may see it.
 
-    Ids are unique per account, not globally: a library signed in to another account sends
-    its documents there as that account's own, and nothing of one account is reachable from
-    another.
+    The id is the client's book id (a UUID made by the library that created it).
     """
+
+    __tablename__ = "books"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Read from the book's own document when it is pushed (shown in lists and emails).
+    title: Mapped[str] = mapped_column(String(300), default="")
+    visibility: Mapped[str] = mapped_column(String(20), default="private")
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Cursors below this were pruned: they answer "resync required".
+    feed_floor: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BookMember(Base):
+    """Who may reach a book, with which role, until when. The owner has a row too."""
+
+    __tablename__ = "book_members"
+
+    book_id: Mapped[str] = mapped_column(
+        ForeignKey("books.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+    # A user id, kept after that account is gone (the activity log names it).
+    granted_by: Mapped[str | None] = mapped_column(String(36), default=None)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Document(Base):
+    """A synced CRDT document of one book (its id is the client's entity id)."""
 
     __tablename__ = "documents"
 
-    user_id: Mapped[str] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    book_id: Mapped[str] = mapped_column(
+        ForeignKey("books.id", ondelete="CASCADE"), primary_key=True
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
-    book_id: Mapped[str] = mapped_column(String(36))
     update_count: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Change(Base):
-    """One entry of a user's change feed: an update, or the squashed state of a document."""
+    """One entry of a book's change feed: an update, or the squashed state of a document."""
 
     __tablename__ = "changes"
-    __table_args__ = (Index("ix_changes_user_doc", "user_id", "doc_id"),)
+    __table_args__ = (Index("ix_changes_book_doc", "book_id", "doc_id"),)
 
-    user_id: Mapped[str] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    book_id: Mapped[str] = mapped_column(
+        ForeignKey("books.id", ondelete="CASCADE"), primary_key=True
     )
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     doc_id: Mapped[str] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(20))
-    book_id: Mapped[str] = mapped_column(String(36))
+    # Who pushed it (None for a squashed state); no foreign key: history outlives accounts.
+    author_id: Mapped[str | None] = mapped_column(String(36), default=None)
     device_id: Mapped[str | None] = mapped_column(String(36), default=None)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AppliedOp(Base):
-    """Op ids already applied, so that a retried push is a no-op."""
+    """Op ids already applied, so that a retried push is a no-op.
+
+    Keyed by the account that pushed: op ids are made by that account's devices, and a retry
+    comes from the same account whatever books its ops touch.
+    """
 
     __tablename__ = "applied_ops"
 
@@ -122,6 +160,73 @@ class AppliedOp(Base):
     )
     op_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Invitation(Base):
+    """An invitation to a book, by email. The link's token is stored hashed and works once."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    book_id: Mapped[str] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    invited_by: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # When the invitation itself lapses, and when the membership it grants ends (optional).
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    access_expires_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), default=None
+    )
+    # pending, accepted, declined, cancelled or revoked.
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    email_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class Activity(Base):
+    """One event of a book's history of sharing: who did what to whom, and when."""
+
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_book_id_id", "book_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    book_id: Mapped[str] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    subject_email: Mapped[str | None] = mapped_column(String(320), default=None)
+    # JSON: role, old role, and what else the kind of event names.
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Notification(Base):
+    """One entry of a user's inbox, made from an activity event that concerns them."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    book_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    message: Mapped[str] = mapped_column(Text)
+    # JSON: ids the client acts on (the invitation to accept, say).
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class NotificationMute(Base):
+    """A kind of notification a user does not want in their inbox (or by email)."""
+
+    __tablename__ = "notification_mutes"
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
 class Blob(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -70,12 +71,20 @@ class PushRequest(BaseModel):
     ops: list[OpIn] = Field(max_length=MAX_OPS_PER_PUSH)
 
 
+class BookCursor(BaseModel):
+    # Where the book's feed stands after the push, and where it stood before it (see
+    # core.sync.protocol).
+    cursor: int
+    previous_cursor: int
+
+
 class PushResult(BaseModel):
     applied: int
     duplicates: int
-    cursor: int
-    # The feed's cursor before this push (see core.sync.protocol).
-    previous_cursor: int
+    # Every book the caller can reach, the ones of this push included.
+    books: dict[str, BookCursor]
+    # Books whose ops were refused, with why: book_not_found or read_only.
+    rejected: dict[str, str] = Field(default_factory=dict)
 
 
 class ChangeOut(BaseModel):
@@ -103,3 +112,104 @@ class StorageUsage(BaseModel):
     used_bytes: int
     limit_bytes: int
     items: list[BlobPublic]
+
+
+RoleName = Literal["viewer", "commenter", "editor", "owner"]
+GrantableRole = Literal["viewer", "commenter", "editor"]
+
+
+class PersonPublic(BaseModel):
+    id: str
+    email: str
+
+
+class BookPublic(BaseModel):
+    id: str
+    title: str
+    role: RoleName
+    owner: PersonPublic
+    visibility: str
+    # The book's feed position: a client whose cursor is here has nothing to pull.
+    last_seq: int
+    # When the caller's own access ends (None: no end).
+    expires_at: datetime | None
+    created_at: datetime
+
+
+class MemberPublic(BaseModel):
+    user_id: str
+    email: str
+    role: RoleName
+    granted_by: str | None
+    expires_at: datetime | None
+    created_at: datetime
+
+
+class MemberChange(BaseModel):
+    role: GrantableRole | None = None
+    # Days from now until the access ends; 0 removes the end.
+    expires_days: int | None = Field(default=None, ge=0, le=3650)
+
+
+class InvitationCreate(BaseModel):
+    email: str = Field(max_length=320, pattern=EMAIL_PATTERN)
+    role: GrantableRole = "editor"
+    # Days the access lasts once accepted (None: no end).
+    expires_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class InvitationPublic(BaseModel):
+    id: str
+    book_id: str
+    book_title: str
+    email: str
+    role: RoleName
+    invited_by: PersonPublic
+    status: str
+    expires_at: datetime
+    access_expires_at: datetime | None
+    email_sent: bool
+    created_at: datetime
+
+
+class InvitationCreated(InvitationPublic):
+    # The link to send by other means (shown to the owner only, once, on creation).
+    link: str
+    # Why no email went out, when none did.
+    email_problem: str | None = None
+
+
+class TokenAccept(BaseModel):
+    token: str = Field(min_length=10, max_length=200)
+
+
+class TransferRequest(BaseModel):
+    user_id: str = Field(min_length=1, max_length=36)
+
+
+class ActivityPublic(BaseModel):
+    id: int
+    kind: str
+    actor: PersonPublic | None
+    subject_email: str | None
+    detail: dict[str, Any]
+    created_at: datetime
+
+
+class NotificationPublic(BaseModel):
+    id: str
+    kind: str
+    book_id: str | None
+    message: str
+    data: dict[str, Any]
+    created_at: datetime
+    read: bool
+
+
+class NotificationPage(BaseModel):
+    unread: int
+    items: list[NotificationPublic]
+
+
+class Mutes(BaseModel):
+    kinds: list[str] = Field(default_factory=list, max_length=50)

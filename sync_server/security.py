@@ -82,10 +82,14 @@ def read_access_token(settings: Settings, token: str) -> dict[str, Any]:
 
 
 def new_refresh_token() -> tuple[str, str]:
-    """(token to hand out, hash to store)."""
+    """(token to hand out, hash to store); also the tokens of invitation links."""
     token = secrets.token_urlsafe(32)
     return token, hash_refresh_token(token)
 
 
 def hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+new_link_token = new_refresh_token
+hash_link_token = hash_refresh_token

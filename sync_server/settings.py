@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     storage_quota_bytes: int = 2 * 1024 * 1024 * 1024
     # A document's updates are squashed into one once it has this many.
     compact_after: int = 100
+    # Email for invitations: smtp://host:port, smtp+starttls://user:pass@host:587 or
+    # smtps://user:pass@host:465. Empty: invitations are made, and no email goes out.
+    smtp_url: str = ""
+    mail_from: str = "AuthorWorks <no-reply@localhost>"
+    # The address people reach this server at, for the links in emails.
+    public_url: str = ""
+    invitation_days: int = 14
     json_logs: bool = True
 
     @model_validator(mode="after")
@@ -63,6 +70,13 @@ class Settings(BaseSettings):
             self.database_url = os.environ.get("DATABASE_URL") or (
                 f"sqlite:///{self.data_dir / 'server.sqlite3'}"
             )
+        if self.smtp_url:
+            from sync_server.services.mail import parse_smtp_url
+
+            parse_smtp_url(self.smtp_url)  # a mistyped address fails at start, not per email
+        if not self.public_url:
+            self.public_url = f"http://{self.host}:{self.port}"
+        self.public_url = self.public_url.rstrip("/")
         if self.production and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
             raise ValueError(
                 "production mode refuses the development secret: set AUTHORWORKS_SERVER_SECRET_KEY "

@@ -1,4 +1,4 @@
-"""/api/v1/sync: push updates, pull the change feed, compact."""
+"""/api/v1/sync: push updates, pull a book's change feed, compact."""
 
 from __future__ import annotations
 
@@ -32,16 +32,19 @@ def push(body: PushRequest, request: Request, claims: ClaimsDep) -> PushResult:
         )
 
 
-@router.get("/pull", response_model=PullPage, responses={401: {}, 410: {}})
+@router.get("/pull", response_model=PullPage, responses={401: {}, 404: {}, 410: {}})
 async def pull(
     request: Request,
     claims: ClaimsDep,
+    book: Annotated[str, Query(min_length=1, max_length=36)],
     cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
 ) -> Response:
-    """The changes after ``cursor``; 410 ``resync_required`` for a cursor no longer served."""
+    """The changes of ``book`` after ``cursor``; 404 for a book the caller is no member of,
+    410 ``resync_required`` for a cursor no longer served."""
     # The hottest route: no dependency in a worker thread, one hop to a worker thread, one
-    # query (the token's account and device are checked by the feed query itself), and the
+    # query (the token's account, device and membership are checked by the feed query
+    # itself), and the
     # JSON body written straight from the rows, without a validation pass.
     app = request.app
     body = await run_in_threadpool(
@@ -49,6 +52,7 @@ async def pull(
         app.state.read_engine,
         user_id=claims["sub"],
         device_id=claims.get("did") or None,
+        book_id=book,
         cursor=cursor,
         limit=limit,
     )
@@ -56,13 +60,14 @@ async def pull(
 
 
 def _pull_page(
-    engine: Engine, *, user_id: str, device_id: str | None, cursor: int, limit: int
+    engine: Engine, *, user_id: str, device_id: str | None, book_id: str, cursor: int, limit: int
 ) -> bytes:
     with engine.connect() as connection:
         return feed.pull(
             connection=connection,
             user_id=user_id,
             device_id=device_id,
+            book_id=book_id,
             cursor=cursor,
             limit=limit,
         )
@@ -70,5 +75,5 @@ def _pull_page(
 
 @router.post("/compact")
 def compact(session: SessionDep, caller: CallerDep) -> dict[str, int]:
-    """Squash each of the caller's documents into one update now."""
-    return {"documents": feed.compact_user(session=session, user_id=caller.user_id)}
+    """Squash each document of the books the caller can write into one update now."""
+    return {"documents": feed.compact_books(session=session, user_id=caller.user_id)}

@@ -175,11 +175,58 @@ def delete_account(
     if not passwords.verify(user.password_hash, password):
         raise Unauthorized("the password is wrong", code="bad_credentials")
     hashes = list(session.scalars(select(UserBlob.sha256).where(UserBlob.user_id == user.id)))
-    # Explicit deletes: SQLite enforces ON DELETE CASCADE only with a pragma.
-    from sync_server.models import AppliedOp, Change, Document
+    from sync_server.models import (
+        Activity,
+        AppliedOp,
+        Book,
+        BookMember,
+        Change,
+        Document,
+        Invitation,
+        Notification,
+        NotificationMute,
+    )
+    from sync_server.services.activity import Notice, record
 
-    for model in (UserBlob, AppliedOp, Change, Document, RefreshToken, Device):
-        session.execute(delete(model).where(model.user_id == user.id))
+    # The books the account owns go with it (the others lose access; they are told).
+    owned = list(session.scalars(select(Book).where(Book.owner_id == user.id)))
+    for book in owned:
+        others = session.scalars(
+            select(BookMember.user_id).where(
+                BookMember.book_id == book.id, BookMember.user_id != user.id
+            )
+        )
+        record(
+            session,
+            book_id=None,
+            kind="book_deleted",
+            actor_id=user.id,
+            notify=[
+                Notice(
+                    other,
+                    f"“{book.title or 'an untitled book'}” was deleted with its owner's account.",
+                    {"book_id": book.id},
+                )
+                for other in others
+            ],
+        )
+    # Explicit deletes, children first, rather than trusting ON DELETE CASCADE everywhere.
+    book_ids = [b.id for b in owned]
+    if book_ids:
+        for by_book in (Change, Document, Invitation, Activity, BookMember):
+            session.execute(delete(by_book).where(by_book.book_id.in_(book_ids)))
+        session.execute(delete(Book).where(Book.id.in_(book_ids)))
+    session.execute(delete(Invitation).where(Invitation.invited_by == user.id))
+    for by_user in (
+        UserBlob,
+        AppliedOp,
+        BookMember,
+        Notification,
+        NotificationMute,
+        RefreshToken,
+        Device,
+    ):
+        session.execute(delete(by_user).where(by_user.user_id == user.id))
     session.execute(delete(User).where(User.id == user.id))
     session.commit()
     return hashes

@@ -1,8 +1,11 @@
-"""The per-user change feed: idempotent push, cursor-paged pull, compaction.
+"""The per-book change feed: idempotent push, cursor-paged pull, compaction.
 
-A push is one transaction: the user's row is locked (so sequence numbers commit in order; on
-SQLite the transaction takes the database's write lock before its first read),
-ops already applied are skipped by op id, the rest are appended to the feed. A document that
+A push is one transaction. The rows of the books it touches are locked in id order (so each
+book's sequence numbers commit in order; on SQLite the transaction takes the database's
+write lock before its first read), and the caller's role in each is checked in the same
+query: ops for a book the caller may not write are refused book by book (``rejected``), the
+rest go through. A book pushed for the first time is made, owned by the pusher. Ops already
+applied are skipped by op id, the rest are appended to their book's feed. A document that
 has collected ``compact_after`` updates is squashed into one state at a new sequence number,
 so a device that pulls later fetches one update instead of hundreds and loses nothing.
 """
@@ -14,17 +17,32 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import pycrdt
-from sqlalchemy import Connection, Table, and_, bindparam, delete, func, select, text, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    String,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from core.sync.protocol import decode_update, encode_update
-from sync_server.errors import ResyncRequired, Unauthorized, Unprocessable
-from sync_server.models import AppliedOp, Change, Device, Document, User
-from sync_server.schemas import OpIn, PushResult
+from sync_server.errors import NotFound, ResyncRequired, Unauthorized, Unprocessable
+from sync_server.models import AppliedOp, Book, BookMember, Change, Device, Document, User
+from sync_server.schemas import BookCursor, OpIn, PushResult
+from sync_server.services.books import WRITERS, active, heads, refresh_title
 
-_USERS = cast(Table, User.__table__)
+_BOOKS = cast(Table, Book.__table__)
+_MEMBERS = cast(Table, BookMember.__table__)
 _DOCUMENTS = cast(Table, Document.__table__)
 _CHANGES = cast(Table, Change.__table__)
 _APPLIED_OPS = cast(Table, AppliedOp.__table__)
@@ -59,15 +77,36 @@ class _PushStatements:
         # The two databases the server runs on; both have ON CONFLICT and RETURNING.
         return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
 
-    def _lock(self, _dialect: str) -> Any:
-        # The account row, locked (sequence numbers commit in order), and the device.
+    def _account(self, _dialect: str) -> Any:
+        # The account and the device's standing.
         device = and_(Device.id == bindparam("device_id"), Device.user_id == User.id)
         return (
-            select(User.last_seq, Device.id, Device.revoked_at)
+            select(User.id, Device.id, Device.revoked_at)
             .select_from(User)
             .outerjoin(Device, device)
             .where(User.id == bindparam("user_id"))
-            .with_for_update(of=User.__table__)
+        )
+
+    def _lock_books(self, _dialect: str) -> Any:
+        # The books of the batch, locked in id order (no two pushes wait on each other in a
+        # circle), with the caller's role in each.
+        member = and_(BookMember.book_id == Book.id, BookMember.user_id == bindparam("user_id"))
+        return (
+            select(Book.id, Book.last_seq, BookMember.role, BookMember.expires_at)
+            .select_from(Book)
+            .outerjoin(BookMember, member)
+            .where(Book.id.in_(bindparam("book_ids", expanding=True)))
+            .order_by(Book.id)
+            .with_for_update(of=Book.__table__)
+        )
+
+    def _new_books(self, dialect: str) -> Any:
+        # A book pushed for the first time; one made meanwhile by another push wins.
+        return self._insert(dialect, _BOOKS).on_conflict_do_nothing(index_elements=["id"])
+
+    def _new_owners(self, dialect: str) -> Any:
+        return self._insert(dialect, _MEMBERS).on_conflict_do_nothing(
+            index_elements=["book_id", "user_id"]
         )
 
     def _claim_ops(self, dialect: str) -> Any:
@@ -79,24 +118,24 @@ class _PushStatements:
 
     def _count_docs(self, dialect: str) -> Any:
         # Adds the documents new to the feed and counts the updates of all; answers each
-        # document's kind and book as first recorded, and its count of updates.
+        # document's kind as first recorded, and its count of updates.
         stmt = self._insert(dialect, _DOCUMENTS)
         stmt = stmt.on_conflict_do_update(
-            index_elements=["user_id", "id"],
+            index_elements=["book_id", "id"],
             set_={
                 "update_count": _DOCUMENTS.c.update_count + stmt.excluded.update_count,
                 "updated_at": stmt.excluded.updated_at,
             },
         )
         return stmt.returning(
-            _DOCUMENTS.c.id, _DOCUMENTS.c.kind, _DOCUMENTS.c.book_id, _DOCUMENTS.c.update_count
+            _DOCUMENTS.c.book_id, _DOCUMENTS.c.id, _DOCUMENTS.c.kind, _DOCUMENTS.c.update_count
         )
 
     def _set_last_seq(self, _dialect: str) -> Any:
         return (
-            update(_USERS)
-            .where(_USERS.c.id == bindparam("u_id"))
-            .values(last_seq=bindparam("u_seq"))
+            update(_BOOKS)
+            .where(_BOOKS.c.id == bindparam("b_id"))
+            .values(last_seq=bindparam("b_seq"))
         )
 
     def _append(self, _dialect: str) -> Any:
@@ -109,7 +148,7 @@ _PUSH = _PushStatements()
 def begin_write(session: Session) -> Connection:
     """The session's connection, in a transaction that holds the write lock from the start.
 
-    PostgreSQL locks the account row with ``SELECT ... FOR UPDATE``; SQLite ignores that, and
+    PostgreSQL locks the book rows with ``SELECT ... FOR UPDATE``; SQLite ignores that, and
     the sqlite3 module opens a transaction only at the first write, so two pushes read the
     same ``last_seq`` and the second fails on a duplicate sequence number (or, after a read,
     with SQLITE_BUSY). ``BEGIN IMMEDIATE`` takes SQLite's one write lock before the first
@@ -123,29 +162,100 @@ def begin_write(session: Session) -> Connection:
     return connection
 
 
+def _standing(
+    connection: Connection, dialect: str, *, user_id: str, book_ids: list[str], now: datetime
+) -> dict[str, tuple[int, str | None]]:
+    """(last seq, role) of each book of the batch, locked; books new to the server are
+    made first, owned by the caller. A role is None where the caller is no member."""
+    lock = _PUSH.get(dialect, "lock_books")
+    found = {
+        str(r[0]): (int(r[1]), r[2] if r[2] and active(r[3], now) else None)
+        for r in connection.execute(lock, {"user_id": user_id, "book_ids": book_ids})
+    }
+    new = [b for b in book_ids if b not in found]
+    if new:
+        rows = [
+            {
+                "id": b,
+                "owner_id": user_id,
+                "title": "",
+                "visibility": "private",
+                "last_seq": 0,
+                "feed_floor": 0,
+                "created_at": now,
+            }
+            for b in new
+        ]
+        connection.execute(_PUSH.get(dialect, "new_books"), rows)
+        # The owner's membership, unless another push made the book meanwhile (then this
+        # caller is no member of it, and the lock query below says so).
+        owners = [
+            {
+                "book_id": b,
+                "user_id": user_id,
+                "role": "owner",
+                "granted_by": None,
+                "expires_at": None,
+                "created_at": now,
+            }
+            for b in new
+        ]
+        made = {
+            str(r[0])
+            for r in connection.execute(
+                select(Book.id).where(Book.id.in_(new), Book.owner_id == user_id)
+            )
+        }
+        if made:
+            connection.execute(
+                _PUSH.get(dialect, "new_owners"), [o for o in owners if o["book_id"] in made]
+            )
+        for r in connection.execute(lock, {"user_id": user_id, "book_ids": new}):
+            found[str(r[0])] = (int(r[1]), r[2] if r[2] and active(r[3], now) else None)
+    return found
+
+
 def push(
     *, session: Session, user_id: str, device_id: str | None, ops: list[OpIn], compact_after: int
 ) -> PushResult:
-    """Append the ops not yet applied; returns counts and the feed's cursor.
+    """Append the ops not yet applied; returns counts and the cursors of the caller's books.
 
     Written with Core statements built once (one per table, each a batch), not ORM objects:
     a push is the server's hot write path, and the ORM's unit of work costs more CPU than
     the SQL. Recording the op ids answers which ops are new, and counting the documents'
-    updates answers their kind and count, so a push costs five statements.
+    updates answers their kind and count.
+
+    Ops for a book the caller cannot write are refused with the book in ``rejected``
+    (``book_not_found`` for a book they are no member of, ``read_only`` for a viewer or a
+    commenter) and are not recorded as applied: the rest of the batch goes through.
     """
     decoded = [(op, _decode(op)) for op in ops]
     connection = begin_write(session)
     dialect = connection.dialect.name
     found = connection.execute(
-        _PUSH.get(dialect, "lock"), {"user_id": user_id, "device_id": device_id or ""}
+        _PUSH.get(dialect, "account"), {"user_id": user_id, "device_id": device_id or ""}
     ).first()
     if found is None:
         raise Unauthorized("the account no longer exists", code="invalid_token")
     if device_id and (found[1] is None or found[2] is not None):
         raise Unauthorized("this device was signed out", code="device_revoked")
-    last_seq = previous = int(found[0] or 0)
     now = datetime.now(UTC)
-    op_ids = list(dict.fromkeys(op.op_id for op in ops))
+    book_ids = sorted({op.book_id for op in ops})
+    standing = (
+        _standing(connection, dialect, user_id=user_id, book_ids=book_ids, now=now)
+        if book_ids
+        else {}
+    )
+    rejected: dict[str, str] = {}
+    for book_id, (_seq, role) in standing.items():
+        if role is None:
+            rejected[book_id] = "book_not_found"
+        elif role not in WRITERS:
+            rejected[book_id] = "read_only"
+    writable = [(op, data) for op, data in decoded if op.book_id not in rejected]
+    last_seq = {b: seq for b, (seq, _role) in standing.items() if b not in rejected}
+    previous = dict(last_seq)
+    op_ids = list(dict.fromkeys(op.op_id for op, _data in writable))
     fresh: set[str] = set()
     if op_ids:
         fresh = set(
@@ -156,72 +266,89 @@ def push(
         )
     # The first op of each id that was not applied before, in order.
     to_apply: list[tuple[OpIn, bytes]] = []
-    for op, data in decoded:
+    for op, data in writable:
         if op.op_id in fresh:
             fresh.discard(op.op_id)
             to_apply.append((op, data))
-    applied, duplicates = len(to_apply), len(ops) - len(to_apply)
-    to_compact: set[str] = set()
+    applied = len(to_apply)
+    duplicates = len(writable) - applied
+    to_compact: set[tuple[str, str]] = set()
+    titles: set[str] = set()
     if to_apply:
-        counts: dict[str, dict[str, Any]] = {}
+        counts: dict[tuple[str, str], dict[str, Any]] = {}
         for op, _data in to_apply:
-            doc = counts.get(op.doc_id)
+            key = (op.book_id, op.doc_id)
+            doc = counts.get(key)
             if doc is None:
-                counts[op.doc_id] = {
-                    "user_id": user_id,
+                counts[key] = {
+                    "book_id": op.book_id,
                     "id": op.doc_id,
                     "kind": op.kind,
-                    "book_id": op.book_id,
                     "update_count": 1,
                     "updated_at": now,
                 }
             else:
                 doc["update_count"] += 1
-        docs: dict[str, tuple[str, str]] = {}
-        for doc_id, kind, book_id, count in connection.execute(
-            _PUSH.get(dialect, "count_docs"), [counts[d] for d in sorted(counts)]
+            if op.kind == "book" and op.doc_id == op.book_id:
+                titles.add(op.book_id)
+        kinds: dict[tuple[str, str], str] = {}
+        for book_id, doc_id, kind, count in connection.execute(
+            _PUSH.get(dialect, "count_docs"), [counts[k] for k in sorted(counts)]
         ):
-            docs[doc_id] = (kind, book_id)
+            kinds[(book_id, doc_id)] = kind
             if count >= compact_after:
-                to_compact.add(doc_id)
+                to_compact.add((book_id, doc_id))
         changes: list[dict[str, Any]] = []
         for op, data in to_apply:
-            last_seq += 1
-            kind, book_id = docs[op.doc_id]
+            seq = last_seq[op.book_id] = last_seq[op.book_id] + 1
             changes.append(
                 {
-                    "user_id": user_id,
-                    "seq": last_seq,
+                    "book_id": op.book_id,
+                    "seq": seq,
                     "doc_id": op.doc_id,
-                    "kind": kind,
-                    "book_id": book_id,
+                    "kind": kinds[(op.book_id, op.doc_id)],
+                    "author_id": user_id,
                     "device_id": device_id,
                     "data": data,
                     "created_at": now,
                 }
             )
-        connection.execute(_PUSH.get(dialect, "set_last_seq"), {"u_id": user_id, "u_seq": last_seq})
+        moved = [
+            {"b_id": b, "b_seq": seq} for b, seq in sorted(last_seq.items()) if seq != previous[b]
+        ]
+        connection.execute(_PUSH.get(dialect, "set_last_seq"), moved)
         connection.execute(_PUSH.get(dialect, "append"), changes)
-    if to_compact:
-        # Rare (once per ``compact_after`` updates of a document): done on ORM objects.
-        user = session.get(User, user_id, populate_existing=True)
-        assert user is not None
-        for doc_id in sorted(to_compact):
-            document = session.get(Document, (user_id, doc_id), populate_existing=True)
-            assert document is not None
-            _compact(session, user, document)
-        last_seq = user.last_seq
+    if to_compact or titles:
+        # Rare (a book's title, or once per ``compact_after`` updates of a document): done
+        # on ORM objects.
+        for book_id, doc_id in sorted(to_compact):
+            book = session.get(Book, book_id, populate_existing=True)
+            document = session.get(Document, (book_id, doc_id), populate_existing=True)
+            assert book is not None and document is not None
+            _compact(session, book, document)
+            last_seq[book_id] = book.last_seq
+        for book_id in sorted(titles):
+            refresh_title(session, book_id=book_id)
+    # Where every book the caller reaches stands: a device whose cursors match the previous
+    # positions has everything up to the new ones and need not pull.
+    positions = heads(connection, user_id=user_id)
     session.commit()
     return PushResult(
-        applied=applied, duplicates=duplicates, cursor=last_seq, previous_cursor=previous
+        applied=applied,
+        duplicates=duplicates,
+        books={
+            b: BookCursor(cursor=seq, previous_cursor=previous.get(b, seq))
+            for b, seq in sorted((positions | last_seq).items())
+        },
+        rejected=rejected,
     )
 
 
-def _compact(session: Session, user: User, doc: Document) -> None:
+def _compact(session: Session, book: Book, doc: Document) -> None:
     rows = list(
         session.scalars(
             select(Change)
-            .where(Change.user_id == user.id, Change.doc_id == doc.id)
+            .where(Change.book_id == book.id, Change.doc_id == doc.id)
             .order_by(Change.seq)
         )
     )
@@ -229,88 +356,131 @@ def _compact(session: Session, user: User, doc: Document) -> None:
         return
     merged = pycrdt.merge_updates(*[bytes(r.data) for r in rows])
     session.execute(
-        delete(Change).where(Change.user_id == user.id, Change.seq.in_([r.seq for r in rows]))
+        delete(Change).where(Change.book_id == book.id, Change.seq.in_([r.seq for r in rows]))
     )
-    user.last_seq += 1
+    book.last_seq += 1
     session.add(
-        Change(
-            user_id=user.id,
-            seq=user.last_seq,
-            doc_id=doc.id,
-            kind=doc.kind,
-            book_id=doc.book_id,
-            data=merged,
-        )
+        Change(book_id=book.id, seq=book.last_seq, doc_id=doc.id, kind=doc.kind, data=merged)
     )
     doc.update_count = 1
     session.flush()
 
 
-def compact_user(*, session: Session, user_id: str) -> int:
-    """Squash every document of the user that has more than one update; returns how many."""
+def compact_books(*, session: Session, user_id: str) -> int:
+    """Squash every document with more than one update in the books the user can write;
+    returns how many documents."""
     begin_write(session)
-    user = session.scalar(select(User).where(User.id == user_id).with_for_update())
-    assert user is not None
-    doc_ids = list(
+    now = datetime.now(UTC)
+    books = list(
         session.scalars(
-            select(Change.doc_id)
-            .where(Change.user_id == user_id)
-            .group_by(Change.doc_id)
-            .having(func.count() > 1)
+            select(Book)
+            .join(BookMember, BookMember.book_id == Book.id)
+            .where(
+                BookMember.user_id == user_id,
+                BookMember.role.in_(sorted(WRITERS)),
+                or_(BookMember.expires_at.is_(None), BookMember.expires_at > now),
+            )
+            .order_by(Book.id)
+            .with_for_update(of=Book.__table__)
         )
     )
-    for doc in session.scalars(
-        select(Document).where(Document.user_id == user_id, Document.id.in_(doc_ids))
-    ):
-        _compact(session, user, doc)
+    done = 0
+    for book in books:
+        doc_ids = list(
+            session.scalars(
+                select(Change.doc_id)
+                .where(Change.book_id == book.id)
+                .group_by(Change.doc_id)
+                .having(func.count() > 1)
+            )
+        )
+        for doc in session.scalars(
+            select(Document).where(Document.book_id == book.id, Document.id.in_(doc_ids))
+        ):
+            _compact(session, book, doc)
+        done += len(doc_ids)
     session.commit()
-    return len(doc_ids)
+    return done
 
 
-# The account row (with the device's standing) and one page of the feed, in one statement,
-# so that a pull costs one round trip and reads both from the same snapshot. The page is a
-# keyset scan of the primary key (user_id, seq); the outer query only appends one row.
+# The caller's standing in the book (account, device, membership) and one page of the book's
+# feed, in one statement, so that a pull costs one round trip and reads both from the same
+# snapshot. The page is a keyset scan of the primary key (book_id, seq), read only for a
+# member; the outer query only appends one row.
 _PULL_SQL = text(
     """
-    SELECT 0 AS part, u.last_seq AS seq, u.feed_floor AS feed_floor,
+    SELECT 0 AS part, b.last_seq AS seq, b.feed_floor AS feed_floor,
            CASE WHEN d.id IS NOT NULL AND d.revoked_at IS NULL THEN 1 ELSE 0 END AS device_ok,
-           NULL AS doc_id, NULL AS kind, NULL AS book_id, NULL AS data
-    FROM users u LEFT JOIN devices d ON d.id = :device_id AND d.user_id = u.id
+           CASE WHEN m.user_id IS NOT NULL AND (m.expires_at IS NULL OR m.expires_at > :now)
+                THEN 1 ELSE 0 END AS member_ok,
+           NULL AS doc_id, NULL AS kind, NULL AS data
+    FROM users u
+    LEFT JOIN devices d ON d.id = :device_id AND d.user_id = u.id
+    LEFT JOIN book_members m ON m.book_id = :book_id AND m.user_id = u.id
+    LEFT JOIN books b ON b.id = m.book_id
     WHERE u.id = :user_id
     UNION ALL
-    SELECT 1, page.seq, 0, 0, page.doc_id, page.kind, page.book_id, page.data
+    SELECT 1, page.seq, 0, 0, 0, page.doc_id, page.kind, page.data
     FROM (
-        SELECT c.seq, c.doc_id, c.kind, c.book_id, c.data FROM changes c
-        WHERE c.user_id = :user_id AND c.seq > :cursor
+        SELECT c.seq, c.doc_id, c.kind, c.data FROM changes c
+        WHERE c.book_id = :book_id AND c.seq > :cursor
+          AND EXISTS (
+              SELECT 1 FROM book_members m2
+              WHERE m2.book_id = :book_id AND m2.user_id = :user_id
+                AND (m2.expires_at IS NULL OR m2.expires_at > :now)
+          )
         ORDER BY c.seq
         LIMIT :limit
     ) page
     """
+).bindparams(
+    bindparam("book_id", type_=String()),
+    bindparam("user_id", type_=String()),
+    bindparam("device_id", type_=String()),
+    bindparam("now", type_=DateTime(timezone=True)),
 )
 
 
 def pull(
-    *, connection: Connection, user_id: str, device_id: str | None, cursor: int, limit: int
+    *,
+    connection: Connection,
+    user_id: str,
+    device_id: str | None,
+    book_id: str,
+    cursor: int,
+    limit: int,
 ) -> bytes:
-    """The changes after ``cursor``, at most ``limit``, as the JSON body of a PullPage.
+    """The changes of ``book_id`` after ``cursor``, at most ``limit``, as the JSON body of a
+    PullPage.
 
     Checks that the account exists and, for a device token, that the device is still signed
-    in (Unauthorized otherwise): the token check and the page are one query.
+    in (Unauthorized otherwise), then that the caller is a member of the book (NotFound
+    otherwise): the checks and the page are one query.
     """
     rows = connection.execute(
         _PULL_SQL,
-        {"user_id": user_id, "device_id": device_id or "", "cursor": cursor, "limit": limit + 1},
+        {
+            "user_id": user_id,
+            "device_id": device_id or "",
+            "book_id": book_id,
+            "cursor": cursor,
+            "limit": limit + 1,
+            "now": datetime.now(UTC),
+        },
     ).all()
-    account = next((r for r in rows if r[0] == 0), None)
-    if account is None:
+    standing = next((r for r in rows if r[0] == 0), None)
+    if standing is None:
         raise Unauthorized("the account no longer exists", code="invalid_token")
-    if device_id and not account[3]:
+    if device_id and not standing[3]:
         raise Unauthorized("this device was signed out", code="device_revoked")
-    last_seq, feed_floor = int(account[1]), int(account[2])
+    if not standing[4]:
+        raise NotFound("no such book", code="book_not_found")
+    last_seq, feed_floor = int(standing[1]), int(standing[2])
     # Zero means "from the start": always served, since pruning keeps squashed states.
     if cursor > last_seq or 0 < cursor < feed_floor:
         raise ResyncRequired(
-            f"cursor {cursor} is no longer served (the feed is at {last_seq}): pull again from 0"
+            f"cursor {cursor} is no longer served (the book's feed is at {last_seq}): "
+            "pull again from 0"
         )
     page = sorted((r for r in rows if r[0] == 1), key=lambda r: int(r[1]))
     has_more = len(page) > limit
@@ -319,9 +489,9 @@ def pull(
         "changes": [
             {
                 "seq": int(r[1]),
-                "doc_id": r[4],
-                "kind": r[5],
-                "book_id": r[6],
+                "doc_id": r[5],
+                "kind": r[6],
+                "book_id": book_id,
                 "update": encode_update(bytes(r[7])),
             }
             for r in page

@@ -74,7 +74,7 @@ def test_concurrent_pushers_all_land_with_gapless_sequences(tmp_path, sync_datab
 
         pulled = http.get(
             f"{API}/sync/pull",
-            params={"cursor": 0, "limit": 1000},
+            params={"book": "book-1", "cursor": 0, "limit": 1000},
             headers={"Authorization": f"Bearer {tokens[0]}"},
         ).json()
         seqs = [c["seq"] for c in pulled["changes"]]
@@ -93,4 +93,4 @@ def test_concurrent_pushers_all_land_with_gapless_sequences(tmp_path, sync_datab
             json={"ops": []},
             headers={"Authorization": f"Bearer {tokens[0]}"},
         ).json()
-        assert r["cursor"] == seqs[-1]
+        assert r["books"]["book-1"]["cursor"] == seqs[-1]

@@ -73,7 +73,11 @@ def _calls(client: TestClient, headers: dict[str, str]):
         "push": client.post(
             f"{API}/sync/push", json={"ops": [_op("o2", "scene-1", "overwrite")]}, headers=headers
         ),
-        "pull": client.get(f"{API}/sync/pull", params={"cursor": 0}, headers=headers),
+        "pull": client.get(
+            f"{API}/sync/pull", params={"book": "book-1", "cursor": 0}, headers=headers
+        ),
+        "book": client.get(f"{API}/books/book-1", headers=headers),
+        "members": client.get(f"{API}/books/book-1/members", headers=headers),
         "compact": client.post(f"{API}/sync/compact", headers=headers),
         "media list": client.get(f"{API}/media", headers=headers),
         "media get": client.get(f"{API}/media/{SHA}", headers=headers),
@@ -87,16 +91,24 @@ def test_second_user_sees_and_changes_nothing_of_the_first(
 ):
     intruder = sync_user_factory()
     calls = _calls(sync_client, intruder.headers)
-    # A push under the owner's document id lands in the intruder's own feed only.
+    # A push to the owner's book is refused as if there were no such book, and nothing of
+    # the book can be read: the same 404 as for a book that does not exist.
     assert calls["push"].status_code == 200
-    assert _texts(calls["pull"].json()["changes"]) == ["overwrite"]
+    assert calls["push"].json()["rejected"] == {"book-1": "book_not_found"}
+    assert calls["push"].json()["applied"] == 0
+    for name in ("pull", "book", "members"):
+        assert calls[name].status_code == 404, name
+        assert calls[name].json()["error"]["code"] == "book_not_found", name
+    missing = sync_client.get(f"{API}/books/no-such-book", headers=intruder.headers)
+    assert missing.status_code == 404 and missing.json() == calls["book"].json()
+    assert sync_client.get(f"{API}/books", headers=intruder.headers).json() == []
     assert calls["media list"].json()["items"] == []
     assert calls["media get"].status_code == 404
     assert calls["media delete"].status_code == 404
     assert [d["name"] for d in calls["devices"].json()] == ["laptop"]
     # The owner's data is untouched.
     pulled = sync_client.get(
-        f"{API}/sync/pull", params={"cursor": 0}, headers=owner_data.headers
+        f"{API}/sync/pull", params={"book": "book-1", "cursor": 0}, headers=owner_data.headers
     ).json()
     assert _texts(pulled["changes"]) == ["secret prose"]
     assert sync_client.get(f"{API}/media/{SHA}", headers=owner_data.headers).content == BLOB

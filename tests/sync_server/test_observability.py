@@ -13,13 +13,14 @@ from sync_server.settings import Settings
 
 
 def test_metrics_count_requests_by_route(sync_client: TestClient, sync_user):
-    sync_client.get("/api/v1/sync/pull", headers=sync_user.headers)
-    sync_client.get("/api/v1/sync/pull", headers=sync_user.headers)
+    sync_client.post("/api/v1/sync/push", json={"ops": []}, headers=sync_user.headers)
+    sync_client.get("/api/v1/books", headers=sync_user.headers)
+    sync_client.get("/api/v1/books", headers=sync_user.headers)
     text = sync_client.get("/metrics").text
     line = next(
         ln
         for ln in text.splitlines()
-        if ln.startswith("authorworks_http_requests_total") and 'route="/api/v1/sync/pull"' in ln
+        if ln.startswith("authorworks_http_requests_total") and 'route="/api/v1/books"' in ln
     )
     assert 'status="200"' in line and line.endswith(" 2.0")
     assert "authorworks_http_request_duration_seconds_bucket" in text

@@ -45,13 +45,23 @@ def test_push_is_idempotent_by_op_id(sync_client: TestClient, sync_user):
     first = sync_client.post(
         f"{API}/sync/push", json={"ops": ops}, headers=sync_user.headers
     ).json()
-    assert first == {"applied": 3, "duplicates": 0, "cursor": 3, "previous_cursor": 0}
+    assert first == {
+        "applied": 3,
+        "duplicates": 0,
+        "books": {"book-1": {"cursor": 3, "previous_cursor": 0}},
+        "rejected": {},
+    }
     again = sync_client.post(
         f"{API}/sync/push", json={"ops": ops}, headers=sync_user.headers
     ).json()
-    assert again == {"applied": 0, "duplicates": 3, "cursor": 3, "previous_cursor": 3}
+    assert again == {
+        "applied": 0,
+        "duplicates": 3,
+        "books": {"book-1": {"cursor": 3, "previous_cursor": 3}},
+        "rejected": {},
+    }
     pulled = sync_client.get(
-        f"{API}/sync/pull", params={"cursor": 0}, headers=sync_user.headers
+        f"{API}/sync/pull", params={"book": "book-1", "cursor": 0}, headers=sync_user.headers
     ).json()
     assert [c["seq"] for c in pulled["changes"]] == [1, 2, 3]
     assert _text_of(pulled["changes"]) == "w0 w1 w2 "
@@ -63,7 +73,7 @@ def test_pull_pages_with_cursor_and_has_more(sync_client: TestClient, sync_user)
     cursor, pages, changes = 0, 0, []
     while True:
         page = sync_client.get(
-            f"{API}/sync/pull", params={"cursor": cursor, "limit": 3}, headers=sync_user.headers
+            f"{API}/sync/pull", params={"book": "book-1", "cursor": cursor, "limit": 3}, headers=sync_user.headers
         ).json()
         changes += page["changes"]
         cursor = page["cursor"]
@@ -73,13 +83,15 @@ def test_pull_pages_with_cursor_and_has_more(sync_client: TestClient, sync_user)
     assert pages == 3 and cursor == 7
     assert _text_of(changes) == "w0 w1 w2 w3 w4 w5 w6 "
     empty = sync_client.get(
-        f"{API}/sync/pull", params={"cursor": 7}, headers=sync_user.headers
+        f"{API}/sync/pull", params={"book": "book-1", "cursor": 7}, headers=sync_user.headers
     ).json()
     assert empty == {"changes": [], "cursor": 7, "has_more": False}
 
 
 def test_a_cursor_from_the_future_requires_a_resync(sync_client: TestClient, sync_user):
-    r = sync_client.get(f"{API}/sync/pull", params={"cursor": 5}, headers=sync_user.headers)
+    ops = [_op("op-0", _edits(1)[0])]
+    sync_client.post(f"{API}/sync/push", json={"ops": ops}, headers=sync_user.headers)
+    r = sync_client.get(f"{API}/sync/pull", params={"book": "book-1", "cursor": 5}, headers=sync_user.headers)
     assert r.status_code == 410
     assert r.json()["error"]["code"] == "resync_required"
 
@@ -94,7 +106,7 @@ def test_compaction_squashes_a_documents_updates_into_one(
             f"{API}/sync/push", json={"ops": [_op(f"op-{i}", u)]}, headers=sync_user.headers
         )
     pulled = sync_client.get(
-        f"{API}/sync/pull", params={"cursor": 0}, headers=sync_user.headers
+        f"{API}/sync/pull", params={"book": "book-1", "cursor": 0}, headers=sync_user.headers
     ).json()
     assert len(pulled["changes"]) < 10
     assert _text_of(pulled["changes"]) == "".join(f"w{i} " for i in range(10))
@@ -105,7 +117,7 @@ def test_compaction_squashes_a_documents_updates_into_one(
     r = sync_client.post(f"{API}/sync/compact", headers=sync_user.headers)
     assert r.json() == {"documents": 1}
     pulled = sync_client.get(
-        f"{API}/sync/pull", params={"cursor": 0}, headers=sync_user.headers
+        f"{API}/sync/pull", params={"book": "book-1", "cursor": 0}, headers=sync_user.headers
     ).json()
     assert len(pulled["changes"]) == 1
     assert _text_of(pulled["changes"]).startswith("w0 w1")
@@ -133,7 +145,7 @@ def test_research_notes_travel_as_documents_of_their_own_kind(sync_client: TestC
     assert r.status_code == 200, r.text
     assert r.json()["applied"] == 2
     pulled = sync_client.get(
-        f"{API}/sync/pull", params={"cursor": 0}, headers=sync_user.headers
+        f"{API}/sync/pull", params={"book": "book-1", "cursor": 0}, headers=sync_user.headers
     ).json()
     assert [(c["kind"], c["doc_id"], c["book_id"]) for c in pulled["changes"]] == [
         ("note", "note-1", "book-1")
