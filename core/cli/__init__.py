@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "core.cli.imaging_commands",
     "core.cli.generation_commands",
     "core.cli.sync_commands",
+    "core.cli.sharing_commands",
 ]
 
 

@@ -8,7 +8,9 @@ it can be reached and always forgets it locally; the library's books stay as the
 from __future__ import annotations
 
 import platform
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import httpx
 
@@ -34,6 +36,7 @@ __all__ = [
     "HttpFactory",
     "SyncStatus",
     "TokenStoreFactory",
+    "account_api",
     "default_http",
     "normalise_server_url",
     "sign_in",
@@ -130,17 +133,33 @@ def _api(
     return SyncApi(http(current.server), tokens=tokens(current.server, current.email)), current
 
 
+@contextmanager
+def account_api(
+    library: Library,
+    *,
+    http: HttpFactory = default_http,
+    tokens: TokenStoreFactory = KeyringTokenStore,
+) -> Iterator[SyncApi]:
+    """The API of the account this library is signed in to, closed after use."""
+    api, _ = _api(library, http, tokens)
+    try:
+        yield api
+    finally:
+        api.http.close()
+
+
 def sync_library(
     library: Library,
     ctx: JobContext | None = None,
     *,
     http: HttpFactory = default_http,
     tokens: TokenStoreFactory = KeyringTokenStore,
+    keep_lost: Callable[[str, dict[str, Any]], bool] | None = None,
 ) -> SyncReport:
-    """One sync round of a signed-in library."""
+    """One sync round of a signed-in library (``keep_lost``: see SyncEngine)."""
     api, _ = _api(library, http, tokens)
     try:
-        return SyncEngine(library, api).sync(ctx)
+        return SyncEngine(library, api, keep_lost=keep_lost).sync(ctx)
     finally:
         api.http.close()
 

@@ -8,6 +8,7 @@ token is answered by one refresh and one retry.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Sequence
 from typing import Any
 
@@ -170,10 +171,104 @@ class SyncApi:
     # ------------------------------------------------------------------ sync
 
     def push(self, ops: Sequence[Op]) -> dict[str, Any]:
-        """Send a batch of updates; the device is the one the access token was issued to."""
+        """Send a batch of updates; the device is the one the access token was issued to.
+
+        The answer's ``books`` holds every book the account reaches, with its feed's cursor
+        after the push and before it; ``rejected`` the books whose ops were refused.
+        """
         body = {"ops": [op.to_json() for op in ops]}
         return dict(self._send("POST", PUSH_PATH, json=body).json())
 
-    def pull(self, cursor: int, limit: int) -> PullPage:
-        r = self._send("GET", PULL_PATH, params={"cursor": cursor, "limit": limit})
+    def pull(self, book_id: str, cursor: int, limit: int) -> PullPage:
+        r = self._send("GET", PULL_PATH, params={"book": book_id, "cursor": cursor, "limit": limit})
         return PullPage.from_json(r.json())
+
+    # ------------------------------------------------------------------ books and sharing
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._send(method, f"{API_PREFIX}{path}", **kwargs)
+        return response.json() if response.content else None
+
+    def books(self) -> list[dict[str, Any]]:
+        """The books the account reaches: id, title, role, owner, last_seq, …"""
+        return list(self._json("GET", "/books"))
+
+    def members(self, book_id: str) -> list[dict[str, Any]]:
+        return list(self._json("GET", f"/books/{quote(book_id)}/members"))
+
+    def invite(
+        self, book_id: str, email: str, *, role: str, expires_days: int | None = None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"email": email, "role": role}
+        if expires_days is not None:
+            body["expires_days"] = expires_days
+        return dict(self._json("POST", f"/books/{quote(book_id)}/invitations", json=body))
+
+    def book_invitations(self, book_id: str) -> list[dict[str, Any]]:
+        return list(self._json("GET", f"/books/{quote(book_id)}/invitations"))
+
+    def cancel_invitation(self, book_id: str, invitation_id: str) -> None:
+        self._json("DELETE", f"/books/{quote(book_id)}/invitations/{quote(invitation_id)}")
+
+    def change_member(
+        self,
+        book_id: str,
+        user_id: str,
+        *,
+        role: str | None = None,
+        expires_days: int | None = None,
+    ) -> dict[str, Any]:
+        body = {"role": role, "expires_days": expires_days}
+        return dict(
+            self._json("PATCH", f"/books/{quote(book_id)}/members/{quote(user_id)}", json=body)
+        )
+
+    def remove_member(self, book_id: str, user_id: str) -> None:
+        self._json("DELETE", f"/books/{quote(book_id)}/members/{quote(user_id)}")
+
+    def leave(self, book_id: str) -> None:
+        self._json("POST", f"/books/{quote(book_id)}/leave")
+
+    def transfer(self, book_id: str, user_id: str) -> dict[str, Any]:
+        return dict(
+            self._json("POST", f"/books/{quote(book_id)}/transfer", json={"user_id": user_id})
+        )
+
+    def activity(self, book_id: str) -> list[dict[str, Any]]:
+        return list(self._json("GET", f"/books/{quote(book_id)}/activity"))
+
+    def invitations(self) -> list[dict[str, Any]]:
+        """Pending invitations to this account's address."""
+        return list(self._json("GET", "/invitations"))
+
+    def accept_invitation(self, invitation: str) -> dict[str, Any]:
+        """Accept by invitation id, or by the link of an invitation email (or its token)."""
+        token = link_token(invitation)
+        if token is not None:
+            return dict(self._json("POST", "/invitations/accept", json={"token": token}))
+        return dict(self._json("POST", f"/invitations/{quote(invitation)}/accept"))
+
+    def decline_invitation(self, invitation_id: str) -> None:
+        self._json("POST", f"/invitations/{quote(invitation_id)}/decline")
+
+    def notifications(self, *, unread_only: bool = False) -> dict[str, Any]:
+        params = {"unread_only": "true"} if unread_only else {}
+        return dict(self._json("GET", "/notifications", params=params))
+
+    def mark_read(self, notification_id: str | None = None) -> None:
+        if notification_id is None:
+            self._json("POST", "/notifications/read-all")
+        else:
+            self._json("POST", f"/notifications/{quote(notification_id)}/read")
+
+
+def link_token(text: str) -> str | None:
+    """The token of an invitation link (``…/invite/TOKEN``), or None for a plain id."""
+    text = text.strip()
+    if "/invite/" in text:
+        return text.rsplit("/invite/", 1)[1].split("?")[0].split("#")[0].strip("/") or None
+    return None
+
+
+def quote(part: str) -> str:
+    return urllib.parse.quote(part, safe="")

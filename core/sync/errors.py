@@ -28,3 +28,7 @@ class SyncServerError(SyncError):
 
 class ResyncRequiredError(SyncServerError):
     """The server no longer serves our cursor: the whole feed must be pulled again."""
+
+
+class SharingError(SyncError):
+    """A sharing request cannot be done as asked (an unknown role, the owner removed, …)."""

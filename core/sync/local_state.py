@@ -10,6 +10,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -29,7 +32,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 # Keys of sync_meta the engine and the account code share.
-CURSOR = "cursor"
+# JSON {book id: the last sequence number of that book's feed this library has}. (A library
+# synced before books were shared kept one number, under "cursor": it is ignored, and each
+# book is pulled again from the start, which merges to the same documents.)
+CURSORS = "cursors"
+# JSON {book id: {"title", "role", "owner"}}: the books the account reaches on the server.
+SERVER_BOOKS = "server_books"
 DEVICE_ID = "device_id"
 LAST_SYNC = "last_sync"
 
@@ -101,6 +109,43 @@ def get_metas(session: Session, *keys: str) -> dict[str, str]:
 def set_metas(session: Session, values: dict[str, str]) -> None:
     """Set several keys in one statement."""
     session.execute(_SET_META, [{"key": k, "value": v} for k, v in values.items()])
+
+
+def get_cursors(meta: dict[str, str]) -> dict[str, int]:
+    """The per-book cursors in ``meta`` (read with :func:`get_metas`)."""
+    try:
+        raw = json.loads(meta.get(CURSORS) or "{}")
+    except ValueError:
+        return {}
+    return {str(k): int(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+
+
+def cursors_meta(cursors: dict[str, int]) -> dict[str, str]:
+    return {CURSORS: json.dumps(dict(sorted(cursors.items())), separators=(",", ":"))}
+
+
+def server_books(meta: dict[str, str]) -> dict[str, dict[str, str]]:
+    """What the server last said of each book the account reaches (see SERVER_BOOKS)."""
+    try:
+        raw = json.loads(meta.get(SERVER_BOOKS) or "{}")
+    except ValueError:
+        return {}
+    return raw if isinstance(raw, dict) else {}
+
+
+def server_books_meta(books: list[dict[str, Any]]) -> str:
+    """SERVER_BOOKS from the server's list of books."""
+    return json.dumps(
+        {
+            str(b["id"]): {
+                "title": str(b.get("title") or ""),
+                "role": str(b.get("role") or ""),
+                "owner": str((b.get("owner") or {}).get("email") or ""),
+            }
+            for b in books
+        },
+        sort_keys=True,
+    )
 
 
 def clear_meta(session: Session, *keys: str) -> None:

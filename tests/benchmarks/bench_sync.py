@@ -1,10 +1,14 @@
-"""Sync benchmark: prints first-sync time, edit round-trip latency and pull throughput.
+"""Sync benchmark: prints first-sync time, edit round-trip latency, pull throughput and the
+cost of the permission check, on a book shared between 50 members.
 
     python tests/benchmarks/bench_sync.py [--small]
 
 Runs the real server (``authorworks-server``) on a loopback port, on PostgreSQL at
 127.0.0.1:5432 (database ``test``, a schema of its own, dropped afterwards) or on SQLite when
-PostgreSQL is not reachable; the clients are real libraries and the real sync engine.
+PostgreSQL is not reachable; the clients are real libraries and the real sync engine. The
+book belongs to device A's account and is shared with every other account (invited and
+accepted through the real endpoints): device B is another member, and the pull load comes
+from the members' accounts, each polling the shared book's feed.
 Each figure has the CPU time per round trip or request next to it (server: its processes,
 read from /proc; client: this process), since wall-clock figures on a shared machine move
 with other people's load. The pull load comes from raw HTTP/1.1 keep-alive connections (see
@@ -190,7 +194,7 @@ def _device(path: Path, url: str, email: str, register: bool = False) -> tuple[L
 
 
 async def _pull_once(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, token: str
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, token: str, query: str
 ) -> bool:
     """One pull over a kept-alive HTTP/1.1 connection; True for a 200 with a feed page.
 
@@ -199,7 +203,7 @@ async def _pull_once(
     cores with the server it would measure the client, not the server.
     """
     writer.write(
-        f"GET /api/v1/sync/pull?cursor=0 HTTP/1.1\r\nHost: {host}\r\n"
+        f"GET /api/v1/sync/pull?{query} HTTP/1.1\r\nHost: {host}\r\n"
         f"Authorization: Bearer {token}\r\n\r\n".encode("ascii")
     )
     head = await reader.readuntil(b"\r\n\r\n")
@@ -216,8 +220,53 @@ async def _pull_once(
     return status == 200 and isinstance(page.get("changes"), list) and "cursor" in page
 
 
+def _members(url: str, owner: SyncApi, book_id: str, count: int) -> list[str]:
+    """Share the book with ``count`` new accounts (invited, accepted from the link); their
+    access tokens."""
+    tokens = []
+    with httpx.Client(base_url=url, timeout=60) as http:
+        for i in range(count):
+            email = f"member{i}-{uuid.uuid4().hex[:6]}@example.org"
+            http.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD})
+            token = http.post(
+                "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
+            ).json()["access_token"]
+            link = owner.invite(book_id, email, role="editor")["link"]
+            r = http.post(
+                "/api/v1/invitations/accept",
+                json={"token": link.rsplit("/", 1)[1]},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            r.raise_for_status()
+            tokens.append(token)
+    return tokens
+
+
+def _permission_check_ms(
+    database_url: str, book_id: str, user_ids: list[str]
+) -> tuple[float, float]:
+    """(mean, p95) of one role check, in ms, against the server's database."""
+    from sqlalchemy.orm import Session
+
+    from sync_server.app import make_engine
+    from sync_server.services.books import check_access
+
+    engine = make_engine(database_url)
+    times = []
+    try:
+        with Session(engine) as session:
+            for _round in range(20):
+                for user_id in user_ids:
+                    t = time.perf_counter()
+                    check_access(session, user_id=user_id, book_id=book_id, minimum="viewer")
+                    times.append((time.perf_counter() - t) * 1000)
+    finally:
+        engine.dispose()
+    return statistics.fmean(times), statistics.quantiles(times, n=20)[18]
+
+
 def _pull_throughput(
-    url: str, clients: int, seconds: float, server_pid: int
+    url: str, tokens: list[str], query: str, seconds: float, server_pid: int
 ) -> tuple[float, int, int, float, float]:
     """(requests/s, ok, errors, server CPU ms per request, client CPU ms per request)."""
     started = 0.0  # set once the accounts exist: only the pulls are timed
@@ -226,17 +275,6 @@ def _pull_throughput(
     server_cpu = client_cpu = 0.0
 
     async def run() -> tuple[int, int]:
-        tokens = []
-        async with httpx.AsyncClient(base_url=url, timeout=30) as http:
-            for i in range(clients):
-                email = f"load{i}-{uuid.uuid4().hex[:6]}@example.org"
-                await http.post(
-                    "/api/v1/auth/register", json={"email": email, "password": PASSWORD}
-                )
-                r = await http.post(
-                    "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
-                )
-                tokens.append(r.json()["access_token"])
         done = errors = 0
         nonlocal started, server_cpu, client_cpu
         server_cpu, client_cpu = _process_tree_cpu(server_pid), time.process_time()
@@ -252,7 +290,7 @@ def _pull_throughput(
                     if writer is None:
                         reader, writer = await asyncio.open_connection(host, port)
                     assert reader is not None
-                    ok = await asyncio.wait_for(_pull_once(reader, writer, host, token), 30)
+                    ok = await asyncio.wait_for(_pull_once(reader, writer, host, token, query), 30)
                 except (OSError, asyncio.IncompleteReadError, ValueError):
                     ok = False
                     if writer is not None:
@@ -276,12 +314,20 @@ def _pull_throughput(
     return done / elapsed, done, errors, server_cpu * per, client_cpu * per
 
 
+def _subject(token: str) -> str:
+    """The user id in an access token (read without checking: the server made it)."""
+    import jwt
+
+    return str(jwt.decode(token, options={"verify_signature": False})["sub"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", action="store_true", help="tiny data, a few seconds")
     args = parser.parse_args()
     scenes, words = (60, 20_000) if args.small else (1500, 1_000_000)
     round_trips, clients, seconds = (10, 10, 2.0) if args.small else (100, 50, 10.0)
+    members = 12 if args.small else 50
     workers = 1 if args.small else 2
 
     with tempfile.TemporaryDirectory() as tmp, _database() as (db_url, db_label):
@@ -299,8 +345,18 @@ def main() -> int:
             t = time.perf_counter()
             engine_a.sync()
             print(f"first upload from device A: {time.perf_counter() - t:.2f} s")
-
-            lib_b, engine_b = _device(root / "b", url, email)
+            book_id = engine_a.api.books()[0]["id"]
+            t = time.perf_counter()
+            member_email = f"member-b-{uuid.uuid4().hex[:8]}@example.org"
+            SyncApi(httpx.Client(base_url=url, timeout=60)).register(member_email, PASSWORD)
+            link = engine_a.api.invite(book_id, member_email, role="editor")["link"]
+            lib_b, engine_b = _device(root / "b", url, member_email)
+            engine_b.api.accept_invitation(link)
+            tokens = _members(url, engine_a.api, book_id, members - 2)
+            print(
+                f"shared with {members} members (A, B and {members - 2} more, each invited "
+                f"and accepted) in {time.perf_counter() - t:.1f} s"
+            )
             t = time.perf_counter()
             report = engine_b.sync()
             first_sync = time.perf_counter() - t
@@ -342,14 +398,21 @@ def main() -> int:
                 f"p95 {p95:.1f} ms [target p95 <= 50 ms]; "
                 f"CPU per round trip: client {client_cpu:.1f} ms, server {server_cpu:.1f} ms"
             )
+            head = engine_b.api.books()[0]["last_seq"]
             lib_a.close()
             lib_b.close()
 
+            mean, p95 = _permission_check_ms(db_url, book_id, [_subject(t) for t in tokens])
+            print(
+                f"permission check (role of a member in the shared book): mean {mean:.3f} ms, "
+                f"p95 {p95:.3f} ms [target <= 1 ms]"
+            )
             rate, done, errors, server_ms, client_ms = _pull_throughput(
-                url, clients, seconds, server_pid
+                url, tokens[:clients], f"book={book_id}&cursor={head}", seconds, server_pid
             )
             print(
-                f"pull throughput with {clients} concurrent clients: {rate:.0f} requests/s "
+                f"pull throughput with {clients} concurrent member clients polling the "
+                f"shared book: {rate:.0f} requests/s "
                 f"({done} ok, {errors} errors) [target >= 500/s, 0 errors]; "
                 f"CPU per request: server {server_ms:.2f} ms, load client {client_ms:.2f} ms"
             )

@@ -1,6 +1,9 @@
 """Fixtures of the server tests (shared with tests/core/sync through fixtures.py)."""
 
 from tests.sync_server.fixtures import (  # noqa: F401
+    sharing_app,
+    sharing_client,
+    smtp_sink,
     sync_app,
     sync_client,
     sync_database_url,

@@ -221,3 +221,71 @@ def sync_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@dataclass
+class SmtpSink:
+    """An SMTP server on loopback (aiosmtpd) that keeps every message it receives."""
+
+    url: str
+    messages: list[Any]
+
+    def links(self) -> list[str]:
+        """The invitation links in the messages, in order."""
+        import re
+
+        found = []
+        for message in self.messages:
+            body = message.get_body(preferencelist=("plain",)).get_content()
+            found += re.findall(r"https?://\S+/invite/[\w-]+", body)
+        return found
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    """A real SMTP exchange: the server under test sends to this sink on a free port."""
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        missing_dependency("aiosmtpd is not installed (pip install -e '.[test]')")
+    import email
+    import email.policy
+
+    from tests.sync_server.seaweed import _free_ports
+
+    messages: list[Any] = []
+
+    class Keep:
+        async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
+            messages.append(
+                email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+            )
+            return "250 OK"
+
+    port = _free_ports(1)[0]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield SmtpSink(url=f"smtp://127.0.0.1:{port}", messages=messages)
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def sharing_app(tmp_path: Path, sync_database_url: str, smtp_sink: SmtpSink) -> FastAPI:
+    """The app with a mail relay (the sink) and a public address for its links."""
+    return create_app(
+        fast_settings(
+            tmp_path / "server",
+            sync_database_url,
+            smtp_url=smtp_sink.url,
+            mail_from="AuthorWorks <books@authorworks.test>",
+            public_url="http://books.authorworks.test",
+        )
+    )
+
+
+@pytest.fixture
+def sharing_client(sharing_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(sharing_app) as client:
+        yield client

@@ -69,9 +69,9 @@ def _count_pulls(monkeypatch: pytest.MonkeyPatch, api: SyncApi) -> list[int]:
     pulls: list[int] = []
     real = api.pull
 
-    def pull(cursor: int, limit: int) -> PullPage:
+    def pull(book_id: str, cursor: int, limit: int) -> PullPage:
         pulls.append(cursor)
-        return real(cursor, limit)
+        return real(book_id, cursor, limit)
 
     monkeypatch.setattr(api, "pull", pull)
     return pulls
