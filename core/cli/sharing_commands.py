@@ -11,6 +11,11 @@ from core.cli.common import library_from_args, print_json
 ROLES = ("editor", "commenter", "viewer")
 
 
+def a_role(role: str) -> str:
+    """ "an editor", "a viewer": the role with its article, for sentences."""
+    return f"an {role}" if role[:1] in "aeiou" else f"a {role}"
+
+
 def register(subparsers: Any) -> None:
     share = subparsers.add_parser(
         "share",
@@ -77,7 +82,7 @@ def _share(args: argparse.Namespace) -> int:
     if args.json:
         print_json(invitation)
         return 0
-    print(f"Invited {invitation['email']} to “{invitation['book_title']}” as a {args.role}.")
+    print(f"Invited {invitation['email']} to “{invitation['book_title']}” as {a_role(args.role)}.")
     if invitation.get("email_problem"):
         print(f"Note: {invitation['email_problem']}. Send them this link yourself:")
     else:
@@ -124,7 +129,7 @@ def _invitations(args: argparse.Namespace) -> int:
                 print_json(book)
             else:
                 print(
-                    f"You joined “{book['title']}” as a {book['role']} "
+                    f"You joined “{book['title']}” as {a_role(book['role'])} "
                     f"(owner {book['owner']['email']}); it is in this library now."
                 )
             return 0
@@ -143,7 +148,7 @@ def _invitations(args: argparse.Namespace) -> int:
         print("No pending invitations.")
     for i in pending:
         print(
-            f"{i['id']}  “{i['book_title']}” as a {i['role']}, "
+            f"{i['id']}  “{i['book_title']}” as {a_role(i['role'])}, "
             f"from {i['invited_by']['email']} (until {str(i['expires_at'])[:10]})"
         )
     return 0

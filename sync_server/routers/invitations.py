@@ -12,6 +12,7 @@ from sync_server.deps import CallerDep, SessionDep
 from sync_server.routers.books import book_public, invitation_public
 from sync_server.schemas import BookPublic, InvitationPublic, TokenAccept
 from sync_server.services import books, sharing
+from sync_server.services.books import a_role
 
 router = APIRouter(prefix="/invitations", tags=["invitations"])
 link_router = APIRouter(tags=["invitations"])
@@ -58,7 +59,8 @@ def invitation_page(token: str, session: SessionDep) -> HTMLResponse:
         body = (
             f"<p>{html.escape(public.invited_by.email)} invited "
             f"<strong>{html.escape(public.email)}</strong> to "
-            f"“{html.escape(public.book_title or 'an untitled book')}” as a {public.role}.</p>"
+            f"“{html.escape(public.book_title or 'an untitled book')}” "
+            f"as {a_role(public.role)}.</p>"
             "<p>To accept, sign in to this server as that address in AuthorWorks and use "
             "<em>File › Invitations</em>, or run:</p>"
             "<pre>authorworks invitations accept THIS-LINK</pre>"

@@ -38,6 +38,11 @@ GRANTABLE: tuple[Role, ...] = ("viewer", "commenter", "editor")
 WRITERS = frozenset({"editor", "owner"})
 
 
+def a_role(role: str) -> str:
+    """ "an editor", "a viewer": the role with its article, for messages."""
+    return f"an {role}" if role[:1] in "aeiou" else f"a {role}"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -102,7 +107,7 @@ def check_access(
     role, owner_id = str(row[0]), str(row[1])
     if RANK[role] < RANK[minimum]:
         raise Forbidden(
-            f"a {role} of this book cannot do this (it takes a {minimum} or more)",
+            f"{a_role(role)} of this book cannot do this (it takes {a_role(minimum)} or more)",
             code="role_too_low",
         )
     return Access(book_id=book_id, user_id=user_id, role=role, owner_id=owner_id)

@@ -23,7 +23,7 @@ from sync_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from sync_server.models import Book, BookMember, Invitation, User
 from sync_server.security import hash_link_token, new_link_token
 from sync_server.services.activity import Notice, muted, record
-from sync_server.services.books import Access, aware, utcnow
+from sync_server.services.books import Access, a_role, aware, utcnow
 from sync_server.services.mail import Mailer, MailError
 from sync_server.settings import Settings
 
@@ -136,7 +136,7 @@ def change_member(
             notify=[
                 Notice(
                     user_id,
-                    f"Your access to “{_title(book)}” changed: you are now a {member.role}"
+                    f"Your access to “{_title(book)}” changed: you are now {a_role(member.role)}"
                     + (
                         f" until {member.expires_at:%Y-%m-%d}"
                         if member.expires_at is not None
@@ -328,7 +328,7 @@ def invite(
             [
                 Notice(
                     invitee.id,
-                    f"{inviter.email} invited you to “{_title(book)}” as a {role}.",
+                    f"{inviter.email} invited you to “{_title(book)}” as {a_role(role)}.",
                     {"book_id": book.id, "invitation_id": invitation.id},
                 )
             ]
@@ -366,7 +366,7 @@ def _invitation_email(
         else ""
     )
     return (
-        f"{inviter.email} invited you to the book “{_title(book)}” as a {role}.\n\n"
+        f"{inviter.email} invited you to the book “{_title(book)}” as {a_role(role)}.\n\n"
         f"Open this link to accept (it works once, until {invitation.expires_at:%Y-%m-%d}):\n"
         f"{link}\n\n"
         f"{ends}"
@@ -489,7 +489,7 @@ def accept(
         notify=[
             Notice(
                 book.owner_id,
-                f"{user.email} joined “{_title(book)}” as a {invitation.role}.",
+                f"{user.email} joined “{_title(book)}” as {a_role(invitation.role)}.",
                 {"book_id": book.id},
             )
         ],

@@ -256,7 +256,7 @@ def smtp_sink() -> Iterator[SmtpSink]:
     messages: list[Any] = []
 
     class Keep:
-        async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
+        async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
             messages.append(
                 email.message_from_bytes(envelope.original_content, policy=email.policy.default)
             )

@@ -73,7 +73,9 @@ def test_pull_pages_with_cursor_and_has_more(sync_client: TestClient, sync_user)
     cursor, pages, changes = 0, 0, []
     while True:
         page = sync_client.get(
-            f"{API}/sync/pull", params={"book": "book-1", "cursor": cursor, "limit": 3}, headers=sync_user.headers
+            f"{API}/sync/pull",
+            params={"book": "book-1", "cursor": cursor, "limit": 3},
+            headers=sync_user.headers,
         ).json()
         changes += page["changes"]
         cursor = page["cursor"]
@@ -91,7 +93,9 @@ def test_pull_pages_with_cursor_and_has_more(sync_client: TestClient, sync_user)
 def test_a_cursor_from_the_future_requires_a_resync(sync_client: TestClient, sync_user):
     ops = [_op("op-0", _edits(1)[0])]
     sync_client.post(f"{API}/sync/push", json={"ops": ops}, headers=sync_user.headers)
-    r = sync_client.get(f"{API}/sync/pull", params={"book": "book-1", "cursor": 5}, headers=sync_user.headers)
+    r = sync_client.get(
+        f"{API}/sync/pull", params={"book": "book-1", "cursor": 5}, headers=sync_user.headers
+    )
     assert r.status_code == 410
     assert r.json()["error"]["code"] == "resync_required"
 

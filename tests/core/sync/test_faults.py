@@ -81,9 +81,7 @@ def test_database_down_answers_503_and_the_client_keeps_its_queue(
     sessions.configure(bind=down)
     sync_app.state.read_engine = down
     try:
-        r = sync_client.get(
-            "/api/v1/sync/pull", params={"book": "any"}, headers=sync_user.headers
-        )
+        r = sync_client.get("/api/v1/sync/pull", params={"book": "any"}, headers=sync_user.headers)
         assert r.status_code == 503
         assert r.json()["error"]["code"] == "database_unavailable"
         assert "database is unavailable" in r.json()["error"]["message"]
