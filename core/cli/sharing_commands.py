@@ -7,13 +7,9 @@ import argparse
 from typing import Any
 
 from core.cli.common import library_from_args, print_json
+from core.sync.status import a_role
 
 ROLES = ("editor", "commenter", "viewer")
-
-
-def a_role(role: str) -> str:
-    """ "an editor", "a viewer": the role with its article, for sentences."""
-    return f"an {role}" if role[:1] in "aeiou" else f"a {role}"
 
 
 def register(subparsers: Any) -> None:

@@ -35,9 +35,21 @@ class BinderCommands:
         change: Callable[[Library], tuple[NodeKind, str] | None],
         *,
         select_after: bool = True,
+        book_bound: bool = True,
     ) -> bool:
-        """Save first, make the change, reload and select what it returns."""
+        """Save first, make the change, reload and select what it returns.
+
+        A change inside a book (``book_bound``) is refused for a book this account may only
+        read: the server would refuse it, and the writer would lose it at the next sync.
+        """
         if self.window.library is None:
+            return False
+        node = self.window.current_node
+        if book_bound and node is not None and self.window.is_read_only(node.book_id):
+            self.window.show_error(
+                "This book is read only",
+                "It was shared with you for reading: only its owner and editors change it.",
+            )
             return False
         self.window.save_now()
         try:
@@ -69,7 +81,7 @@ class BinderCommands:
         if not title:
             return False
         return self._run_binder_change(
-            lambda lib: binder_actions.new_book(lib, title, content_type)
+            lambda lib: binder_actions.new_book(lib, title, content_type), book_bound=False
         )
 
     def add_chapter(self, title: str = "") -> bool:

@@ -37,6 +37,7 @@ from core.store import Library
 from core.store.labels import label_colors, next_default_color
 from core.store.notes import notes_outline
 from core.store.outline import library_outline
+from core.sync.status import shared_books
 
 MIME_TYPE = "application/x-authorworks-binder-node"
 # Status colours: a small dot beside the title, muted so the binder stays calm.
@@ -91,6 +92,10 @@ class BinderNode:
     parent: BinderNode | None = None
     children: list[BinderNode] = field(default_factory=list)
     research: BinderNode | None = None  # books only: the Research folder, shown after chapters
+    # Books only, for a book someone else shared with this account: the owner's email and
+    # this account's role in it.
+    shared_by: str = ""
+    role: str = ""
 
     def add(self, child: BinderNode) -> BinderNode:
         child.parent = self
@@ -243,6 +248,12 @@ class BinderModel(QAbstractItemModel):
     def reload(self, library: Library | None) -> None:
         """Read the whole tree again from ``library`` (an empty binder for None)."""
         books, colors = load_binder_with_colors(library) if library is not None else ([], {})
+        if library is not None:
+            shared = shared_books(library)
+            for book in books:
+                standing = shared.get(book.id)
+                if standing is not None and standing.shared_with_me:
+                    book.shared_by, book.role = standing.owner, standing.role
         self.beginResetModel()
         self._books = books
         self._label_colors = colors
@@ -461,7 +472,9 @@ class BinderModel(QAbstractItemModel):
         if not isinstance(node, BinderNode):
             return None
         if role == _DISPLAY:
-            return node.title if index.column() == self.TITLE_COLUMN else f"{node.words:,}"
+            if index.column() != self.TITLE_COLUMN:
+                return f"{node.words:,}"
+            return f"{node.title} — {node.shared_by}" if node.shared_by else node.title
         if role == _DECORATION:
             return self._icon(node.kind) if index.column() == self.TITLE_COLUMN else None
         if role == _LABELS:
@@ -477,6 +490,11 @@ class BinderModel(QAbstractItemModel):
             return _WORDS_ALIGNMENT if index.column() == self.WORDS_COLUMN else None
         if role == _TOOLTIP:
             tips = [node.synopsis] if node.synopsis else []
+            if node.shared_by:
+                article = "an" if node.role[:1] in "aeiou" else "a"
+                tips.insert(
+                    0, f"Shared with you by {node.shared_by}; you are {article} {node.role}."
+                )
             if not tips and node.status:
                 tips.append(f"Status: {node.status}")
             if node.labels:

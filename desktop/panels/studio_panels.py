@@ -36,10 +36,11 @@ from desktop.editor.codex_highlighter import CodexHighlighter
 from desktop.editor.spellcheck import SpellCheckHighlighter
 from desktop.panels.ai_panel import AiPanel
 from desktop.panels.codex_panel import CodexPanel
+from desktop.panels.inbox import InboxButton
 from desktop.panels.inspector import InspectorPanel
 from desktop.panels.search_panel import SearchPanel
 from desktop.panels.stats_panel import StatsPanel
-from desktop.panels.sync_panel import SyncPanel
+from desktop.panels.sync_panel import SIGNED_OUT, SYNCED, SyncPanel
 
 if TYPE_CHECKING:
     from desktop.window.host import StudioWindow
@@ -74,6 +75,12 @@ def _comic(library: Library, book_id: str, parent: QWidget) -> QWidget:
     return ComicDialog(library, book_id, parent)
 
 
+def _share(library: Library, book_id: str, parent: QWidget) -> QWidget:
+    from desktop.dialogs.share import ShareDialog
+
+    return ShareDialog(library, book_id, parent)
+
+
 def _trailer(library: Library, book_id: str, parent: QWidget) -> QWidget:
     from desktop.dialogs.trailer import TrailerDialog
 
@@ -87,7 +94,9 @@ BOOK_DIALOGS: tuple[tuple[str, str, BookDialogFactory, str], ...] = (
     ("&Cover…", "CoverDialog", _cover, ""),
     ("Co&mic Pages…", "ComicDialog", _comic, ""),
     ("&Trailer…", "TrailerDialog", _trailer, ""),
+    ("S&hare…", "ShareDialog", _share, "Ctrl+Alt+S"),
 )
+KEEP_LOST_KEY = "sync/keep_lost_books"
 
 
 def _refresh_if_shown(panel: Any, _result: object) -> None:
@@ -164,8 +173,16 @@ class StudioPanels:
         self.docks["ai"].hide()
 
         sync = SyncPanel(library, background=window.background)
+        sync.keep_lost_books = bool(window.settings.value(KEEP_LOST_KEY, False, type=bool))
+        inbox = InboxButton(library, window.background)
+        window.statusBar().addPermanentWidget(inbox)
         window.statusBar().addPermanentWidget(sync)
         self.widgets["sync"] = sync
+        self.widgets["inbox"] = inbox
+        # After each sync: roles may have changed (the read-only banner), and the inbox.
+        sync.state_changed.connect(lambda state, _detail: self._after_sync(state))
+        inbox.joined.connect(lambda _book_id: sync.sync_now())
+        inbox.refresh()
         window.editor.edited.connect(lambda *_: sync.notify_edited())
         # What a sync brings (codex entries too) reloads the binder, which has the panels
         # forget what they keep of each book (see reload_binder).
@@ -189,8 +206,32 @@ class StudioPanels:
         snapshots.setShortcut(QKeySequence("Ctrl+Shift+S"))
         snapshots.triggered.connect(self.open_snapshots)
         self._book_actions.append(snapshots)
+        keep = book_menu.addAction("&Keep Copies of Books No Longer Shared With Me")
+        keep.setCheckable(True)
+        keep.setChecked(sync.keep_lost_books)
+        keep.setToolTip(
+            "When an owner removes you from a book (or deletes it), keep it here as your own "
+            "private copy instead of taking it out of this library"
+        )
+        keep.toggled.connect(self._set_keep_lost)
+        self._book_actions.append(keep)
         book_menu.menuAction().setVisible(True)
         window.restore_dock_layout()
+
+    def _set_keep_lost(self, keep: bool) -> None:
+        self.window.settings.setValue(KEEP_LOST_KEY, keep)
+        sync = self.widgets.get("sync")
+        if sync is not None:
+            sync.keep_lost_books = keep
+
+    def _after_sync(self, state: str) -> None:
+        inbox = self.widgets.get("inbox")
+        if state == SYNCED:
+            self.window.refresh_standing()
+            if inbox is not None:
+                inbox.refresh()
+        elif state == SIGNED_OUT and inbox is not None:
+            inbox.setVisible(False)
 
     def _book_panels(self, book_id: str) -> None:
         """Codex and statistics follow the book being worked on."""

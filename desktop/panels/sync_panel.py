@@ -98,6 +98,9 @@ class SyncPanel(QWidget):
         self.detail = ""
         self._runner: JobRunner | None = None
         self._again = False
+        # A book someone stops sharing with this account: kept as a private copy (True) or
+        # taken out of the library (the default).
+        self.keep_lost_books = False
         self.label = QLabel()
         self.sync_button = QPushButton("Sync now")
         self.account_button = QPushButton()
@@ -165,13 +168,20 @@ class SyncPanel(QWidget):
             self._again = True  # one more round after this one, for edits made meanwhile
             return
         library, extra = self.library, self._extra
+        keep = self.keep_lost_books
 
         def job(ctx: JobContext) -> tuple[str, str, int]:
             try:
-                report = _account().sync_library(library, ctx, **extra)
+                report = _account().sync_library(
+                    library, ctx, keep_lost=lambda _book, _info: keep, **extra
+                )
             except SyncOfflineError as exc:
                 return OFFLINE, str(exc), 0
-            return SYNCED, f"received {report.pulled}, sent {report.pushed}", report.applied
+            detail = f"received {report.pulled}, sent {report.pushed}"
+            if report.lost:
+                detail += f"; {len(report.lost)} book(s) no longer shared with you"
+            # A book that went (or came back as a copy) changes the binder like an edit.
+            return SYNCED, detail, report.applied + len(report.lost)
 
         def done(result: tuple[str, str, int]) -> None:
             state, detail, applied = result

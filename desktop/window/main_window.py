@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTreeView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -43,6 +44,7 @@ from core.store import Library, open_library
 from core.store.manuscript import get_scene, list_scenes
 from core.store.notes import get_note
 from core.store.scene_view import SceneView, scene_view
+from core.sync.status import SharedBook, a_role, shared_books
 from core.text import escape_markdown
 from core.text.counts import count_of
 from desktop.app import APP_NAME, app_icon
@@ -160,9 +162,27 @@ class MainWindow(QMainWindow):
         self.spelling_enabled = bool(self._settings.value(SPELLING_KEY, True, type=bool))
         self.autosaver_saved_hooks: list[Callable[[SaveResult], object]] = []
 
+        # Above the pages: says why a book someone shared for reading cannot be edited.
+        self.read_only_banner = QLabel()
+        self.read_only_banner.setObjectName("read_only_banner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setContentsMargins(10, 6, 10, 6)
+        self.read_only_banner.setStyleSheet(
+            "#read_only_banner { background: palette(alternate-base); "
+            "border-bottom: 1px solid palette(mid); }"
+        )
+        self.read_only_banner.hide()
+        self.shared: dict[str, SharedBook] = {}
+        page_box = QWidget()
+        page_layout = QVBoxLayout(page_box)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.setSpacing(0)
+        page_layout.addWidget(self.read_only_banner)
+        page_layout.addWidget(self.pages, 1)
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.binder)
-        self.splitter.addWidget(self.pages)
+        self.splitter.addWidget(page_box)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([300, 900])
         self.splitter.setChildrenCollapsible(False)
@@ -438,6 +458,46 @@ class MainWindow(QMainWindow):
                 20000,
             )
 
+    def _show_standing(self, book_id: str) -> bool:
+        """Show the banner of a book this account may only read; True for such a book."""
+        standing = self.shared.get(book_id)
+        if standing is not None and standing.read_only:
+            inspector = self.panels.widgets.get("inspector")
+            if inspector is not None:  # its fields edit the scene too (it enables itself)
+                inspector.setEnabled(False)
+        if standing is None or not standing.read_only:
+            self.read_only_banner.hide()
+            return False
+        what = (
+            "you can read it and, once review comes, comment on it"
+            if standing.role == "commenter"
+            else "you can read it"
+        )
+        self.read_only_banner.setText(
+            f"<b>Read only.</b> {standing.owner or 'Its owner'} shared “{standing.title}” "
+            f"with you as {a_role(standing.role)}: {what}, not change its text."
+        )
+        self.read_only_banner.show()
+        return True
+
+    def is_read_only(self, book_id: str) -> bool:
+        """Whether the book was shared with this account for reading only."""
+        standing = self.shared.get(book_id)
+        return standing is not None and standing.read_only
+
+    def refresh_standing(self) -> None:
+        """Read again what the server said of the books (after a sync): a role that changed
+        shows at once on the open scene."""
+        if self._library is None:
+            self.shared = {}
+            return
+        self.shared = shared_books(self._library)
+        node = self._current
+        if node is not None:
+            read_only = self._show_standing(node.book_id)
+            if node.kind in EDITABLE_KINDS:
+                self.editor.setReadOnly(read_only)
+
     def reload_binder(self) -> None:
         """Read the binder again; keeps the expanded state of books and chapters."""
         expanded = {
@@ -446,6 +506,8 @@ class MainWindow(QMainWindow):
             if self.binder.isExpanded(self.binder_model.index_of(node))
         }
         self._current = None
+        if self._library is not None:
+            self.shared = shared_books(self._library)
         # Whatever made the binder reload (an import, a restore, a sync) may have changed the
         # books' codex too.
         self.panels.forget_book_data()
@@ -547,7 +609,7 @@ class MainWindow(QMainWindow):
                     text = view.text if view is not None else self.stored_text(node.kind, node.id)
                 # Notes are the Markdown subset whatever the book is written in.
                 fountain = fountain and node.kind is NodeKind.SCENE
-                self.editor.setReadOnly(False)
+                self.editor.setReadOnly(self._show_standing(node.book_id))
                 self.editor.language = self.book_language()
                 self.editor.load(node.id, text, fountain=fountain)
                 if self.autosaver is not None:

@@ -8,11 +8,11 @@ import html
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
 
+from core.sync.status import a_role
 from sync_server.deps import CallerDep, SessionDep
 from sync_server.routers.books import book_public, invitation_public
 from sync_server.schemas import BookPublic, InvitationPublic, TokenAccept
 from sync_server.services import books, sharing
-from sync_server.services.books import a_role
 
 router = APIRouter(prefix="/invitations", tags=["invitations"])
 link_router = APIRouter(tags=["invitations"])

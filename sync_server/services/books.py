@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from core.sync.status import a_role
 from sync_server.errors import Forbidden, NotFound
 from sync_server.models import Book, BookMember, Change, User
 
@@ -36,11 +37,6 @@ RANK: dict[str, int] = {role: rank for rank, role in enumerate(ROLES)}
 # The roles a member can be given (ownership moves by a transfer, never by a role change).
 GRANTABLE: tuple[Role, ...] = ("viewer", "commenter", "editor")
 WRITERS = frozenset({"editor", "owner"})
-
-
-def a_role(role: str) -> str:
-    """ "an editor", "a viewer": the role with its article, for messages."""
-    return f"an {role}" if role[:1] in "aeiou" else f"a {role}"
 
 
 def utcnow() -> datetime:

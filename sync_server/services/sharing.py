@@ -19,11 +19,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from core.sync.status import a_role
 from sync_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from sync_server.models import Book, BookMember, Invitation, User
 from sync_server.security import hash_link_token, new_link_token
 from sync_server.services.activity import Notice, muted, record
-from sync_server.services.books import Access, a_role, aware, utcnow
+from sync_server.services.books import Access, aware, utcnow
 from sync_server.services.mail import Mailer, MailError
 from sync_server.settings import Settings
 

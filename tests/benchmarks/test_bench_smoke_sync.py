@@ -16,9 +16,11 @@ def test_bench_sync_small_prints_its_figures():
     assert result.returncode == 0, result.stderr
     out = result.stdout
     for line in (
+        "shared with 12 members (A, B and 10 more, each invited and accepted)",
         "first sync into empty device B:",
         "one-scene edit round trip (push on A, pull on B): p50",
-        "pull throughput with 10 concurrent clients:",
+        "permission check (role of a member in the shared book): mean",
+        "pull throughput with 10 concurrent member clients polling the shared book:",
     ):
         assert line in out, out
     assert " 0 errors)" in out, out
