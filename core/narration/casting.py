@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.narration.engines import TtsEngine, VoiceSettings
+from core.narration.engines import TtsEngine, VoiceInfo, VoiceSettings
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class CastMember:
     name: str
     aliases: list[str]
     voice: dict[str, Any]
+    # "f", "m" or None: who "she" and "he" are in the dialogue (see narration.dialogue).
+    gender: str | None = None
 
 
 @dataclass
@@ -45,13 +47,45 @@ def narration_settings(metadata: dict[str, Any] | None) -> dict[str, Any]:
     return dict(section) if isinstance(section, dict) else {}
 
 
+def voice_for_language(engine: TtsEngine, language: str) -> str:
+    """The engine's voice for a book in ``language`` (``en-GB``, ``fr``): one of exactly that
+    language, else the engine's default when it speaks the same language, else one that
+    does; the engine's default for an unknown language."""
+    want = language.strip().replace("_", "-").casefold()
+    default = engine.default_voice
+    if not want:
+        return default
+    voices = [v for v in engine.voices() if "+" not in v.id]  # variants are for characters
+
+    def lang(v: VoiceInfo) -> str:
+        return (v.language or v.id).replace("_", "-").casefold()
+
+    base = want.split("-")[0]
+    by_id = {v.id: v for v in voices}
+    default_speaks = default in by_id and lang(by_id[default]).split("-")[0] == base
+    if "-" not in want and default_speaks:
+        return default  # "en" names no region: the engine's own English will do
+    exact = [v.id for v in voices if lang(v) == want or v.id.casefold() == want]
+    if exact:
+        return default if default in exact else exact[0]
+    if default_speaks:
+        return default
+    same = [v.id for v in voices if lang(v).split("-")[0] == base]
+    return same[0] if same else default
+
+
 def cast_voices(
-    *, engine: TtsEngine, narrator: dict[str, Any] | None, characters: list[CastMember]
+    *,
+    engine: TtsEngine,
+    narrator: dict[str, Any] | None,
+    characters: list[CastMember],
+    language: str = "",
 ) -> Cast:
-    """Resolve stored voice choices against the voices ``engine`` really has."""
+    """Resolve stored voice choices against the voices ``engine`` really has; a narrator
+    never chosen reads with the engine's voice for the book's ``language``."""
     available = {v.id for v in engine.voices()}
     warnings: list[str] = []
-    default = VoiceSettings(engine.default_voice)
+    default = VoiceSettings(voice_for_language(engine, language))
     narrator_voice = VoiceSettings.from_dict(narrator, default)
     if narrator_voice.voice not in available:
         warnings.append(

@@ -27,7 +27,7 @@ from core.narration.assembly import (
 from core.narration.audio import SAMPLE_RATE
 from core.narration.cache import ClipCache, default_cache_dir
 from core.narration.casting import Cast, CastMember, cast_voices, narration_settings
-from core.narration.dialogue import DialogueTracker, SpeakerIndex
+from core.narration.dialogue import DialogueTracker, SpeakerIndex, guess_gender
 from core.narration.engines import TtsEngine, get_engine, write_wav
 from core.narration.errors import NarrationError, OutputNotWritableError
 from core.narration.render import ClipTask, RenderStats, default_workers, render_paragraphs
@@ -94,22 +94,35 @@ class NarrationPlan:
             ]
             self.members = [
                 CastMember(
-                    c.id, c.name, list(c.aliases or []), dict(getattr(c, "voice", None) or {})
+                    c.id,
+                    c.name,
+                    list(c.aliases or []),
+                    dict(getattr(c, "voice", None) or {}),
+                    guess_gender(
+                        c.name,
+                        c.description or "",
+                        getattr(c, "background", "") or "",
+                        " ".join(getattr(c, "traits", None) or []),
+                    ),
                 )
                 for c in list_codex(session=s, book_id=book.id, kind="character")
             ]
+            self.language = book.language or ""
             self.cover = self._cover_path(s, book)
         self.chapter = chapter
         if isinstance(engine, str) or engine is None:
             engine = get_engine(engine or self.settings.get("engine") or None)
         self.engine = engine
         self.cast: Cast = cast_voices(
-            engine=engine, narrator=self.settings.get("narrator"), characters=self.members
+            engine=engine,
+            narrator=self.settings.get("narrator"),
+            characters=self.members,
+            language=self.language,
         )
         self.builder = ScriptBuilder(
             lexicon=self.settings.get("lexicon") or {},
             tracker=DialogueTracker(
-                SpeakerIndex.build([(m.id, m.name, m.aliases) for m in self.members])
+                SpeakerIndex.build([(m.id, m.name, m.aliases, m.gender) for m in self.members])
             ),
             pauses=Pauses.from_dict(self.settings.get("pauses")),
         )

@@ -69,3 +69,77 @@ def test_shared_first_name_identifies_nobody() -> None:
 def test_no_characters_means_everything_is_narrated() -> None:
     t = DialogueTracker(SpeakerIndex.build([]))
     assert speakers(t, "“Hi,” said Holmes.") == [(None, "Hi, said Holmes.")]
+
+
+def _attributed(t: DialogueTracker, *paragraphs: str) -> list[list[str | None]]:
+    return [t.attribute(p) for p in paragraphs]
+
+
+def test_first_person_lines_are_the_narrators_own() -> None:
+    t = tracker()
+    got = _attributed(
+        t,
+        "“Wedlock suits you,” remarked Holmes.",
+        "“Seven!” I answered.",
+        "“My dear Holmes,” said I, “this is too much.”",
+        "“It is simplicity itself,” said he.",
+    )
+    assert got == [["h"], [None], [None, None], ["h"]]
+
+
+def test_he_and_she_go_to_the_last_man_and_woman() -> None:
+    index = SpeakerIndex.build([("h", "Sherlock Holmes", [], "m"), ("i", "Irene Adler", [], "f")])
+    t = DialogueTracker(index)
+    got = _attributed(
+        t,
+        "“You are late,” said Holmes.",
+        "“I was detained,” Irene said.",
+        "“By whom?” he asked.",
+        "“That is my affair,” she answered.",
+    )
+    assert got == [["h"], ["i"], ["h"], ["i"]]
+
+
+def test_said_bookisms_after_the_name_or_before_it() -> None:
+    t = tracker()
+    assert t.attribute("“I have no data yet,” observed Holmes.") == ["h"]
+    assert t.attribute("“Nonsense,” retorted the doctor.") == ["w"]
+    assert t.attribute("“Go on,” Mara urged.") == ["m"]
+
+
+def test_untagged_lines_alternate_between_the_two_speakers() -> None:
+    index = SpeakerIndex.build([("mrs", "Mrs. Bennet", ["his wife"]), ("mr", "Mr. Bennet", [])])
+    t = DialogueTracker(index)
+    got = _attributed(
+        t,
+        "“Do you not want to know who has taken it?” cried his wife impatiently.",
+        "Mr. Bennet made no answer.",
+        "“You want to tell me, and I have no objection to hearing it.”",
+        "“Why, my dear, you must know.”",
+        "“What is his name?”",
+        "“Bingley.”",
+    )
+    assert got == [["mrs"], [], ["mr"], ["mrs"], ["mr"], ["mrs"]]
+    assert index.genders == {"mrs": "f", "mr": "m"}  # from the titles
+
+
+def test_an_action_beat_names_the_speaker() -> None:
+    t = tracker()
+    assert t.attribute("“Sit down.” Holmes pointed at the chair.") == ["h"]
+    assert t.attribute("Mara turned from the window. “It is raining.”") == ["m"]
+
+
+def test_a_pronoun_inside_an_alias_is_no_name() -> None:
+    index = SpeakerIndex.build([("k", "the King of Bohemia", ["His Majesty"])])
+    assert "his" not in index.names
+    assert index.lookup("His Majesty") == "k"
+
+
+def test_gender_is_guessed_from_titles_and_descriptions() -> None:
+    from core.narration.dialogue import guess_gender
+
+    assert guess_gender("Mrs. Hudson") == "f"
+    assert guess_gender("Sir Henry") == "m"
+    assert guess_gender("Ines", "She keeps the furnace; her mother left her the shed.") == "f"
+    assert guess_gender("Teo", "A boy of twelve; his mother sent him up the hill.") == "m"
+    assert guess_gender("Sam", "Keeps the lighthouse.") is None
