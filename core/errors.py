@@ -15,6 +15,10 @@ class NotFoundError(AuthorWorksError):
     """A book, chapter, scene or other entity does not exist (or is in the trash)."""
 
 
+class ValidationError(AuthorWorksError):
+    """A value the writer typed is not in a form that can be used (the message shows one)."""
+
+
 class AmbiguousError(AuthorWorksError):
     """A reference (such as a title prefix) matches more than one thing."""
 

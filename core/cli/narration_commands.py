@@ -140,6 +140,7 @@ def cmd_cast(args: argparse.Namespace) -> int:
     from core.narration.casting import narration_settings
     from core.narration.casting_store import (
         find_character,
+        lexicon_with,
         set_character_voice,
         set_lexicon,
         set_narrator_voice,
@@ -161,15 +162,7 @@ def cmd_cast(args: argparse.Namespace) -> int:
             )
         if args.say:
             lexicon = dict(narration_settings(book.metadata_).get("lexicon") or {})
-            for item in args.say:
-                word, sep, spoken = item.partition("=")
-                if not sep or not word.strip():
-                    raise AuthorWorksError(f"{item!r}: write WORD=SPOKEN")
-                if spoken.strip():
-                    lexicon[word.strip()] = spoken.strip()
-                else:
-                    lexicon.pop(word.strip(), None)
-            set_lexicon(session=s, book=book, lexicon=lexicon)
+            set_lexicon(session=s, book=book, lexicon=lexicon_with(lexicon, args.say))
         settings = narration_settings(book.metadata_)
         characters = {
             c.name: dict(getattr(c, "voice", None) or {})

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.domain import Book, Character
-from core.errors import NotFoundError
+from core.errors import NotFoundError, ValidationError
 from core.narration.casting import narration_settings
 from core.narration.engines import VoiceSettings
 from core.store.codex import list_codex
@@ -39,6 +39,30 @@ def set_lexicon(*, session: Session, book: Book, lexicon: dict[str, str]) -> Non
     """Replace the book's pronunciation lexicon (word -> spoken form)."""
     clean = {k.strip(): v.strip() for k, v in lexicon.items() if k.strip() and v.strip()}
     update_narration_settings(session=session, book=book, lexicon=clean or None)
+
+
+def lexicon_with(lexicon: dict[str, str], entries: list[str]) -> dict[str, str]:
+    """``lexicon`` changed by ``entries`` of the form ``WORD=SPOKEN`` (spaces around the
+    ``=`` allowed); ``WORD=`` removes the word. Blank entries are skipped; one without an
+    ``=`` or a word raises ValidationError naming it. (The CLI's ``cast --say`` and the
+    studio's lexicon box, one entry a line, both speak this form.)"""
+    changed = dict(lexicon)
+    for entry in entries:
+        if not entry.strip():
+            continue
+        word, sep, spoken = entry.partition("=")
+        if not sep or not word.strip():
+            raise ValidationError(f"{entry.strip()!r}: write WORD=SPOKEN (e.g. Quill=Kwill)")
+        if spoken.strip():
+            changed[word.strip()] = spoken.strip()
+        else:
+            changed.pop(word.strip(), None)
+    return changed
+
+
+def lexicon_lines(lexicon: dict[str, str]) -> str:
+    """The lexicon as the studio's box shows it, one ``WORD = SPOKEN`` a line."""
+    return "\n".join(f"{word} = {spoken}" for word, spoken in lexicon.items())
 
 
 def find_character(*, session: Session, book: Book, name: str) -> Character:

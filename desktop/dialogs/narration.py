@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import AuthorWorksError
+from core.narration.casting_store import lexicon_lines
 from core.narration.engines import VoiceInfo, VoiceSettings, get_engine
 from core.store.library import Library
 from desktop.jobs.background import Background
@@ -333,7 +334,7 @@ class NarrationDialog(QDialog):
         for char_id, _name, voice in self.characters:
             self.cast_editors[char_id].set_value(voice)
         lexicon = self.settings.get("lexicon") or {}
-        self.lexicon.setPlainText("\n".join(f"{k} = {v}" for k, v in lexicon.items()))
+        self.lexicon.setPlainText(lexicon_lines(lexicon))
         self.output.setText(str(Path.home() / f"{_safe_name(self.book_title)}.m4b"))
         self.refresh_paragraphs()
 
@@ -343,17 +344,15 @@ class NarrationDialog(QDialog):
         """Write the narrator, character voices and lexicon on screen to the library."""
         from core.domain import Character
         from core.narration.casting_store import (
+            lexicon_with,
             set_character_voice,
             set_lexicon,
             set_narrator_voice,
         )
         from core.store.manuscript import get_book
 
-        lexicon = {}
-        for line in self.lexicon.toPlainText().splitlines():
-            word, sep, spoken = line.partition("=")
-            if sep and word.strip() and spoken.strip():
-                lexicon[word.strip()] = spoken.strip()
+        # A line the lexicon cannot read raises ValidationError: the caller shows it.
+        lexicon = lexicon_with({}, self.lexicon.toPlainText().splitlines())
 
         with self.library.session() as s:
             book = get_book(session=s, book_id=self.book_id)
@@ -395,7 +394,11 @@ class NarrationDialog(QDialog):
         from core.narration.job import preview_paragraph
 
         # Re-read the paragraph through a new plan, so that edited casting and lexicon apply.
-        plan = self.plan(self.chapter_number() or 1)
+        try:
+            plan = self.plan(self.chapter_number() or 1)
+        except AuthorWorksError as exc:  # a lexicon line it cannot read, say
+            self.status.setText(str(exc))
+            return None
         paragraphs = plan.scripts()[0].paragraphs
         para = paragraphs[row] if row < len(paragraphs) else self._paragraphs[row]
         self.status.setText("Rendering the preview…")

@@ -62,7 +62,13 @@ def test_casting_and_lexicon_are_saved_to_the_library(dialog: Any, aw_library: A
     mara.voice.setCurrentIndex(mara.voice.findData("en-us+f3"))
     mara.pitch.setValue(80)
     dialog.narrator.rate.setValue(150)
+    # A line the lexicon cannot read is refused with the reason, and nothing is saved.
     dialog.lexicon.setPlainText("Quill = Kwill\nnot an entry")
+    from core.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="'not an entry': write WORD=SPOKEN"):
+        dialog.save_casting()
+    dialog.lexicon.setPlainText("Quill = Kwill\n\n")
     dialog.save_casting()
     with aw_library.session() as s:
         book = get_book(session=s, book_id=dialog.book_id)

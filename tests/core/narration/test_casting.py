@@ -50,3 +50,16 @@ def test_cast_uses_the_books_language_and_keeps_a_chosen_voice() -> None:
     )
     assert chosen.narrator.voice == "en-us+f3"
     assert chosen.voice_for("c").voice == "fr-fr"
+
+
+def test_lexicon_entries_are_read_one_way_for_the_cli_and_the_studio() -> None:
+    import pytest
+
+    from core.errors import ValidationError
+    from core.narration.casting_store import lexicon_lines, lexicon_with
+
+    lexicon = lexicon_with({"Quill": "Kwill"}, ["Ines = Ee-ness", "", "Quill=", "Teo=Tay-oh"])
+    assert lexicon == {"Ines": "Ee-ness", "Teo": "Tay-oh"}
+    assert lexicon_with({}, lexicon_lines(lexicon).splitlines()) == lexicon
+    with pytest.raises(ValidationError, match="write WORD=SPOKEN"):
+        lexicon_with({}, ["Quill Kwill"])
