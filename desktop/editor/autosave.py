@@ -37,14 +37,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
 from core.errors import AuthorWorksError
 from core.store import Library
-from core.store.manuscript import get_chapter, get_scene, set_scene_text
-from core.store.notes import get_note, set_note_text
+from core.store.saving import save_text
 from desktop.jobs.background import Background
-
-try:
-    from core.store.writing_stats import record_word_delta
-except ImportError:  # an older core without daily statistics
-    record_word_delta = None  # type: ignore[assignment]
 
 _log = logging.getLogger(__name__)
 IDLE_MS = 600
@@ -177,53 +171,31 @@ class SaveWorker:
                 self._idle.set()
             raise
 
-    def _text_to_store(self, request: SaveRequest, stored: str) -> tuple[str, str | None]:
-        """The text to write over ``stored``, and the same text again if it is a merge."""
+    def _base_of(self, request: SaveRequest) -> str | None:
+        """The stored text the request's text was made from (None: write it as it is)."""
         if request.base is None:
-            return request.text, None
+            return None
         base_id, written = self._written.get(request.scene_id, (None, ""))
         # Until this editor's first write lands, its text was made from the base it loaded.
-        base = written if base_id == request.base_id else request.base
-        if stored == base:
-            return request.text, None
-        from core.sync.text_merge import merge_text  # pycrdt: loaded at the first merge
+        return written if base_id == request.base_id else request.base
 
-        merged = merge_text(base, request.text, stored)
-        return merged, merged
-
-    def _write_note(self, request: SaveRequest) -> SaveResult:
+    def _save(self, request: SaveRequest) -> SaveResult:
         with self.library.write_session() as session:  # read, merge, write: no writer between
-            note = get_note(session=session, note_id=request.scene_id)
-            text, merged = self._text_to_store(request, note.text)
-            set_note_text(session=session, note=note, text=text)
-            return SaveResult(
-                note.id, request.revision, note.word_count, "", 0, note.book_id, 0,
-                kind="note", merged=merged,
-            )  # fmt: skip
-
-    def _write_scene(self, request: SaveRequest) -> SaveResult:
-        with self.library.write_session() as session:  # read, merge, write: no writer between
-            scene = get_scene(session=session, scene_id=request.scene_id)
-            words_before = scene.word_count
-            text, merged = self._text_to_store(request, scene.text)
-            set_scene_text(session=session, scene=scene, text=text)
-            chapter = get_chapter(session=session, chapter_id=scene.chapter_id)
-            if record_word_delta is not None:  # words written per day, for the targets
-                record_word_delta(
-                    session=session, book_id=chapter.book_id,
-                    delta=scene.word_count - words_before,
-                )  # fmt: skip
-            return SaveResult(
-                scene.id, request.revision, scene.word_count, chapter.id,
-                chapter.word_count, chapter.book_id, chapter.book.word_count, merged=merged,
-            )  # fmt: skip
+            saved = save_text(
+                session,
+                kind=request.kind,
+                item_id=request.scene_id,
+                text=request.text,
+                base=self._base_of(request),
+            )
+        return SaveResult(
+            saved.id, request.revision, saved.words, saved.chapter_id, saved.chapter_words,
+            saved.book_id, saved.book_words, kind=saved.kind, merged=saved.merged,
+        )  # fmt: skip
 
     def _write(self, request: SaveRequest) -> None:
         try:
-            if request.kind == "note":
-                result = self._write_note(request)
-            else:
-                result = self._write_scene(request)
+            result = self._save(request)
         except Exception as exc:  # any failure must keep the text: never lose it
             _log.warning("autosave of %s %s failed: %s", request.kind, request.scene_id, exc)
             message = f"Not saved: {_describe(exc)}."

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 
+from core.store import saving
 from core.store.manuscript import add_chapter, add_scene, create_book, get_scene
 from desktop.binder.model import NodeKind
 from desktop.editor import autosave
@@ -51,13 +52,13 @@ def test_typing_is_saved_after_a_pause_off_the_ui_thread(
 ) -> None:
     first, _ = scenes
     threads: list[str] = []
-    real = autosave.set_scene_text
+    real = saving.set_scene_text
 
     def spy(**kwargs):
         threads.append(threading.current_thread().name)
         return real(**kwargs)
 
-    monkeypatch.setattr(autosave, "set_scene_text", spy)
+    monkeypatch.setattr(saving, "set_scene_text", spy)
     assert window.current_node is not None and window.current_node.id == first
     _type_at_end(window, qtbot, " Delta epsilon")
     assert window.save_label.text() == "Edited"
@@ -86,12 +87,12 @@ def test_a_failed_write_keeps_the_text_and_writes_a_recovery_file(
     window, qtbot, aw_library, scenes, monkeypatch
 ) -> None:
     first, _ = scenes
-    real = autosave.set_scene_text
+    real = saving.set_scene_text
 
     def read_only(**kwargs):
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr(autosave, "set_scene_text", read_only)
+    monkeypatch.setattr(saving, "set_scene_text", read_only)
     _type_at_end(window, qtbot, " Lost?")
     qtbot.waitUntil(lambda: window.save_label.text() == "Not saved", timeout=5000)
     message = window.save_label.toolTip()
@@ -102,7 +103,7 @@ def test_a_failed_write_keeps_the_text_and_writes_a_recovery_file(
     assert window.editor.scene_text() == "Alpha beta. Lost?"
     assert _stored(aw_library, first) == "Alpha beta."
     # The disk is writable again: a retry writes the text, and the state clears.
-    monkeypatch.setattr(autosave, "set_scene_text", real)
+    monkeypatch.setattr(saving, "set_scene_text", real)
     window.autosaver.retry()
     qtbot.waitUntil(lambda: _stored(aw_library, first) == "Alpha beta. Lost?", timeout=5000)
     qtbot.waitUntil(lambda: window.save_label.text() == "Saved")
@@ -172,7 +173,7 @@ def test_write_errors_are_named_in_one_line(
     def failing(**kwargs):
         raise sqlite3.OperationalError(error)
 
-    monkeypatch.setattr(autosave, "set_scene_text", failing)
+    monkeypatch.setattr(saving, "set_scene_text", failing)
     _type_at_end(window, qtbot, " x")
     assert not window.save_now()
     message = window.save_label.toolTip()

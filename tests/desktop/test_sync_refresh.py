@@ -161,13 +161,13 @@ def test_a_failed_write_does_not_become_the_base_of_the_next(aw_library, scenes,
         base = FIRST
         worker.submit(SaveRequest(first, FIRST + " One.", 1, base=base, base_id=7))
         assert worker.wait_idle()
-        real = worker._write_scene
+        real = worker._save
 
         def fail_once(request):
-            worker._write_scene = real
+            worker._save = real
             raise OSError(28, "No space left on device")
 
-        worker._write_scene = fail_once
+        worker._save = fail_once
         worker.submit(SaveRequest(first, FIRST + " One. Two.", 2, base=base, base_id=7))
         assert worker.wait_idle()
         _write_elsewhere(aw_library, first, "At dusk, " + FIRST + " One.")
