@@ -8,17 +8,17 @@ Word counts are recomputed here whenever text or structure changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain import Book, Chapter, Character, Location, LoreEntry, Scene
 from core.domain.models import BOOK_EDITABLE_FIELDS
 from core.domain.values import ContentType
 from core.errors import AmbiguousError, AuthorWorksError, NotFoundError
+from core.store.tallies import recount, renumber
 from core.text import count_characters, count_words
 
 _UUID_PREFIX_RE = re.compile(r"^[0-9a-f]{8}(?:-[0-9a-f-]{0,27})?$", re.IGNORECASE)
@@ -157,7 +157,7 @@ def add_chapter(
     session.add(chapter)
     position = len(chapters) if index is None else max(0, min(index, len(chapters)))
     chapters.insert(position, chapter)
-    _renumber(chapters)
+    renumber(chapters)
     session.flush()
     return chapter
 
@@ -185,10 +185,10 @@ def move_chapter(
     chapters = [c for c in list_chapters(session=session, book_id=target_id) if c is not chapter]
     chapters.insert(max(0, min(index, len(chapters))), chapter)
     chapter.book_id = target_id
-    _renumber(chapters)
+    renumber(chapters)
     session.flush()
     if target_id != old_book_id:
-        _renumber(list_chapters(session=session, book_id=old_book_id))
+        renumber(list_chapters(session=session, book_id=old_book_id))
         session.flush()
         recount_book(session=session, book_id=old_book_id)
         recount_book(session=session, book_id=target_id)
@@ -235,7 +235,7 @@ def add_scene(
     session.add(scene)
     position = len(scenes) if index is None else max(0, min(index, len(scenes)))
     scenes.insert(position, scene)
-    _renumber(scenes)
+    renumber(scenes)
     session.flush()
     recount_chapter(session=session, chapter_id=chapter.id)
     return scene
@@ -258,18 +258,12 @@ def move_scene(*, session: Session, scene: Scene, chapter: Chapter, index: int) 
     siblings = [s for s in list_scenes(session=session, chapter_id=chapter.id) if s is not scene]
     siblings.insert(max(0, min(index, len(siblings))), scene)
     scene.chapter_id = chapter.id
-    _renumber(siblings)
+    renumber(siblings)
     session.flush()
     if old_chapter_id != chapter.id:
-        _renumber(list_scenes(session=session, chapter_id=old_chapter_id))
+        renumber(list_scenes(session=session, chapter_id=old_chapter_id))
         recount_chapter(session=session, chapter_id=old_chapter_id)
     recount_chapter(session=session, chapter_id=chapter.id)
-
-
-def _renumber(items: Sequence[Chapter | Scene]) -> None:
-    for ordinal, item in enumerate(items, start=1):
-        if item.ordinal != ordinal:
-            item.ordinal = ordinal
 
 
 # ---------------------------------------------------------------------------- counts
@@ -277,24 +271,25 @@ def _renumber(items: Sequence[Chapter | Scene]) -> None:
 
 def recount_chapter(*, session: Session, chapter_id: str) -> None:
     """Sum the live scenes' word counts into the chapter, then the book."""
-    total = session.scalar(
-        select(func.coalesce(func.sum(Scene.word_count), 0)).where(
-            Scene.chapter_id == chapter_id, Scene.deleted_at.is_(None)
-        )
-    )
-    session.execute(update(Chapter).where(Chapter.id == chapter_id).values(word_count=total))
+    session.flush()
     book_id = session.scalar(select(Chapter.book_id).where(Chapter.id == chapter_id))
-    if book_id is not None:
-        recount_book(session=session, book_id=book_id)
+    recount(session, chapters=[chapter_id], books=[book_id] if book_id else [])
+    _expire_counts(session, Chapter, chapter_id)
+    if book_id:
+        _expire_counts(session, Book, book_id)
 
 
 def recount_book(*, session: Session, book_id: str) -> None:
-    total = session.scalar(
-        select(func.coalesce(func.sum(Chapter.word_count), 0)).where(
-            Chapter.book_id == book_id, Chapter.deleted_at.is_(None)
-        )
-    )
-    session.execute(update(Book).where(Book.id == book_id).values(word_count=total))
+    session.flush()
+    recount(session, books=[book_id])
+    _expire_counts(session, Book, book_id)
+
+
+def _expire_counts(session: Session, model: type[Book] | type[Chapter], row_id: str) -> None:
+    # The rows of this session still hold the old counts.
+    obj = session.identity_map.get(session.identity_key(model, row_id))
+    if obj is not None:
+        session.expire(obj, ["word_count", "updated_at"])
 
 
 @dataclass(frozen=True)

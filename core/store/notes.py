@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.domain import Book, Note
 from core.errors import AuthorWorksError, NotFoundError
+from core.store.tallies import renumber
 from core.store.trash import move_to_trash, restore_from_trash
 from core.text import count_words
 
@@ -89,7 +90,7 @@ def add_note(
     note = Note(book_id=book.id, title=title, text=text, ordinal=0, word_count=count_words(text))
     session.add(note)
     notes.insert(len(notes) if index is None else max(0, min(index, len(notes))), note)
-    _renumber(notes)
+    renumber(notes)
     session.flush()
     return note
 
@@ -129,7 +130,7 @@ def move_note(*, session: Session, note: Note, index: int) -> None:
     """Move a note to 0-based ``index`` among its book's live notes."""
     siblings = [n for n in list_notes(session=session, book_id=note.book_id) if n is not note]
     siblings.insert(max(0, min(index, len(siblings))), note)
-    _renumber(siblings)
+    renumber(siblings)
     session.flush()
 
 
@@ -143,9 +144,3 @@ def restore_note(*, session: Session, note_id: str) -> Note:
     note = restore_from_trash(session=session, kind="note", item_id=note_id)
     assert isinstance(note, Note)
     return note
-
-
-def _renumber(notes: list[Note]) -> None:
-    for ordinal, note in enumerate(notes, start=1):
-        if note.ordinal != ordinal:
-            note.ordinal = ordinal

@@ -24,10 +24,11 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import pycrdt
-from sqlalchemy import Select, Table, bindparam, func, literal, null, select, union_all, update
+from sqlalchemy import Select, bindparam, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from core.domain import Book, Chapter, Character, Note, Scene
+from core.store.tallies import numbering, recount
 from core.sync.capture import (
     DocWrites,
     KnownDoc,
@@ -168,28 +169,6 @@ class _Statements:
             )
 
         return self._once("parent_stamps", build)
-
-    def recount(self, kind: str) -> Any:
-        """Set the word count of the chapter (or book) ``:r_id`` to the sum of its live
-        children's, and its ``updated_at`` to ``:r_stamp`` (as ``core.store.manuscript``'s
-        recount_chapter and recount_book do, one statement for every parent)."""
-
-        def build() -> Any:
-            parent, child = (Chapter, Scene) if kind == "chapter" else (Book, Chapter)
-            link = child.chapter_id if kind == "chapter" else child.book_id  # type: ignore[union-attr]
-            total = (
-                select(func.coalesce(func.sum(child.word_count), 0))
-                .where(link == parent.id, child.deleted_at.is_(None))
-                .scalar_subquery()
-            )
-            table = cast(Table, parent.__table__)
-            return (
-                update(table)
-                .where(table.c.id == bindparam("r_id"))
-                .values(word_count=total, updated_at=bindparam("r_stamp"))
-            )
-
-        return self._once(("recount", kind), build)
 
 
 _SQL = _Statements()
@@ -457,14 +436,7 @@ def _recount(
             recount_chapters.append(row_id)
         else:
             recount_books.add(row_id)
-    if recount_chapters:
-        session.execute(
-            _SQL.recount("chapter"), [{"r_id": i, "r_stamp": now} for i in recount_chapters]
-        )
-    if recount_books:
-        session.execute(
-            _SQL.recount("book"), [{"r_id": i, "r_stamp": now} for i in sorted(recount_books)]
-        )
+    recount(session, chapters=recount_chapters, books=recount_books, stamp=now)
     for row_id, row_stamp in before.items():
         if row_id in applied.clean or (
             versions is not None and versions.is_clean(row_id, row_stamp)
@@ -547,12 +519,14 @@ def _renumber(
 
     renumbered: dict[str, int] = {}
     for siblings in groups:
-        for number, (model, item_id, ordinal) in enumerate(sorted(siblings, key=key), start=1):
-            if ordinal != number:
-                entity = cast(Chapter | Scene | Note | None, session.get(model, item_id))
-                if entity is not None:
-                    entity.ordinal = number
-                    renumbered[item_id] = number
+        ordered = sorted(siblings, key=key)
+        models = {item_id: model for model, item_id, _ordinal in ordered}
+        changed = numbering([(item_id, ordinal) for _model, item_id, ordinal in ordered])
+        for item_id, number in changed.items():
+            entity = cast(Chapter | Scene | Note | None, session.get(models[item_id], item_id))
+            if entity is not None:
+                entity.ordinal = number
+                renumbered[item_id] = number
     if not renumbered:
         return
     session.flush()

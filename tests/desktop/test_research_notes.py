@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.export import ExportFormat, ExportOptions, export_book
 from core.sample import add_sample_book
-from core.store import open_library
+from core.store import open_library, saving
 from core.store.manuscript import book_stats, get_book, list_books
 from core.store.notes import add_note, get_note, list_notes
 from desktop.binder.model import BinderModel, BinderNode, NodeKind
@@ -231,18 +231,18 @@ def test_a_failed_note_save_keeps_the_text_in_a_note_recovery_file(
         note_id = add_note(session=s, book=book, title="Sources", text="Maps.").id
     window = _window(qtbot, aw_library, settings)
     assert window.select(NodeKind.NOTE, note_id)
-    real = autosave.set_note_text
+    real = saving.set_note_text
 
     def read_only(**kwargs):
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr(autosave, "set_note_text", read_only)
+    monkeypatch.setattr(saving, "set_note_text", read_only)
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClicks(window.editor, " Charts.")
     qtbot.waitUntil(lambda: window.save_label.text() == "Not saved", timeout=5000)
     recovery = autosave.recovery_dir() / f"note-{note_id}.md"
     assert recovery.read_text(encoding="utf-8") == "Maps. Charts."
-    monkeypatch.setattr(autosave, "set_note_text", real)
+    monkeypatch.setattr(saving, "set_note_text", real)
     window.autosaver.retry()
     qtbot.waitUntil(lambda: window.save_label.text() == "Saved", timeout=5000)
     with aw_library.session() as s:
