@@ -17,6 +17,7 @@ from core.errors import AuthorWorksError
 
 COMMAND_MODULES = [
     "core.cli.library_commands",
+    "core.cli.binder_commands",
     "core.cli.backup_commands",
     "core.cli.export_commands",
     "core.cli.narration_commands",
