@@ -26,8 +26,9 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 MAX_BYTES = 200_000  # screenshots go in the repository and the README: keep them light
 
@@ -132,10 +133,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             _save(window, args.out_dir / "codex.png")
             window.panels.docks["inspector"].raise_()
 
+        _shoot_spelling_menu(window, settle, args.out_dir / "spelling-menu.png")
+        _shoot_find(window, settle, args.out_dir / "find-highlights.png")
+
         window.view.set_theme(ThemeMode.DARK)
         settle()
         _save(window, args.out_dir / "dark.png")
         window.view.set_theme(ThemeMode.LIGHT)
+        settle()
+        _save(window, args.out_dir / "light-again.png")
 
         window.view.toggle_full_screen()
         settle()
@@ -143,6 +149,61 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.view.toggle_full_screen()
         window.close()
     return 0
+
+
+def _shoot_spelling_menu(window: Any, settle: Callable[[], None], path: Path) -> None:
+    """The editor's right-click menu on a misspelt word, shown over the window."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QTextCursor
+
+    editor = window.editor
+    cursor = editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.Start)
+    cursor.insertText("Teh ")  # a misspelling at the top of the scene
+    layer = _spelling_layer(editor)
+    for _ in range(100):  # the dictionary loads in the background
+        if layer is None or layer.is_ready():
+            break
+        settle()
+    settle()
+    place = QTextCursor(editor.document())
+    place.setPosition(1)
+    point = editor.cursorRect(place).center()
+    menu = editor.context_menu_at(point)
+    menu.popup(editor.viewport().mapToGlobal(point + QPoint(4, 4)))
+    settle()
+    shot = window.grab()
+    from PySide6.QtGui import QPainter
+
+    painter = QPainter(shot)
+    painter.drawPixmap(menu.geometry().topLeft() - window.geometry().topLeft(), menu.grab())
+    painter.end()
+    shot.save(str(path))
+    _shrink(path)
+    menu.close()
+    editor.undo()
+    settle()
+
+
+def _spelling_layer(editor: Any) -> Any:
+    from desktop.editor.spellcheck import SpellCheckHighlighter
+
+    return next(iter(editor.document().findChildren(SpellCheckHighlighter)), None)
+
+
+def _shoot_find(window: Any, settle: Callable[[], None], path: Path) -> None:
+    """Find and Replace open, its matches marked in the scene."""
+    panel = window.panels.widgets["search"]
+    window.view.open_find("scene")
+    panel.query_edit.setText("the")
+    panel.start_search()
+    for _ in range(100):
+        if window.editor.extraSelections():
+            break
+        settle()
+    settle()
+    _save(window, path)
+    window.panels.docks["search"].hide()
 
 
 def _label_some_scenes(library: object) -> None:
