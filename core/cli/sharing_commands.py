@@ -63,8 +63,17 @@ def register(subparsers: Any) -> None:
     inbox = subparsers.add_parser("inbox", help="your notifications from the sync server")
     inbox.add_argument("--unread", action="store_true", help="only the unread ones")
     inbox.add_argument("--read-all", action="store_true", help="mark them all read")
+    inbox.add_argument(
+        "--mute", action="append", default=[], metavar="KIND", help="stop notices of KIND"
+    )
+    inbox.add_argument("--unmute", action="append", default=[], metavar="KIND")
     inbox.add_argument("--json", action="store_true")
     inbox.set_defaults(handler=_inbox)
+
+    activity = subparsers.add_parser("activity", help="a shared book's history of sharing")
+    activity.add_argument("book", metavar="BOOK")
+    activity.add_argument("--json", action="store_true")
+    activity.set_defaults(handler=_activity)
 
 
 def _share(args: argparse.Namespace) -> int:
@@ -154,6 +163,10 @@ def _inbox(args: argparse.Namespace) -> int:
     from core.sync.account import account_api
 
     with library_from_args(args) as library, account_api(library) as api:
+        if args.mute or args.unmute:
+            kinds = (set(api.mutes()) | set(args.mute)) - set(args.unmute)
+            muted = api.set_mutes(sorted(kinds))
+            print(f"Muted: {', '.join(muted) or 'nothing'}.")
         page = api.notifications(unread_only=args.unread)
         if args.read_all:
             api.mark_read()
@@ -164,4 +177,21 @@ def _inbox(args: argparse.Namespace) -> int:
     for n in page["items"]:
         mark = " " if n["read"] else "•"
         print(f"{mark} {str(n['created_at'])[:16]}  {n['message']}")
+    return 0
+
+
+def _activity(args: argparse.Namespace) -> int:
+    from core.sync.account import account_api
+    from core.sync.sharing import local_book
+
+    with library_from_args(args) as library, account_api(library) as api:
+        book = local_book(library, args.book)
+        events = api.activity(book.id)
+    if args.json:
+        print_json(events)
+        return 0
+    for e in events:
+        who = (e.get("actor") or {}).get("email") or "someone"
+        about = f" {e['subject_email']}" if e.get("subject_email") else ""
+        print(f"{str(e['created_at'])[:16]}  {who}: {e['kind'].replace('_', ' ')}{about}")
     return 0

@@ -255,6 +255,12 @@ class SyncApi:
         params = {"unread_only": "true"} if unread_only else {}
         return dict(self._json("GET", "/notifications", params=params))
 
+    def mutes(self) -> list[str]:
+        return list(self._json("GET", "/notifications/mutes")["kinds"])
+
+    def set_mutes(self, kinds: list[str]) -> list[str]:
+        return list(self._json("PUT", "/notifications/mutes", json={"kinds": kinds})["kinds"])
+
     def mark_read(self, notification_id: str | None = None) -> None:
         if notification_id is None:
             self._json("POST", "/notifications/read-all")

@@ -111,6 +111,10 @@ def test_share_accept_from_the_emailed_link_edit_and_revoke(
     assert main(["--library", bob, "invitations", "accept", link]) == 1
     assert "no longer valid" in capsys.readouterr().err
     assert main(["--library", bob, "members", invitation["book_id"]]) == 1
+    history = _json(capsys, main(["--library", ann, "activity", "Gannet", "--json"]))
+    assert [e["kind"] for e in history] == ["removed", "joined", "invited"]
+    assert main(["--library", bob, "inbox", "--mute", "removed"]) == 0
+    assert "Muted: removed." in capsys.readouterr().out
     # Ann's book is whole, Bob's edit included.
     assert _texts(Path(ann))["Gannet Rock"][0].endswith("Bob was here.")
 
