@@ -70,10 +70,16 @@ def read_access_token(settings: Settings, token: str) -> dict[str, Any]:
         raise Unauthorized("the access token has expired", code="token_expired") from exc
     except jwt.PyJWTError as exc:
         raise Unauthorized("the access token is not valid", code="invalid_token") from exc
-    if claims.get("typ") != "access" or not isinstance(claims.get("sub"), str):
+    # Every token the server issues names its account and device and expires: one without
+    # an expiry would work for ever, one without a device would skip the revocation check.
+    if (
+        claims.get("typ") != "access"
+        or not isinstance(claims.get("sub"), str)
+        or not isinstance(claims.get("exp"), int | float)
+        or not isinstance(claims.get("did"), str)
+        or not claims["did"]
+    ):
         raise Unauthorized("the access token is not valid", code="invalid_token")
-    if not isinstance(claims.get("exp"), int | float):
-        return dict(claims)  # nothing to check on reuse: verified each time
     with _verified_lock:
         if len(_verified) >= _VERIFIED_MAX:
             _verified.clear()  # expired entries go with the rest; live ones are re-verified

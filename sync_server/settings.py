@@ -77,9 +77,50 @@ class Settings(BaseSettings):
         if not self.public_url:
             self.public_url = f"http://{self.host}:{self.port}"
         self.public_url = self.public_url.rstrip("/")
-        if self.production and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
-            raise ValueError(
-                "production mode refuses the development secret: set AUTHORWORKS_SERVER_SECRET_KEY "
-                "to a random string of 32 characters or more"
-            )
+        if self.production:
+            if self.secret_key == DEV_SECRET or weak_secret(self.secret_key):
+                raise ValueError(
+                    "production mode refuses a weak secret: set AUTHORWORKS_SERVER_SECRET_KEY "
+                    "to a random string of 32 characters or more (e.g. the output of "
+                    "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+                )
+        elif self.secret_key == DEV_SECRET:
+            # Never the secret in the source: one made at random for this data folder, kept
+            # with the data, so tokens survive a restart and no one else can sign them.
+            self.secret_key = data_folder_secret(self.data_dir)
         return self
+
+
+def weak_secret(secret: str) -> bool:
+    """Too short, or too little variety to be random (``"a" * 32`` is refused)."""
+    return len(secret) < 32 or len(set(secret)) < 12
+
+
+SECRET_FILE = "secret_key"
+
+
+def data_folder_secret(data_dir: Path) -> str:
+    """The signing secret of ``data_dir``, made on first start (readable by the owner alone).
+
+    Several workers start at once: the first to create the file writes it, the others read it.
+    """
+    import os
+    import secrets
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / SECRET_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            value = path.read_text(encoding="ascii").strip()
+            if value:
+                return value
+            import time
+
+            time.sleep(0.02)  # the worker that made it is still writing
+        raise ValueError(f"{path} is empty: delete it to make a new secret") from None
+    value = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(value + "\n")
+    return value

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.ids import new_id
-from sync_server.errors import Conflict, NotFound, Unauthorized
+from sync_server.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from sync_server.models import Device, RefreshToken, User, UserBlob
 from sync_server.schemas import TokenPair
 from sync_server.security import (
@@ -26,8 +26,18 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def check_password_strength(password: str, *, email: str = "") -> None:
+    """Refuse a password that is easy to guess (422, saying why and what would do)."""
+    from sync_server.services.passwords import weakness
+
+    problem = weakness(password, email=email)
+    if problem:
+        raise Unprocessable(problem, code="weak_password")
+
+
 def register_user(*, session: Session, passwords: Passwords, email: str, password: str) -> User:
     email = email.strip().casefold()
+    check_password_strength(password, email=email)
     if session.scalar(select(User.id).where(User.email == email)):
         raise Conflict("an account with this email exists already", code="email_taken")
     user = User(email=email, password_hash=passwords.hash(password))
@@ -136,11 +146,26 @@ def rotate_refresh_token(*, session: Session, settings: Settings, token: str) ->
 
 
 def _revoke_family(session: Session, family_id: str, now: datetime) -> None:
+    """Revoke a token family and sign its device out: the device's access tokens stop working
+    at their next request, not when they expire (every request checks the device)."""
+    devices = list(
+        session.scalars(
+            select(RefreshToken.device_id).where(
+                RefreshToken.family_id == family_id, RefreshToken.device_id.is_not(None)
+            )
+        )
+    )
     session.execute(
         update(RefreshToken)
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    if devices:
+        session.execute(
+            update(Device)
+            .where(Device.id.in_(set(devices)), Device.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
 
 
 def logout(*, session: Session, token: str) -> None:
@@ -156,14 +181,22 @@ def logout(*, session: Session, token: str) -> None:
 def change_password(
     *, session: Session, passwords: Passwords, user: User, current: str, new: str
 ) -> None:
-    """Set a new password and sign out every device (their refresh tokens are revoked)."""
+    """Set a new password and sign out every device: their refresh tokens are revoked and
+    their access tokens stop working at their next request."""
     if not passwords.verify(user.password_hash, current):
         raise Unauthorized("the current password is wrong", code="bad_credentials")
+    check_password_strength(new, email=user.email)
     user.password_hash = passwords.hash(new)
+    now = datetime.now(UTC)
     session.execute(
         update(RefreshToken)
         .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC))
+        .values(revoked_at=now)
+    )
+    session.execute(
+        update(Device)
+        .where(Device.user_id == user.id, Device.revoked_at.is_(None))
+        .values(revoked_at=now)
     )
     session.commit()
 

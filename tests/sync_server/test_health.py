@@ -32,7 +32,7 @@ def test_health_503_when_database_unreachable(tmp_path: Path):
 
 
 def test_production_refuses_default_secret(tmp_path: Path):
-    with pytest.raises(ValueError, match="refuses the development secret"):
+    with pytest.raises(ValueError, match="refuses a weak secret"):
         Settings(data_dir=tmp_path, production=True)
 
 

@@ -60,7 +60,7 @@ def _expired_token(settings, user_id: str) -> str:
     past = datetime.now(UTC) - timedelta(hours=1)
     claims = {
         "sub": user_id,
-        "did": None,
+        "did": "some-device",
         "typ": "access",
         "iat": past - timedelta(minutes=15),
         "exp": past,

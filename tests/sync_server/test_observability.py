@@ -69,5 +69,7 @@ def test_oversized_request_is_refused_with_413(sync_client: TestClient, sync_app
 def test_production_mode_refuses_a_short_secret(tmp_path):
     with pytest.raises(ValueError, match="32 characters"):
         Settings(data_dir=tmp_path, production=True, secret_key="short")
-    ok = Settings(data_dir=tmp_path, production=True, secret_key="s" * 40)
+    with pytest.raises(ValueError, match="weak secret"):
+        Settings(data_dir=tmp_path, production=True, secret_key="a" * 32)
+    ok = Settings(data_dir=tmp_path, production=True, secret_key="Zq8-vK2pLm9xRt4Wb7Nc1Yd6Hs3Fj0Ga")
     assert ok.production

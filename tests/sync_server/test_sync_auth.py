@@ -64,7 +64,7 @@ def test_sync_routes_need_a_bearer_token(sync_client: TestClient):
 def test_a_verified_token_still_expires(tmp_path, monkeypatch):
     settings = fast_settings(tmp_path / "srv", f"sqlite:///{tmp_path / 's.db'}")
     now = datetime.now(UTC)
-    claims = {"sub": "u1", "did": None, "typ": "access", "iat": now, "exp": now + timedelta(60)}
+    claims = {"sub": "u1", "did": "d1", "typ": "access", "iat": now, "exp": now + timedelta(60)}
     token = jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM)
     assert read_access_token(settings, token)["sub"] == "u1"
     assert read_access_token(settings, token)["sub"] == "u1"  # now from the verified cache
@@ -74,7 +74,11 @@ def test_a_verified_token_still_expires(tmp_path, monkeypatch):
         read_access_token(settings, token)
     assert err.value.code == "token_expired"
     # A token signed with another secret is not taken from the cache.
-    other = fast_settings(tmp_path / "srv2", f"sqlite:///{tmp_path / 's2.db'}", secret_key="x" * 40)
+    other = fast_settings(
+        tmp_path / "srv2",
+        f"sqlite:///{tmp_path / 's2.db'}",
+        secret_key="Other-secret-0123456789abcdefghijklmnop",
+    )
     monkeypatch.undo()
     with pytest.raises(Unauthorized) as err:
         read_access_token(other, token)
