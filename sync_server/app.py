@@ -17,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 from sync_server.blobstore import S3BlobStore, make_blob_store
 from sync_server.deps import RateLimiter
 from sync_server.errors import install_error_handlers
+from sync_server.guard import RequestGuard
 from sync_server.observability import Metrics, RequestMiddleware, configure_logging
 from sync_server.routers import auth, books, devices, invitations, media, notifications, sync
 from sync_server.security import Passwords
@@ -108,9 +109,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.mailer = Mailer(settings.smtp_url, settings.mail_from)
     app.state.metrics = metrics
     install_error_handlers(app)
-    app.add_middleware(
-        RequestMiddleware, metrics=metrics, max_request_bytes=settings.max_request_bytes
-    )
+    # Added first, so it runs inside the request log: refusals are logged and counted too.
+    app.add_middleware(RequestGuard, settings=settings)
+    app.add_middleware(RequestMiddleware, metrics=metrics)
 
     api = APIRouter(prefix="/api/v1")
     for module in (auth, devices, sync, books, invitations, notifications, media):

@@ -72,10 +72,9 @@ class RequestMiddleware:
     """Gives each request an id (X-Request-ID, taken from the client if it sent a sane one),
     logs one JSON line per request and records the metrics."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics, max_request_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
-        self.max_request_bytes = max_request_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -87,7 +86,6 @@ class RequestMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         start = time.perf_counter()
         status = 500
-        length = headers.get(b"content-length", b"")
         path = scope.get("path", "")
 
         async def send_with_id(message: Message) -> None:
@@ -98,16 +96,8 @@ class RequestMiddleware:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
-        too_big = (
-            length.isdigit()
-            and int(length) > self.max_request_bytes
-            and not path.startswith("/api/v1/media/")
-        )
         try:
-            if too_big:
-                await _reject_too_large(send_with_id, self.max_request_bytes)
-            else:
-                await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - start
             route = scope.get("route")
@@ -127,20 +117,3 @@ class RequestMiddleware:
                     "duration_ms": round(elapsed * 1000, 2),
                 },
             )
-
-
-async def _reject_too_large(send: Send, limit: int) -> None:
-    body = json.dumps(
-        {"error": {"code": "too_large", "message": f"the request is larger than {limit} bytes"}}
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

@@ -57,11 +57,12 @@ def test_openapi_documents_the_api(sync_client: TestClient):
     assert sync_client.get("/docs").status_code == 200
 
 
-def test_oversized_request_is_refused_with_413(sync_client: TestClient, sync_app):
-    sync_app.user_middleware  # noqa: B018 - the limit is read when the request arrives
+def test_oversized_request_is_refused_with_413(sync_client: TestClient, sync_user):
     big = b"x" * (33 * 1024 * 1024)
     r = sync_client.post(
-        "/api/v1/sync/push", content=big, headers={"Content-Type": "application/json"}
+        "/api/v1/sync/push",
+        content=big,
+        headers={"Content-Type": "application/json", **sync_user.headers},
     )
     assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
 
