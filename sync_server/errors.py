@@ -49,6 +49,10 @@ class Conflict(ApiError):
     status, code = 409, "conflict"
 
 
+class RequestTimeout(ApiError):
+    status, code = 408, "request_timeout"
+
+
 class ResyncRequired(ApiError):
     status, code = 410, "resync_required"
 

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     max_request_bytes: int = 32 * 1024 * 1024
     max_upload_bytes: int = 200 * 1024 * 1024
     storage_quota_bytes: int = 2 * 1024 * 1024 * 1024
+    # An upload that sends nothing for this long is dropped; uploads at once per account.
+    upload_read_timeout: float = 30.0
+    max_uploads_per_account: int = 4
     # A document's updates are squashed into one once it has this many.
     compact_after: int = 100
     # Email for invitations: smtp://host:port, smtp+starttls://user:pass@host:587 or

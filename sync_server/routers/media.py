@@ -12,6 +12,8 @@ from sync_server.schemas import BlobPublic, StorageUsage
 from sync_server.services.media import MediaService
 
 router = APIRouter(prefix="/media", tags=["media"])
+# Shown inline when opened; anything else downloads as an attachment.
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 def _media(request: Request) -> MediaService:
@@ -64,11 +66,16 @@ def download(
 ) -> StreamingResponse:
     """Stream a file of the account."""
     row, chunks = _media(request).stream(session=session, user=caller.user, sha256=sha256)
-    return StreamingResponse(
-        chunks,
-        media_type=row.media_type,
-        headers={"Content-Length": str(row.size), "ETag": f'"{row.sha256}"'},
-    )
+    headers = {
+        "Content-Length": str(row.size),
+        "ETag": f'"{row.sha256}"',
+        # The uploader chose the Content-Type: a browser must not guess another, nor show
+        # anything but a plain image inline (an SVG or HTML file could carry script).
+        "X-Content-Type-Options": "nosniff",
+    }
+    if row.media_type not in INLINE_TYPES:
+        headers["Content-Disposition"] = f'attachment; filename="{row.sha256}"'
+    return StreamingResponse(chunks, media_type=row.media_type, headers=headers)
 
 
 @router.delete("/{sha256}", status_code=204)

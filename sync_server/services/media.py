@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import tempfile
+import threading
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sync_server.blobstore import BlobStore
-from sync_server.errors import BadRequest, NotFound, PayloadTooLarge
+from sync_server.errors import BadRequest, NotFound, PayloadTooLarge, RateLimited, RequestTimeout
 from sync_server.models import Blob, User, UserBlob
 from sync_server.schemas import BlobPublic, StorageUsage
 from sync_server.settings import Settings
@@ -31,6 +34,8 @@ class MediaService:
         self.settings = settings
         self.store = store
         self.spool = settings.data_dir / "spool"
+        self._slots: dict[str, int] = {}
+        self._slots_lock = threading.Lock()
 
     def usage(self, *, session: Session, user: User) -> StorageUsage:
         rows = session.scalars(
@@ -59,28 +64,75 @@ class MediaService:
         body: AsyncIterator[bytes],
         declared_size: int | None,
     ) -> BlobPublic:
-        """Store the streamed body under its hash (checked), within size limit and quota."""
+        """Store the streamed body under its hash (checked), within size limit and quota.
+
+        No database connection is held while the body arrives (a slow upload must not starve
+        everyone else's requests), each piece must come within ``upload_read_timeout``, and
+        the quota is reserved in one statement, so parallel uploads cannot overshoot it.
+        """
         sha256 = check_hash(sha256)
         existing = session.get(UserBlob, (user.id, sha256))
         if existing is not None:
             return BlobPublic(sha256=sha256, size=existing.size, media_type=existing.media_type)
-        used = int(
-            session.scalar(
-                select(func.coalesce(func.sum(UserBlob.size), 0)).where(UserBlob.user_id == user.id)
-            )
-            or 0
-        )
+        used = self._used(session, user.id)
         room = min(self.settings.max_upload_bytes, self.settings.storage_quota_bytes - used)
         if declared_size is not None and declared_size > room:
             raise self._too_large(declared_size, used)
+        session.commit()  # hands the connection back to the pool for the slow part
+        with self._upload_slot(user.id):
+            temp, size = await self._spool(body, sha256, room, used)
+        try:
+            self._reserve(session, user.id, size)
+            try:
+                if session.get(Blob, sha256) is None or not self.store.exists(sha256):
+                    self.store.put(sha256, temp)
+                    if session.get(Blob, sha256) is None:
+                        session.add(Blob(sha256=sha256, size=size))
+                session.add(
+                    UserBlob(user_id=user.id, sha256=sha256, size=size, media_type=media_type)
+                )
+                session.commit()
+            except IntegrityError:  # the same file uploaded twice at once: keep one
+                session.rollback()
+                self._refund(session, user.id, size)
+            except BaseException:
+                session.rollback()
+                self._refund(session, user.id, size)
+                raise
+        finally:
+            temp.unlink(missing_ok=True)
+        return BlobPublic(sha256=sha256, size=size, media_type=media_type, created=True)
+
+    def _used(self, session: Session, user_id: str) -> int:
+        return int(
+            session.scalar(
+                select(func.coalesce(func.sum(UserBlob.size), 0)).where(UserBlob.user_id == user_id)
+            )
+            or 0
+        )
+
+    async def _spool(
+        self, body: AsyncIterator[bytes], sha256: str, room: int, used: int
+    ) -> tuple[Path, int]:
+        """The body written to a temp file (its path and size), its hash checked."""
         self.spool.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=self.spool, prefix="upload-")
         temp = Path(name)
         digest = hashlib.sha256()
         size = 0
+        timeout = self.settings.upload_read_timeout
         try:
             with os.fdopen(fd, "wb") as fh:
-                async for block in body:
+                pieces = aiter(body)
+                while True:
+                    try:
+                        block = await asyncio.wait_for(anext(pieces), timeout)
+                    except StopAsyncIteration:
+                        break
+                    except TimeoutError:
+                        raise RequestTimeout(
+                            f"the upload sent nothing for {timeout:g} s: try again"
+                        ) from None
                     size += len(block)
                     if size > room:
                         raise self._too_large(size, used)
@@ -90,19 +142,48 @@ class MediaService:
                 raise BadRequest(
                     "the uploaded bytes do not match the SHA-256 in the URL", code="hash_mismatch"
                 )
-            if session.get(Blob, sha256) is None or not self.store.exists(sha256):
-                self.store.put(sha256, temp)
-                if session.get(Blob, sha256) is None:
-                    session.add(Blob(sha256=sha256, size=size))
-            session.add(UserBlob(user_id=user.id, sha256=sha256, size=size, media_type=media_type))
-            user.storage_used = used + size
-            try:
-                session.commit()
-            except IntegrityError:  # the same file uploaded twice at once: keep one
-                session.rollback()
-        finally:
+        except BaseException:
             temp.unlink(missing_ok=True)
-        return BlobPublic(sha256=sha256, size=size, media_type=media_type, created=True)
+            raise
+        return temp, size
+
+    def _reserve(self, session: Session, user_id: str, size: int) -> None:
+        """Count ``size`` against the quota in one statement, or refuse: two uploads that
+        each fit but not together cannot both pass."""
+        quota = self.settings.storage_quota_bytes
+        done = session.execute(
+            update(User)
+            .where(User.id == user_id, User.storage_used + size <= quota)
+            .values(storage_used=User.storage_used + size)
+        ).rowcount  # type: ignore[attr-defined]
+        session.commit()
+        if not done:
+            used = int(session.scalar(select(User.storage_used).where(User.id == user_id)) or 0)
+            raise self._too_large(used + size, used)
+
+    def _refund(self, session: Session, user_id: str, size: int) -> None:
+        """Give ``size`` back to the quota (in one statement, like the reservation)."""
+        left = case((User.storage_used > size, User.storage_used - size), else_=0)
+        session.execute(update(User).where(User.id == user_id).values(storage_used=left))
+        session.commit()
+
+    @contextmanager
+    def _upload_slot(self, user_id: str) -> Iterator[None]:
+        """At most ``max_uploads_per_account`` uploads of one account at once (per worker)."""
+        with self._slots_lock:
+            busy = self._slots.get(user_id, 0)
+            if busy >= self.settings.max_uploads_per_account:
+                raise RateLimited(
+                    f"{busy} uploads of this account are already in progress: wait for them"
+                )
+            self._slots[user_id] = busy + 1
+        try:
+            yield
+        finally:
+            with self._slots_lock:
+                self._slots[user_id] -= 1
+                if not self._slots[user_id]:
+                    del self._slots[user_id]
 
     def _too_large(self, size: int, used: int) -> PayloadTooLarge:
         if size > self.settings.max_upload_bytes:
@@ -123,8 +204,8 @@ class MediaService:
     def delete(self, *, session: Session, user: User, sha256: str) -> None:
         row = self.owned(session=session, user=user, sha256=sha256)
         session.delete(row)
-        user.storage_used = max(0, user.storage_used - row.size)
         session.commit()
+        self._refund(session, user.id, row.size)
         self.forget_unreferenced(session=session, hashes=[row.sha256])
 
     def forget_unreferenced(self, *, session: Session, hashes: list[str]) -> None:
