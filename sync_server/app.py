@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Engine, create_engine, text
@@ -16,10 +17,11 @@ from sqlalchemy.orm import sessionmaker
 
 from sync_server.blobstore import S3BlobStore, make_blob_store
 from sync_server.deps import RateLimiter
-from sync_server.errors import install_error_handlers
+from sync_server.errors import NotFound, Unauthorized, install_error_handlers
 from sync_server.guard import RequestGuard
 from sync_server.observability import Metrics, RequestMiddleware, configure_logging
 from sync_server.routers import auth, books, devices, invitations, media, notifications, sync
+from sync_server.schemas import ERROR_RESPONSES
 from sync_server.security import Passwords
 from sync_server.services.mail import Mailer
 from sync_server.services.media import MediaService
@@ -115,7 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     api = APIRouter(prefix="/api/v1")
     for module in (auth, devices, sync, books, invitations, notifications, media):
-        api.include_router(module.router)
+        api.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(api)
     app.include_router(invitations.link_router)
 
@@ -140,9 +142,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             status_code=200 if healthy else 503,
         )
 
-    @app.get("/metrics", tags=["health"], response_class=Response)
-    def prometheus_metrics() -> Response:
-        """Prometheus metrics of this worker."""
+    @app.get("/metrics", tags=["health"], response_class=Response, responses=ERROR_RESPONSES)
+    def prometheus_metrics(request: Request) -> Response:
+        """Prometheus metrics of this worker (behind ``metrics_token`` when one is set)."""
+        token = settings.metrics_token
+        if token:
+            given = request.headers.get("authorization", "")
+            if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+                raise Unauthorized("the metrics take their token", code="invalid_token")
+        elif settings.production:
+            raise NotFound("not found")  # no token configured: not served in production
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return app

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 log = logging.getLogger("authorworks.server")
 
@@ -113,6 +114,12 @@ def install_error_handlers(app: FastAPI) -> None:
             503,
             headers={"Retry-After": "5"},
         )
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, _exc: ClientDisconnect) -> JSONResponse:
+        # The client hung up mid-request (an upload cancelled): nothing went wrong here.
+        log.info("client disconnected during %s %s", request.method, request.url.path)
+        return JSONResponse(error_body("client_disconnected", "the client went away"), 400)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

@@ -213,3 +213,35 @@ class NotificationPage(BaseModel):
 
 class Mutes(BaseModel):
     kinds: list[str] = Field(default_factory=list, max_length=50)
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: ``{"error": {"code", "message"}}``."""
+
+    error: ErrorDetail
+
+
+# The error answers any route may give, documented on every route (the client acts on the
+# code; the status says which class of problem it is).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (400, "Bad request"),
+        (401, "Not signed in, or the token was refused"),
+        (403, "The role in the book is too low"),
+        (404, "Not found (or not yours)"),
+        (405, "Method not allowed"),
+        (408, "The upload stalled"),
+        (409, "Conflict"),
+        (410, "The cursor is no longer served: pull again from 0"),
+        (413, "Too large, or over the storage quota"),
+        (422, "Invalid input"),
+        (429, "Too many requests"),
+        (503, "The database is unavailable: try again shortly"),
+    )
+}

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     public_url: str = ""
     invitation_days: int = 14
     json_logs: bool = True
+    # /metrics: open to all unless a token is set (then it takes Authorization: Bearer TOKEN);
+    # in production mode it is not served at all without one.
+    metrics_token: str = ""
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

@@ -75,3 +75,43 @@ def test_401_names_its_scheme_and_405_what_is_allowed(sync_client: TestClient):
     assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
     r = sync_client.get(f"{API}/auth/login")
     assert r.status_code == 405 and "POST" in r.headers["allow"]
+
+
+def test_every_route_documents_its_error_answers(sync_app):
+    spec = sync_app.openapi()
+    for path, operations in spec["paths"].items():
+        if not path.startswith(API):
+            continue
+        for method, operation in operations.items():
+            statuses = set(operation["responses"])
+            assert {"400", "401", "404", "409", "410", "413", "422", "429"} <= statuses, (
+                method,
+                path,
+            )
+    assert "ErrorBody" in spec["components"]["schemas"]
+
+
+def test_timestamps_carry_their_time_zone(sync_client: TestClient, sync_user):
+    me = sync_client.get(f"{API}/auth/me", headers=sync_user.headers).json()
+    assert me["created_at"].endswith(("+00:00", "Z")), me["created_at"]
+    devices = sync_client.get(f"{API}/devices", headers=sync_user.headers).json()
+    assert all(d["last_seen_at"].endswith(("+00:00", "Z")) for d in devices)
+
+
+def test_metrics_can_be_kept_behind_a_token(tmp_path):
+    from sync_server.app import create_app
+    from tests.sync_server.fixtures import fast_settings
+
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    with TestClient(
+        create_app(fast_settings(tmp_path / "a", db, metrics_token="m-" + "x" * 30))
+    ) as c:
+        assert c.get("/metrics").status_code == 401
+        assert c.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        ok = c.get("/metrics", headers={"Authorization": f"Bearer m-{'x' * 30}"})
+        assert ok.status_code == 200 and "authorworks_http_requests_total" in ok.text
+    production = fast_settings(
+        tmp_path / "b", db, production=True, secret_key="Zq8-vK2pLm9xRt4Wb7Nc1Yd6Hs3Fj0Ga"
+    )
+    with TestClient(create_app(production)) as c:
+        assert c.get("/metrics").status_code == 404
