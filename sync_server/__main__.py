@@ -44,11 +44,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             port=settings.port,
             workers=args.workers,
             log_level="warning",
+            proxy_headers=False,  # X-Forwarded-For is read by the app, from trusted proxies only
         )
         return 0
     from sync_server.app import create_app
 
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        proxy_headers=False,  # X-Forwarded-For is read by the app, from trusted proxies only
+    )
     return 0
 
 

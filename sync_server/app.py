@@ -16,10 +16,10 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from sync_server.blobstore import S3BlobStore, make_blob_store
-from sync_server.deps import RateLimiter
 from sync_server.errors import NotFound, Unauthorized, install_error_handlers
 from sync_server.guard import RequestGuard
 from sync_server.observability import Metrics, RequestMiddleware, configure_logging
+from sync_server.ratelimit import make_rate_limiter, parse_proxies
 from sync_server.routers import auth, books, devices, invitations, media, notifications, sync
 from sync_server.schemas import ERROR_RESPONSES
 from sync_server.security import Passwords
@@ -105,7 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.passwords = Passwords(settings)
-    app.state.auth_limiter = RateLimiter(settings.auth_rate_limit)
+    app.state.rate_limiter = make_rate_limiter(settings.redis_url)
+    app.state.trusted_proxies = parse_proxies(settings.trusted_proxies)
     app.state.blob_store = store
     app.state.media = MediaService(settings, store)
     app.state.mailer = Mailer(settings.smtp_url, settings.mail_from)

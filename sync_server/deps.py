@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Annotated, Any
@@ -14,8 +11,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
-from sync_server.errors import RateLimited, Unauthorized
+from sync_server.errors import Unauthorized
 from sync_server.models import Device, User
+from sync_server.ratelimit import RateLimiter, client_address
 from sync_server.security import read_access_token
 from sync_server.services.books import Access, Role, check_access
 from sync_server.settings import Settings
@@ -130,29 +128,27 @@ async def access_claims(
 ClaimsDep = Annotated[dict[str, Any], Depends(access_claims)]
 
 
-class RateLimiter:
-    """A sliding one-minute window per client address and route (per worker process)."""
-
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self._hits: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def check(self, key: tuple[str, str]) -> None:
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits[key]
-            while hits and now - hits[0] > 60:
-                hits.popleft()
-            if len(hits) >= self.per_minute:
-                raise RateLimited("too many attempts: wait a minute and try again")
-            hits.append(now)
+def caller_address(request: Request) -> str:
+    """The client's address (behind a trusted proxy: the one it forwarded for)."""
+    peer = request.client.host if request.client else "unknown"
+    return client_address(
+        peer, request.headers.get("x-forwarded-for", ""), request.app.state.trusted_proxies
+    )
 
 
 def auth_rate_limit(request: Request) -> None:
-    limiter: RateLimiter = request.app.state.auth_limiter
-    client = request.client.host if request.client else "unknown"
-    limiter.check((client, request.url.path))
+    """``auth_rate_limit`` attempts a minute per client address and auth route."""
+    settings: Settings = request.app.state.settings
+    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter.check(("ip", caller_address(request), request.url.path), settings.auth_rate_limit)
+
+
+def account_rate_limit(request: Request, account: str) -> None:
+    """``account_rate_limit`` sign-in attempts a minute for one account, from anywhere:
+    rotating addresses does not buy more guesses at a password."""
+    settings: Settings = request.app.state.settings
+    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter.check(("account", account.strip().casefold()), settings.account_rate_limit)
 
 
 RateLimitDep = Depends(auth_rate_limit)

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     # two processes of one device), not theft: it gets a new pair instead of revoking all.
     refresh_reuse_grace_seconds: int = 30
     auth_rate_limit: int = 20  # requests per minute per client address, per auth route
+    account_rate_limit: int = 10  # sign-in attempts per minute per account, from anywhere
+    # Shared rate limits across workers and hosts (redis://host:6379/0); empty: per worker.
+    redis_url: str = ""
+    # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+    trusted_proxies: str = ""
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19456  # the OWASP minimum for argon2id
     # Limits.

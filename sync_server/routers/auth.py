@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from sync_server.deps import CallerDep, RateLimitDep, SessionDep, SettingsDep
+from sync_server.deps import (
+    CallerDep,
+    RateLimitDep,
+    SessionDep,
+    SettingsDep,
+    account_rate_limit,
+)
 from sync_server.schemas import (
     AccountDelete,
     Credentials,
@@ -41,6 +47,7 @@ def register(body: Credentials, request: Request, session: SessionDep) -> UserPu
 def login(
     body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep
 ) -> TokenPair:
+    account_rate_limit(request, body.email)
     return accounts.login(
         session=session,
         settings=settings,

@@ -70,6 +70,10 @@ def _chunked_post(port: int, path: str, megabytes: int, token: str | None) -> st
             return "closed"
 
 
+def _send(port: int, size: int, token: str | None, answers: list[str]) -> None:
+    answers.append(_chunked_post(port, "/api/v1/sync/push", size, token))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", action="store_true", help="20 MB bodies instead of 200")
@@ -105,11 +109,7 @@ def main() -> int:
                 peak = idle
                 answers: list[str] = []
                 threads = [
-                    threading.Thread(
-                        target=lambda: answers.append(
-                            _chunked_post(port, "/api/v1/sync/push", size, who)
-                        )
-                    )
+                    threading.Thread(target=_send, args=(port, size, who, answers))
                     for _ in range(8)
                 ]
                 for t in threads:

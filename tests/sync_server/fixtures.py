@@ -38,6 +38,7 @@ def fast_settings(data_dir: Path, database_url: str = "", **extra: Any) -> Setti
         argon2_time_cost=1,
         argon2_memory_kib=1024,
         auth_rate_limit=10_000,
+        account_rate_limit=10_000,
         json_logs=False,
         **extra,
     )

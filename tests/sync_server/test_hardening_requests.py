@@ -115,3 +115,80 @@ def test_metrics_can_be_kept_behind_a_token(tmp_path):
     )
     with TestClient(create_app(production)) as c:
         assert c.get("/metrics").status_code == 404
+
+
+def _login_codes(client: TestClient, n: int, *, email: str, forwarded=None) -> list[int]:
+    codes = []
+    for i in range(n):
+        headers = {"X-Forwarded-For": forwarded(i)} if forwarded else {}
+        r = client.post(
+            f"{API}/auth/login", json={"email": email, "password": "wrong"}, headers=headers
+        )
+        codes.append(r.status_code)
+    return codes
+
+
+def test_a_forged_forwarded_header_buys_no_more_attempts(tmp_path):
+    from sync_server.app import create_app
+    from tests.sync_server.fixtures import fast_settings
+
+    settings = fast_settings(tmp_path / "srv", f"sqlite:///{tmp_path / 's.db'}")
+    settings.auth_rate_limit, settings.account_rate_limit = 5, 1000
+    with TestClient(create_app(settings)) as client:
+        codes = _login_codes(client, 8, email="a@example.org", forwarded=lambda i: f"203.0.113.{i}")
+    assert codes == [401] * 5 + [429] * 3  # the header is nobody's word here
+
+
+def test_a_trusted_proxy_forwards_addresses_and_the_account_is_limited_too(tmp_path):
+    from sync_server.app import create_app
+    from tests.sync_server.fixtures import fast_settings
+
+    settings = fast_settings(
+        tmp_path / "srv",
+        f"sqlite:///{tmp_path / 's.db'}",
+        trusted_proxies="10.0.0.0/8",
+    )
+    settings.auth_rate_limit, settings.account_rate_limit = 3, 5
+    with TestClient(create_app(settings), client=("10.0.0.5", 50000)) as client:
+        # Behind the proxy, each client has its own count...
+        one = _login_codes(client, 4, email="x@example.org", forwarded=lambda _i: "198.51.100.1")
+        two = _login_codes(client, 1, email="y@example.org", forwarded=lambda _i: "198.51.100.2")
+        # ...and one account has its own, whichever addresses the guesses come from.
+        spread = _login_codes(
+            client, 7, email="target@example.org", forwarded=lambda i: f"198.51.100.{10 + i}"
+        )
+    assert one == [401, 401, 401, 429] and two == [401]
+    assert spread == [401] * 5 + [429] * 2
+
+
+def test_limits_are_shared_through_redis(tmp_path):
+    import uuid
+
+    from sync_server.app import create_app
+    from sync_server.ratelimit import RedisRateLimiter
+    from tests.fixtures.plugin import missing_dependency
+    from tests.sync_server.fixtures import fast_settings
+
+    try:
+        import redis
+
+        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=1).ping()
+    except Exception as exc:
+        missing_dependency(f"Redis is not reachable at 127.0.0.1:6379 ({exc})")
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    apps = [
+        create_app(fast_settings(tmp_path / f"w{i}", db, redis_url="redis://127.0.0.1:6379/0"))
+        for i in range(2)
+    ]
+    prefix = f"authorworks-test:{uuid.uuid4().hex}:"
+    for app in apps:  # two workers, one count
+        app.state.settings.auth_rate_limit = 4
+        limiter = app.state.rate_limiter
+        assert isinstance(limiter, RedisRateLimiter)
+        limiter.prefix = prefix
+    with TestClient(apps[0]) as first, TestClient(apps[1]) as second:
+        codes = []
+        for i in range(6):
+            client = first if i % 2 else second
+            codes.append(_login_codes(client, 1, email="r@example.org")[0])
+    assert codes == [401] * 4 + [429] * 2
