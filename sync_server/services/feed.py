@@ -49,13 +49,24 @@ _APPLIED_OPS = cast(Table, AppliedOp.__table__)
 
 
 def _decode(op: OpIn) -> bytes:
+    """The update's bytes, once they read as a whole Yjs update.
+
+    Applied to a scratch document (refuses what does not decode), and encoded again: an
+    update that re-encodes shorter carried bytes the decoder never read (junk after a valid
+    update), which no Yjs client sends.
+    """
     try:
         data = decode_update(op.update)
-        pycrdt.Doc().apply_update(data)  # refuses bytes that are not a Yjs update
+        pycrdt.Doc().apply_update(data)
+        whole = len(pycrdt.merge_updates(data)) >= len(data)
     except ValueError as exc:
         raise Unprocessable(
             f"op {op.op_id}: the update is not a valid Yjs update", code="invalid_update"
         ) from exc
+    if not whole:
+        raise Unprocessable(
+            f"op {op.op_id}: the update has bytes after its end", code="invalid_update"
+        )
     return data
 
 

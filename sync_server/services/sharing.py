@@ -480,22 +480,16 @@ def accept(
         )
     )
     invitation.status, invitation.responded_at = "accepted", utcnow()
-    record(
+    _answered(
         session,
-        book_id=book.id,
+        invitation,
+        book,
+        user,
         kind="joined",
-        actor_id=user.id,
-        subject_email=user.email,
-        detail={"role": invitation.role, "invitation_id": invitation.id},
-        notify=[
-            Notice(
-                book.owner_id,
-                f"{user.email} joined “{_title(book)}” as {a_role(invitation.role)}.",
-                {"book_id": book.id},
-            )
-        ],
+        tell=book.owner_id,
+        message=f"{user.email} joined “{_title(book)}” as {a_role(invitation.role)}.",
+        detail={"role": invitation.role},
     )
-    session.commit()
     return book.id
 
 
@@ -504,19 +498,36 @@ def decline(session: Session, *, user_id: str, invitation_id: str) -> None:
     invitation = _pending_for(session, session.get(Invitation, invitation_id), user)
     book = _book(session, invitation.book_id)
     invitation.status, invitation.responded_at = "declined", utcnow()
+    _answered(
+        session,
+        invitation,
+        book,
+        user,
+        kind="declined",
+        tell=invitation.invited_by,
+        message=f"{user.email} declined the invitation to “{_title(book)}”.",
+    )
+
+
+def _answered(
+    session: Session,
+    invitation: Invitation,
+    book: Book,
+    user: User,
+    *,
+    kind: str,
+    tell: str,
+    message: str,
+    detail: dict[str, object] | None = None,
+) -> None:
+    """Log the invitee's answer and tell ``tell`` (a user id), in one commit."""
     record(
         session,
         book_id=book.id,
-        kind="declined",
+        kind=kind,
         actor_id=user.id,
         subject_email=user.email,
-        detail={"invitation_id": invitation.id},
-        notify=[
-            Notice(
-                invitation.invited_by,
-                f"{user.email} declined the invitation to “{_title(book)}”.",
-                {"book_id": book.id},
-            )
-        ],
+        detail={**(detail or {}), "invitation_id": invitation.id},
+        notify=[Notice(tell, message, {"book_id": book.id})],
     )
     session.commit()

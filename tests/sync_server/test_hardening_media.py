@@ -8,6 +8,7 @@ import hashlib
 import os
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -23,6 +24,20 @@ MB = 1024 * 1024
 def _put(client: httpx.Client | TestClient, data: bytes, headers: dict[str, str], **kw):
     sha = hashlib.sha256(data).hexdigest()
     return client.put(f"{API}/media/{sha}", content=data, headers=headers, **kw)
+
+
+def _upload_in_background(
+    url: str, sha: str, body: Iterator[bytes], headers: dict[str, str], statuses: list[int]
+) -> threading.Thread:
+    """PUT ``body`` on a thread of its own; its status goes into ``statuses``."""
+
+    def run() -> None:
+        r = httpx.put(f"{url}{API}/media/{sha}", content=body, headers=headers, timeout=30)
+        statuses.append(r.status_code)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
 
 
 def test_parallel_uploads_cannot_beat_the_quota(tmp_path, sync_database_url):
@@ -57,14 +72,7 @@ def test_a_stalled_upload_is_dropped_and_others_go_on(tmp_path, sync_database_ur
             yield data[10:]
 
         results: list[int] = []
-        slow = threading.Thread(
-            target=lambda: results.append(
-                httpx.put(
-                    f"{url}{API}/media/{sha}", content=trickle(), headers=user.headers, timeout=30
-                ).status_code
-            )
-        )
-        slow.start()
+        slow = _upload_in_background(url, sha, trickle(), user.headers, results)
         time.sleep(0.2)
         # While it stalls, the same account and others are served (it holds no connection).
         other = sign_up(http)  # type: ignore[arg-type]
@@ -93,14 +101,7 @@ def test_uploads_of_one_account_at_once_are_limited(tmp_path, sync_database_url)
 
         sha = hashlib.sha256(data).hexdigest()
         first: list[int] = []
-        runner = threading.Thread(
-            target=lambda: first.append(
-                httpx.put(
-                    f"{url}{API}/media/{sha}", content=held(), headers=user.headers, timeout=30
-                ).status_code
-            )
-        )
-        runner.start()
+        runner = _upload_in_background(url, sha, held(), user.headers, first)
         time.sleep(0.3)
         second = _put(http, os.urandom(100), user.headers)
         gate.set()

@@ -155,3 +155,27 @@ def test_research_notes_travel_as_documents_of_their_own_kind(sync_client: TestC
         ("note", "note-1", "book-1")
     ] * 2
     assert _text_of(pulled["changes"]) == "w0 w1 "
+
+
+def test_updates_with_junk_or_random_bytes_are_refused(sync_client: TestClient, sync_user):
+    import os
+    import random
+
+    valid = _edits(1)[0]
+    rng = random.Random(7)
+    refused = 0
+    cases = [valid + b"junk", valid + b"\x00", valid + os.urandom(8)]
+    cases += [bytes(rng.randrange(256) for _ in range(rng.randint(3, 60))) for _ in range(40)]
+    for i, data in enumerate(cases):
+        op = _op(f"bad-{i}", data)
+        r = sync_client.post(f"{API}/sync/push", json={"ops": [op]}, headers=sync_user.headers)
+        assert r.status_code in (200, 422), r.text
+        refused += r.status_code == 422
+        if i < 3:  # junk after a valid update
+            assert r.status_code == 422 and "bytes after its end" in r.text
+    # Junk after a valid update is always refused; random bytes nearly always.
+    assert refused >= len(cases) - 5
+    ok = sync_client.post(
+        f"{API}/sync/push", json={"ops": [_op("good", valid)]}, headers=sync_user.headers
+    )
+    assert ok.status_code == 200 and ok.json()["applied"] == 1
