@@ -102,7 +102,10 @@ def test_uploads_of_one_account_at_once_are_limited(tmp_path, sync_database_url)
         sha = hashlib.sha256(data).hexdigest()
         first: list[int] = []
         runner = _upload_in_background(url, sha, held(), user.headers, first)
-        time.sleep(0.3)
+        deadline = time.monotonic() + 10
+        while not app.state.media._slots and time.monotonic() < deadline:
+            time.sleep(0.02)  # until the first upload holds its slot
+        assert app.state.media._slots
         second = _put(http, os.urandom(100), user.headers)
         gate.set()
         runner.join(timeout=20)
