@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from fastapi import APIRouter, Request, Response
 
 from sync_server.deps import (
@@ -37,10 +39,36 @@ def _public(user: object) -> UserPublic:
 
 @router.post("/register", status_code=201, dependencies=[RateLimitDep])
 def register(body: Credentials, request: Request, session: SessionDep) -> UserPublic:
-    user = accounts.register_user(
+    """Create an account. The answer is the same for an address that has one already (its
+    owner gets an email saying someone tried): registering tells no one who has an account."""
+    registered = accounts.register_user(
         session=session, passwords=_passwords(request), email=body.email, password=body.password
     )
-    return _public(user)
+    if registered.existed:
+        _tell_owner_of_attempt(request, registered.email)
+    return UserPublic(
+        id=registered.id,
+        email=registered.email,
+        created_at=registered.created_at,
+        storage_used=registered.storage_used,
+    )
+
+
+def _tell_owner_of_attempt(request: Request, email: str) -> None:
+    from sync_server.services.mail import MailError
+
+    settings = request.app.state.settings
+    # No relay, or it failed: the attempt changed nothing either way.
+    with contextlib.suppress(MailError):
+        request.app.state.mailer.send(
+            to=email,
+            subject="Someone tried to make an AuthorWorks account with your address",
+            body=(
+                f"Someone asked {settings.public_url} for a new account with this address, "
+                "which has one already. Nothing changed.\n\nIf it was you, sign in with your "
+                "password instead. If it was not, you need do nothing.\n"
+            ),
+        )
 
 
 @router.post("/login", dependencies=[RateLimitDep])

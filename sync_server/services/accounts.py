@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
@@ -9,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.ids import new_id
-from sync_server.errors import Conflict, NotFound, Unauthorized, Unprocessable
+from sync_server.errors import NotFound, Unauthorized, Unprocessable
 from sync_server.models import Device, RefreshToken, User, UserBlob
 from sync_server.schemas import TokenPair
 from sync_server.security import (
@@ -35,19 +36,35 @@ def check_password_strength(password: str, *, email: str = "") -> None:
         raise Unprocessable(problem, code="weak_password")
 
 
-def register_user(*, session: Session, passwords: Passwords, email: str, password: str) -> User:
+@dataclass(frozen=True)
+class Registered:
+    """What register answers: alike whether the address was new or not (no one learns by
+    registering whether an address has an account)."""
+
+    id: str
+    email: str
+    created_at: datetime
+    storage_used: int
+    existed: bool  # never sent: the owner of the address is told by email instead
+
+
+def register_user(
+    *, session: Session, passwords: Passwords, email: str, password: str
+) -> Registered:
     email = email.strip().casefold()
     check_password_strength(password, email=email)
-    if session.scalar(select(User.id).where(User.email == email)):
-        raise Conflict("an account with this email exists already", code="email_taken")
-    user = User(email=email, password_hash=passwords.hash(password))
-    session.add(user)
-    try:
-        session.commit()
-    except IntegrityError as exc:  # registered concurrently
-        session.rollback()
-        raise Conflict("an account with this email exists already", code="email_taken") from exc
-    return user
+    hashed = passwords.hash(password)  # done either way, so both answers take as long
+    existing = session.scalar(select(User).where(User.email == email))
+    if existing is None:
+        user = User(email=email, password_hash=hashed)
+        session.add(user)
+        try:
+            session.commit()
+            return Registered(user.id, email, user.created_at, 0, existed=False)
+        except IntegrityError:  # registered concurrently: the same answer as an existing one
+            session.rollback()
+    # The answer of a new account, with an id that belongs to nobody.
+    return Registered(new_id(), email, datetime.now(UTC), 0, existed=True)
 
 
 def authenticate(*, session: Session, passwords: Passwords, email: str, password: str) -> User:

@@ -392,3 +392,20 @@ def test_declining_tells_the_inviter_and_the_inbox_can_be_read_and_muted(
         f"{API}/notifications/mutes", json={"kinds": ["nonsense"]}, headers=bob.headers
     )
     assert bad.status_code == 422
+
+
+def test_registering_an_address_twice_reveals_nothing_and_tells_its_owner(
+    sharing_client: TestClient, smtp_sink: SmtpSink
+):
+    body = {"email": "owner@example.org", "password": "a long password"}
+    first = sharing_client.post(f"{API}/auth/register", json=body)
+    again = sharing_client.post(
+        f"{API}/auth/register", json={**body, "password": "another long password"}
+    )
+    assert first.status_code == again.status_code == 201
+    assert set(first.json()) == set(again.json())
+    (message,) = smtp_sink.messages
+    assert message["To"] == "owner@example.org" and "tried" in message["Subject"]
+    # The account kept its password.
+    r = sharing_client.post(f"{API}/auth/login", json=body)
+    assert r.status_code == 200
