@@ -64,6 +64,11 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     storage_used: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Two-factor sign-in (services.two_factor): the secret sealed with the server's key,
+    # hashes of the unused recovery codes (JSON), and since when it is on.
+    totp_secret: Mapped[str | None] = mapped_column(Text, default=None)
+    totp_recovery: Mapped[str | None] = mapped_column(Text, default=None)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class Device(Base):

@@ -20,6 +20,23 @@ class Credentials(BaseModel):
 class LoginRequest(Credentials):
     password: str = Field(min_length=1, max_length=256)
     device_name: str = Field(default="", max_length=200)
+    # The code of an authenticator app (or a recovery code), for an account that has
+    # two-factor sign-in on; without it such an account answers 401 ``otp_required``.
+    otp: str | None = Field(default=None, max_length=40)
+
+
+class OtpCode(BaseModel):
+    code: str = Field(min_length=1, max_length=40)
+
+
+class TwoFactorSetup(BaseModel):
+    secret: str
+    # otpauth:// link: what an authenticator app's QR code holds.
+    uri: str
+
+
+class RecoveryCodes(BaseModel):
+    recovery_codes: list[str]
 
 
 class RefreshRequest(BaseModel):
@@ -33,6 +50,7 @@ class PasswordChange(BaseModel):
 
 class AccountDelete(BaseModel):
     password: str = Field(min_length=1, max_length=256)
+    otp: str | None = Field(default=None, max_length=40)
 
 
 class UserPublic(BaseModel):
@@ -40,6 +58,7 @@ class UserPublic(BaseModel):
     email: str
     created_at: datetime
     storage_used: int
+    two_factor: bool = False
 
 
 class TokenPair(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from typing import Any
 
 from core.cli.common import library_from_args, print_json, progress_context
@@ -30,6 +31,22 @@ def register(subparsers: Any) -> None:
     logout = subparsers.add_parser("logout", help="sign this library out of its sync server")
     logout.set_defaults(handler=_logout)
 
+    two = subparsers.add_parser(
+        "two-factor",
+        help="two-factor sign-in with an authenticator app",
+        description="`two-factor setup` shows a secret (and its QR code) for an authenticator "
+        "app; `two-factor enable CODE` turns it on with the app's first code and prints "
+        "recovery codes; `two-factor disable CODE` turns it off. With it on, `login` asks for "
+        "a code (or takes $AUTHORWORKS_OTP).",
+    )
+    steps = two.add_subparsers(dest="step", metavar="STEP", required=True)
+    steps.add_parser("setup", help="a new secret for your authenticator app")
+    enable = steps.add_parser("enable", help="turn it on with a code from the app")
+    enable.add_argument("code", metavar="CODE")
+    disable = steps.add_parser("disable", help="turn it off (a code or a recovery code)")
+    disable.add_argument("code", metavar="CODE")
+    two.set_defaults(handler=_two_factor)
+
 
 def _password() -> str:
     password = os.environ.get("AUTHORWORKS_PASSWORD")
@@ -42,17 +59,28 @@ def _password() -> str:
 
 def _login(args: argparse.Namespace) -> int:
     from core.sync.account import sign_in
+    from core.sync.errors import SyncAuthError
 
     library = library_from_args(args, create=True)
+    password = _password()
     with library:
-        result = sign_in(
-            library,
-            server_url=args.server,
-            email=args.email,
-            password=_password(),
-            register=args.register,
-            device_name=args.device_name,
-        )
+        otp = os.environ.get("AUTHORWORKS_OTP") or None
+        for _attempt in (1, 2):
+            try:
+                result = sign_in(
+                    library,
+                    server_url=args.server,
+                    email=args.email,
+                    password=password,
+                    register=args.register and _attempt == 1,
+                    device_name=args.device_name,
+                    otp=otp,
+                )
+                break
+            except SyncAuthError as exc:
+                if exc.code != "otp_required" or otp or not sys.stdin.isatty():
+                    raise
+                otp = input("Code from your authenticator app (or a recovery code): ").strip()
     print(f"Signed in to {result.server} as {result.email} (device {result.device_id[:8]}).")
     return 0
 
@@ -99,4 +127,27 @@ def _logout(args: argparse.Namespace) -> int:
     with library:
         sign_out(library)
     print("Signed out. The books stay in this library.")
+    return 0
+
+
+def _two_factor(args: argparse.Namespace) -> int:
+    from core.sync.account import account_api
+
+    with library_from_args(args) as library, account_api(library) as api:
+        if args.step == "setup":
+            made = api.two_factor_setup()
+            print("Add this to your authenticator app, then run `two-factor enable CODE`:")
+            print(f"  secret: {made['secret']}")
+            print(f"  link:   {made['uri']}")
+            import segno
+
+            segno.make(made["uri"]).terminal(compact=True)  # the QR code, to scan
+        elif args.step == "enable":
+            codes = api.two_factor_enable(args.code)
+            print("Two-factor sign-in is on. Keep these recovery codes (each works once):")
+            for code in codes:
+                print(f"  {code}")
+        else:
+            api.two_factor_disable(args.code)
+            print("Two-factor sign-in is off.")
     return 0

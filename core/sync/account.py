@@ -67,10 +67,12 @@ def sign_in(
     password: str,
     register: bool = False,
     device_name: str = "",
+    otp: str | None = None,
     http: HttpFactory = default_http,
     tokens: TokenStoreFactory = KeyringTokenStore,
 ) -> SyncStatus:
-    """Sign the library in (creating the account first if ``register``)."""
+    """Sign the library in (creating the account first if ``register``). An account with
+    two-factor sign-in takes ``otp``; without it, SyncAuthError with code ``otp_required``."""
     server_url = normalise_server_url(server_url)
     email = email.strip()
     if not password:
@@ -82,7 +84,7 @@ def sign_in(
     if register:
         api.register(email, password)
     answer = _login_keeping_no_orphan(
-        api, email, password, device_name=device_name or platform.node() or "device"
+        api, email, password, device_name=device_name or platform.node() or "device", otp=otp
     )
     if previous and previous != account:
         # Another server or account: its feed position means nothing here, and it has none
@@ -98,7 +100,7 @@ def sign_in(
 
 
 def _login_keeping_no_orphan(
-    api: SyncApi, email: str, password: str, *, device_name: str
+    api: SyncApi, email: str, password: str, *, device_name: str, otp: str | None = None
 ) -> dict[str, object]:
     """Sign in; if the token cannot be kept here, sign the new device out again.
 
@@ -106,7 +108,7 @@ def _login_keeping_no_orphan(
     (a full disk, a keyring that refuses) must not leave a device listed that nothing can use.
     """
     try:
-        return api.login(email, password, device_name=device_name)
+        return api.login(email, password, device_name=device_name, otp=otp)
     except SyncError:
         raise
     except Exception as exc:

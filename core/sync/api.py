@@ -46,7 +46,9 @@ def _error_of(response: httpx.Response) -> SyncServerError | SyncAuthError:
         code, message = "http_error", response.reason_phrase or "unexpected answer"
     text = f"sync server: {message} ({response.status_code} {code})"
     if response.status_code == 401:
-        return SyncAuthError(f"sync server: {message}: sign in again")
+        if code in ("otp_required", "bad_otp", "bad_credentials"):
+            return SyncAuthError(f"sync server: {message}", code=code)
+        return SyncAuthError(f"sync server: {message}: sign in again", code=code)
     if code == RESYNC_REQUIRED:
         return ResyncRequiredError(text, status=response.status_code, code=code)
     return SyncServerError(text, status=response.status_code, code=code)
@@ -132,14 +134,15 @@ class SyncApi:
         )
         return dict(r.json())
 
-    def login(self, email: str, password: str, *, device_name: str = "") -> dict[str, Any]:
-        """Sign in; returns the token answer, whose ``device_id`` names this device."""
-        r = self._send(
-            "POST",
-            f"{API_PREFIX}/auth/login",
-            auth=False,
-            json={"email": email, "password": password, "device_name": device_name},
-        )
+    def login(
+        self, email: str, password: str, *, device_name: str = "", otp: str | None = None
+    ) -> dict[str, Any]:
+        """Sign in; returns the token answer, whose ``device_id`` names this device. An
+        account with two-factor sign-in takes ``otp`` (else SyncAuthError ``otp_required``)."""
+        body: dict[str, Any] = {"email": email, "password": password, "device_name": device_name}
+        if otp:
+            body["otp"] = otp
+        r = self._send("POST", f"{API_PREFIX}/auth/login", auth=False, json=body)
         return self._take_tokens(dict(r.json()))
 
     def refresh(self) -> None:
@@ -167,6 +170,18 @@ class SyncApi:
 
     def me(self) -> dict[str, Any]:
         return dict(self._send("GET", f"{API_PREFIX}/auth/me").json())
+
+    def two_factor_setup(self) -> dict[str, str]:
+        """A new secret and its otpauth:// link, for an authenticator app."""
+        return dict(self._send("POST", f"{API_PREFIX}/auth/2fa/setup").json())
+
+    def two_factor_enable(self, code: str) -> list[str]:
+        """Turn two-factor sign-in on with a code from the app; the recovery codes."""
+        r = self._send("POST", f"{API_PREFIX}/auth/2fa/enable", json={"code": code})
+        return list(r.json()["recovery_codes"])
+
+    def two_factor_disable(self, code: str) -> None:
+        self._send("POST", f"{API_PREFIX}/auth/2fa/disable", json={"code": code})
 
     # ------------------------------------------------------------------ sync
 

@@ -14,7 +14,12 @@ class SyncOfflineError(SyncError):
 
 
 class SyncAuthError(SyncError):
-    """Not signed in, or the session has expired or was revoked: sign in again."""
+    """Not signed in, or the session has expired or was revoked: sign in again. ``code`` is
+    the server's (``otp_required``: the account takes a code from an authenticator app)."""
+
+    def __init__(self, message: str, *, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class SyncServerError(SyncError):

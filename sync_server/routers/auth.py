@@ -13,17 +13,22 @@ from sync_server.deps import (
     SettingsDep,
     account_rate_limit,
 )
+from sync_server.errors import Unauthorized
+from sync_server.models import User
 from sync_server.schemas import (
     AccountDelete,
     Credentials,
     LoginRequest,
+    OtpCode,
     PasswordChange,
+    RecoveryCodes,
     RefreshRequest,
     TokenPair,
+    TwoFactorSetup,
     UserPublic,
 )
 from sync_server.security import Passwords
-from sync_server.services import accounts
+from sync_server.services import accounts, two_factor
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -33,8 +38,14 @@ def _passwords(request: Request) -> Passwords:
     return passwords
 
 
-def _public(user: object) -> UserPublic:
-    return UserPublic.model_validate(user, from_attributes=True)
+def _public(user: User) -> UserPublic:
+    return UserPublic(
+        id=user.id,
+        email=user.email,
+        created_at=user.created_at,
+        storage_used=user.storage_used,
+        two_factor=user.totp_enabled_at is not None,
+    )
 
 
 @router.post("/register", status_code=201, dependencies=[RateLimitDep])
@@ -83,6 +94,7 @@ def login(
         email=body.email,
         password=body.password,
         device_name=body.device_name,
+        otp=body.otp,
     )
 
 
@@ -122,8 +134,49 @@ def change_password(
 def delete_account(
     body: AccountDelete, request: Request, session: SessionDep, caller: CallerDep
 ) -> Response:
+    settings = request.app.state.settings
+    if not _passwords(request).verify(caller.user.password_hash, body.password):
+        raise Unauthorized("the password is wrong", code="bad_credentials")
+    two_factor.check(session, user=caller.user, code=body.otp, server_secret=settings.secret_key)
     hashes = accounts.delete_account(
         session=session, passwords=_passwords(request), user=caller.user, password=body.password
     )
     request.app.state.media.forget_unreferenced(session=session, hashes=hashes)
+    return Response(status_code=204)
+
+
+@router.post("/2fa/setup", dependencies=[RateLimitDep])
+def two_factor_setup(request: Request, session: SessionDep, caller: CallerDep) -> TwoFactorSetup:
+    """A new secret for an authenticator app (on once a first code is confirmed)."""
+    made = two_factor.begin(
+        session, user=caller.user, server_secret=request.app.state.settings.secret_key
+    )
+    return TwoFactorSetup(**made)
+
+
+@router.post("/2fa/enable", dependencies=[RateLimitDep])
+def two_factor_enable(
+    body: OtpCode, request: Request, session: SessionDep, caller: CallerDep
+) -> RecoveryCodes:
+    """Turn two-factor sign-in on with a code from the app; answers the recovery codes."""
+    codes = two_factor.enable(
+        session,
+        user=caller.user,
+        code=body.code,
+        server_secret=request.app.state.settings.secret_key,
+    )
+    return RecoveryCodes(recovery_codes=codes)
+
+
+@router.post("/2fa/disable", status_code=204, dependencies=[RateLimitDep])
+def two_factor_disable(
+    body: OtpCode, request: Request, session: SessionDep, caller: CallerDep
+) -> Response:
+    """Turn it off (takes a current code or a recovery code)."""
+    two_factor.disable(
+        session,
+        user=caller.user,
+        code=body.code,
+        server_secret=request.app.state.settings.secret_key,
+    )
     return Response(status_code=204)

@@ -109,9 +109,14 @@ def login(
     email: str,
     password: str,
     device_name: str,
+    otp: str | None = None,
 ) -> TokenPair:
-    """Check the password, register this device and open a new token family for it."""
+    """Check the password (and the one-time code of an account with two-factor sign-in),
+    register this device and open a new token family for it."""
     user = authenticate(session=session, passwords=passwords, email=email, password=password)
+    from sync_server.services import two_factor
+
+    two_factor.check(session, user=user, code=otp, server_secret=settings.secret_key)
     device = Device(user_id=user.id, name=device_name.strip() or "device")
     session.add(device)
     session.flush()

@@ -59,6 +59,9 @@ POLICY: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/auth/refresh"): Public(),
     ("POST", "/api/v1/auth/logout"): Public(),
     ("GET", "/api/v1/auth/me"): Account(),
+    ("POST", "/api/v1/auth/2fa/setup"): Account(),
+    ("POST", "/api/v1/auth/2fa/enable"): Account(),
+    ("POST", "/api/v1/auth/2fa/disable"): Account(),
     ("POST", "/api/v1/auth/password"): Account(),
     ("POST", "/api/v1/auth/delete-account"): Account(),
     ("GET", "/api/v1/devices"): Account(),
@@ -105,6 +108,8 @@ ACCOUNT_BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/auth/delete-account"): {"password": "wrong password"},
     ("POST", "/api/v1/invitations/accept"): {"token": "not-a-real-token-at-all"},
     ("PUT", "/api/v1/notifications/mutes"): {"kinds": []},
+    ("POST", "/api/v1/auth/2fa/enable"): {"code": "123456"},
+    ("POST", "/api/v1/auth/2fa/disable"): {"code": "123456"},
 }
 
 
