@@ -60,11 +60,17 @@ class SignInDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.register = QCheckBox("Create a new account")
+        # Shown when the account asks for it (two-factor sign-in).
+        self.otp = QLineEdit()
+        self.otp.setPlaceholderText("6 digits from your authenticator app, or a recovery code")
+        self.otp_label = QLabel("Code")
         form = QFormLayout(self)
         form.addRow("Server", self.server)
         form.addRow("Email", self.email)
         form.addRow("Password", self.password)
+        form.addRow(self.otp_label, self.otp)
         form.addRow("", self.register)
+        self.ask_for_code(False)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -72,11 +78,19 @@ class SignInDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def ask_for_code(self, ask: bool) -> None:
+        self.otp.setVisible(ask)
+        self.otp_label.setVisible(ask)
+        if ask:
+            self.register.setChecked(False)
+            self.otp.setFocus()
+
 
 class SyncPanel(QWidget):
     """Status line with Sync now and Sign in / Sign out, for the main window's status bar."""
 
     state_changed = Signal(str, str)  # state, detail
+    code_needed = Signal()  # the account signs in with a code too (two-factor)
     changes_arrived = Signal()  # a sync wrote other devices' changes to the library
 
     def __init__(
@@ -98,6 +112,8 @@ class SyncPanel(QWidget):
         self.detail = ""
         self._runner: JobRunner | None = None
         self._again = False
+        self._last_sign_in: tuple[str, str, str] | None = None
+        self.code_dialog: SignInDialog | None = None
         # A book someone stops sharing with this account: kept as a private copy (True) or
         # taken out of the library (the default).
         self.keep_lost_books = False
@@ -144,8 +160,31 @@ class SyncPanel(QWidget):
             description="sync",
             on_done=on_done,
             on_failed=lambda message: self._finish(ERROR, message),
+            on_error=self._on_error,
             on_cancelled=lambda: self._finish(ERROR, "cancelled"),
         )
+
+    def _on_error(self, exc: BaseException) -> None:
+        # An account with two-factor sign-in: ask for its code, keeping what was typed.
+        if getattr(exc, "code", "") == "otp_required" and self._last_sign_in is not None:
+            self._runner = None
+            self._set_state(SIGNED_OUT)
+            self.code_needed.emit()
+            server, email, _password = self._last_sign_in
+            dialog = SignInDialog(self, server=server)
+            dialog.email.setText(email)
+            dialog.password.setText(_password)
+            dialog.ask_for_code(True)
+            dialog.accepted.connect(
+                lambda: self.sign_in(
+                    dialog.server.text(),
+                    dialog.email.text(),
+                    dialog.password.text(),
+                    otp=dialog.otp.text().strip(),
+                )
+            )
+            self.code_dialog = dialog
+            dialog.open()
 
     def _finish(self, state: str, detail: str) -> None:
         self._runner = None
@@ -192,13 +231,22 @@ class SyncPanel(QWidget):
         self._set_state(SYNCING)
         self._run(job, done)
 
-    def sign_in(self, server: str, email: str, password: str, *, register: bool = False) -> None:
+    def sign_in(
+        self,
+        server: str,
+        email: str,
+        password: str,
+        *,
+        register: bool = False,
+        otp: str | None = None,
+    ) -> None:
         library, extra = self.library, self._extra
+        self._last_sign_in = (server, email, password)
 
         def job(_ctx: JobContext) -> None:
             _account().sign_in(
                 library, server_url=server, email=email, password=password,
-                register=register, **extra,
+                register=register, otp=otp or None, **extra,
             )  # fmt: skip
 
         def done(_result: Any) -> None:

@@ -62,3 +62,33 @@ def test_sign_in_dialog_fields(qtbot):
     qtbot.addWidget(dialog)
     assert dialog.server.text() == "http://example.org:8000"
     assert dialog.password.echoMode() == dialog.password.EchoMode.Password
+
+
+def test_an_account_with_two_factor_sign_in_is_asked_for_its_code(
+    qtbot,
+    aw_library,
+    sync_live_server,  # noqa: F811
+    sync_keyring,  # noqa: F811
+):
+    import pyotp
+
+    from core.sync.api import SyncApi
+
+    http = httpx.Client(base_url=sync_live_server, timeout=10)
+    api = SyncApi(http)
+    api.register("otp@example.org", "a long password")
+    api.login("otp@example.org", "a long password")
+    secret = api.two_factor_setup()["secret"]
+    api.two_factor_enable(pyotp.TOTP(secret).now())
+
+    panel = SyncPanel(aw_library)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.code_needed, timeout=20000):
+        panel.sign_in(sync_live_server, "otp@example.org", "a long password")
+    dialog = panel.code_dialog
+    assert dialog is not None and dialog.otp.isVisibleTo(dialog)
+    assert dialog.email.text() == "otp@example.org"  # what was typed is kept
+    dialog.otp.setText(pyotp.TOTP(secret).now())
+    dialog.accept()
+    qtbot.waitUntil(lambda: panel.state == SYNCED, timeout=20000)
+    assert status(aw_library).signed_in
