@@ -206,6 +206,9 @@ class StudioPanels:
         snapshots.setShortcut(QKeySequence("Ctrl+Shift+S"))
         snapshots.triggered.connect(self.open_snapshots)
         self._book_actions.append(snapshots)
+        two_factor = window.menus["File"].addAction("Two-Factor Sign-&In…")
+        two_factor.triggered.connect(self.open_two_factor)
+        self._book_actions.append(two_factor)
         keep = book_menu.addAction("&Keep Copies of Books No Longer Shared With Me")
         keep.setCheckable(True)
         keep.setChecked(sync.keep_lost_books)
@@ -217,6 +220,19 @@ class StudioPanels:
         self._book_actions.append(keep)
         book_menu.menuAction().setVisible(True)
         window.restore_dock_layout()
+
+    def open_two_factor(self) -> QWidget | None:
+        """File › Two-Factor Sign-In…"""
+        from desktop.dialogs.two_factor import TwoFactorDialog
+
+        if self.library is None:
+            return None
+        dialog = TwoFactorDialog(self.library, self.window.widget)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.dialogs["TwoFactorDialog"] = dialog
+        dialog.destroyed.connect(lambda *_: self.dialogs.pop("TwoFactorDialog", None))
+        return dialog
 
     def _set_keep_lost(self, keep: bool) -> None:
         self.window.settings.setValue(KEEP_LOST_KEY, keep)
@@ -296,12 +312,14 @@ class StudioPanels:
             self.window.menus["View"].removeAction(dock.toggleViewAction())
             self.window.removeDockWidget(dock)
             dock.deleteLater()
-        sync = self.widgets.get("sync")
-        if sync is not None and "sync" not in self.docks:
-            self.window.statusBar().removeWidget(sync)
-            sync.deleteLater()
+        for key in ("sync", "inbox"):  # status-bar widgets, not docks
+            widget = self.widgets.get(key)
+            if widget is not None and key not in self.docks:
+                self.window.statusBar().removeWidget(widget)
+                widget.deleteLater()
         for action in self._book_actions:
-            self.window.menus["Book"].removeAction(action)
+            for menu in ("Book", "File"):
+                self.window.menus[menu].removeAction(action)
         for dialog in self.dialogs.values():
             dialog.close()
         self._book_actions.clear()

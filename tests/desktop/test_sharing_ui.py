@@ -157,3 +157,37 @@ def inbox_role() -> int:
     from desktop.panels.inbox import _INVITATION
 
     return _INVITATION
+
+
+def test_two_factor_sign_in_is_turned_on_and_off_in_the_studio(
+    qtbot,
+    aw_library,
+    sync_live_server,  # noqa: F811
+    sync_keyring,  # noqa: F811
+):
+    import pyotp
+
+    from desktop.dialogs.two_factor import TwoFactorDialog
+
+    sign_in(
+        aw_library,
+        server_url=sync_live_server,
+        email="tf@example.org",
+        password=PASSWORD,
+        register=True,
+    )
+    dialog = TwoFactorDialog(aw_library)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.enabled is False, timeout=20000)
+    dialog.setup_button.click()
+    qtbot.waitUntil(lambda: bool(dialog.secret.text()), timeout=20000)
+    assert not dialog.qr.pixmap().isNull() and dialog.qr.pixmap().width() > 100
+    totp = pyotp.TOTP(dialog.secret.text())
+    dialog.code.setText(totp.now())
+    dialog.turn_on.click()
+    qtbot.waitUntil(lambda: dialog.enabled is True, timeout=20000)
+    codes = dialog.recovery.toPlainText().split()
+    assert len(codes) == 10
+    dialog.code.setText(codes[0])  # a recovery code turns it off too
+    dialog.turn_off.click()
+    qtbot.waitUntil(lambda: dialog.enabled is False, timeout=20000)
