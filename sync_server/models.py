@@ -69,6 +69,8 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(Text, default=None)
     totp_recovery: Mapped[str | None] = mapped_column(Text, default=None)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # The time step of the last code used: a code seen once is not taken again (replay).
+    totp_last_step: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Device(Base):

@@ -64,8 +64,11 @@ def enable(session: Session, *, user: User, code: str, server_secret: str) -> li
         raise BadRequest("set up two-factor sign-in first", code="otp_not_set_up")
     if user.totp_enabled_at is not None:
         raise BadRequest("two-factor sign-in is on already", code="otp_on")
-    if not pyotp.TOTP(_open(user.totp_secret, server_secret)).verify(code.strip(), valid_window=1):
+    totp = pyotp.TOTP(_open(user.totp_secret, server_secret))
+    step = _matching_step(totp, code.strip().replace(" ", ""), datetime.now(UTC))
+    if step is None:
         raise Unauthorized("that code is not the one your app shows now", code="bad_otp")
+    user.totp_last_step = step
     codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODES)]
     user.totp_recovery = json.dumps([_hash(c) for c in codes])
     user.totp_enabled_at = datetime.now(UTC)
@@ -84,7 +87,16 @@ def check(session: Session, *, user: User, code: str | None, server_secret: str)
             code="otp_required",
         )
     totp = pyotp.TOTP(_open(user.totp_secret, server_secret))
-    if totp.verify(code.strip().replace(" ", ""), valid_window=1):
+    typed = code.strip().replace(" ", "")
+    now = datetime.now(UTC)
+    step = _matching_step(totp, typed, now)
+    if step is not None:
+        if step <= (user.totp_last_step or 0):
+            raise Unauthorized(
+                "that code was used already: wait for the next one", code="otp_reused"
+            )
+        user.totp_last_step = step
+        session.commit()
         return
     left = json.loads(user.totp_recovery or "[]")
     hashed = _hash(code)
@@ -94,6 +106,17 @@ def check(session: Session, *, user: User, code: str | None, server_secret: str)
         session.commit()
         return
     raise Unauthorized("the code is wrong or has expired", code="bad_otp")
+
+
+def _matching_step(totp: pyotp.TOTP, code: str, now: datetime) -> int | None:
+    """The time step (of now, or one either side) whose code is ``code``."""
+    if not code.isdigit():
+        return None
+    here = int(now.timestamp()) // totp.interval
+    for step in (here - 1, here, here + 1):
+        if secrets.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
 
 
 def disable(session: Session, *, user: User, code: str | None, server_secret: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pyotp
 from fastapi.testclient import TestClient
 
@@ -17,7 +19,9 @@ def _on(client: TestClient, user) -> tuple[pyotp.TOTP, list[str]]:
     totp = pyotp.TOTP(setup["secret"])
     wrong = client.post(f"{API}/auth/2fa/enable", json={"code": "000000"}, headers=user.headers)
     assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "bad_otp"
-    r = client.post(f"{API}/auth/2fa/enable", json={"code": totp.now()}, headers=user.headers)
+    code = totp.at(time.time())
+    r = client.post(f"{API}/auth/2fa/enable", json={"code": code}, headers=user.headers)
+    user.first_code = code
     assert r.status_code == 200
     return totp, r.json()["recovery_codes"]
 
@@ -34,7 +38,11 @@ def test_sign_in_takes_a_code_once_it_is_on(sync_client: TestClient, sync_user, 
     r = _login(sync_client, sync_user.email)
     assert r.status_code == 401 and r.json()["error"]["code"] == "otp_required"
     assert _login(sync_client, sync_user.email, "123456").json()["error"]["code"] == "bad_otp"
-    assert _login(sync_client, sync_user.email, totp.now()).status_code == 200
+    later = totp.at(time.time() + 30)  # the next code: the one enable took is used up
+    replay = _login(sync_client, sync_user.email, sync_user.first_code)
+    assert replay.json()["error"]["code"] == "otp_reused"
+    assert _login(sync_client, sync_user.email, later).status_code == 200
+    assert _login(sync_client, sync_user.email, later).json()["error"]["code"] == "otp_reused"
     # A recovery code works once.
     assert _login(sync_client, sync_user.email, recovery[0]).status_code == 200
     assert _login(sync_client, sync_user.email, recovery[0]).status_code == 401
@@ -54,7 +62,9 @@ def test_deleting_the_account_and_turning_it_off_take_a_code(sync_client, sync_u
     r = sync_client.post(f"{API}/auth/2fa/disable", json={"code": "1"}, headers=sync_user.headers)
     assert r.status_code == 401
     r = sync_client.post(
-        f"{API}/auth/2fa/disable", json={"code": totp.now()}, headers=sync_user.headers
+        f"{API}/auth/2fa/disable",
+        json={"code": totp.at(time.time() + 30)},
+        headers=sync_user.headers,
     )
     assert r.status_code == 204
     assert _login(sync_client, sync_user.email).status_code == 200

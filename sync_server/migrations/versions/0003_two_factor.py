@@ -19,9 +19,13 @@ def upgrade() -> None:
     op.add_column("users", sa.Column("totp_secret", sa.Text(), nullable=True))
     op.add_column("users", sa.Column("totp_recovery", sa.Text(), nullable=True))
     op.add_column("users", sa.Column("totp_enabled_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column(
+        "users",
+        sa.Column("totp_last_step", sa.BigInteger(), nullable=False, server_default="0"),
+    )
 
 
 def downgrade() -> None:
     # Plain DROP COLUMN: a batch rebuild of users would cascade-delete its children on SQLite.
-    for column in ("totp_enabled_at", "totp_recovery", "totp_secret"):
+    for column in ("totp_last_step", "totp_enabled_at", "totp_recovery", "totp_secret"):
         op.execute(f"ALTER TABLE users DROP COLUMN {column}")
