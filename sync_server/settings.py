@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     # The address people reach this server at, for the links in emails.
     public_url: str = ""
     invitation_days: int = 14
+    # Sign-in with an OpenID Connect provider (its issuer URL, this server's client there);
+    # the provider must allow {public_url}/api/v1/auth/oidc/callback as a redirect.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_name: str = ""
     json_logs: bool = True
     # /metrics: open to all unless a token is set (then it takes Authorization: Bearer TOKEN);
     # in production mode it is not served at all without one.

@@ -18,7 +18,12 @@ def register(subparsers: Any) -> None:
         "$AUTHORWORKS_PASSWORD); the refresh token is kept in the OS keyring.",
     )
     login.add_argument("--server", required=True, metavar="URL", help="e.g. http://127.0.0.1:8000")
-    login.add_argument("--email", required=True, metavar="E")
+    login.add_argument("--email", metavar="E", help="(not with --provider)")
+    login.add_argument(
+        "--provider",
+        action="store_true",
+        help="sign in through the server's OpenID Connect provider, in the browser",
+    )
     login.add_argument("--register", action="store_true", help="create the account first")
     login.add_argument("--device-name", default="", help="how this device is listed")
     login.set_defaults(handler=_login)
@@ -62,6 +67,18 @@ def _login(args: argparse.Namespace) -> int:
     from core.sync.errors import SyncAuthError
 
     library = library_from_args(args, create=True)
+    if args.provider:
+        from core.sync.account import sign_in_with_provider
+
+        with library:
+            print("Finish signing in in your browser…", file=sys.stderr)
+            result = sign_in_with_provider(
+                library, server_url=args.server, device_name=args.device_name
+            )
+        print(f"Signed in to {result.server} as {result.email}.")
+        return 0
+    if not args.email:
+        raise SyncAuthError("login needs --email (or --provider to sign in in the browser)")
     password = _password()
     with library:
         otp = os.environ.get("AUTHORWORKS_OTP") or None

@@ -183,3 +183,75 @@ def sign_out(
         api.http.close()
         with library.session() as s:
             clear_meta(s, EMAIL)
+
+
+def sign_in_with_provider(
+    library: Library,
+    *,
+    server_url: str,
+    device_name: str = "",
+    open_browser: Callable[[str], object] | None = None,
+    timeout: float = 300.0,
+    http: HttpFactory = default_http,
+    tokens: TokenStoreFactory = KeyringTokenStore,
+) -> SyncStatus:
+    """Sign the library in through the server's OpenID Connect provider, in the browser.
+
+    Listens on a loopback port for the browser to come back with a refresh token (the
+    server's last redirect), swaps it at once for the first pair, then keeps it as a password
+    sign-in does. ``open_browser`` opens the sign-in page (default: the system browser).
+    """
+    import threading
+    import webbrowser
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    server_url = normalise_server_url(server_url)
+    got: dict[str, str] = {}
+    done = threading.Event()
+
+    class Back(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            query = parse_qs(urlsplit(self.path).query)
+            got.update({k: v[0] for k, v in query.items()})
+            body = b"<!doctype html><p>Signed in. You can close this page.</p>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            done.set()
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    listener = HTTPServer(("127.0.0.1", 0), Back)
+    port = listener.server_address[1]
+    thread = threading.Thread(target=listener.serve_forever, daemon=True)
+    thread.start()
+    try:
+        name = device_name or platform.node() or "device"
+        query = urlencode({"redirect_uri": f"http://127.0.0.1:{port}/done", "device_name": name})
+        (open_browser or webbrowser.open)(f"{server_url}/api/v1/auth/oidc/start?{query}")
+        if not done.wait(timeout):
+            raise SyncAuthError("the sign-in in the browser was not finished in time")
+    finally:
+        listener.shutdown()
+        listener.server_close()
+    if "refresh_token" not in got or "email" not in got:
+        raise SyncAuthError("the sign-in in the browser did not complete")
+    email = got["email"]
+    with library.session() as s:
+        previous = get_meta(s, ACCOUNT)
+    api = SyncApi(http(server_url), tokens=tokens(server_url, email))
+    api.tokens.set(got["refresh_token"])
+    api.refresh()  # spends the token that went through the browser
+    me = api.me()
+    account = f"{server_url}|{email.casefold()}"
+    if previous and previous != account:
+        SyncEngine(library, api).reset_for_resync()
+    with library.session() as s:
+        set_meta(s, ACCOUNT, account)
+        set_meta(s, SERVER, server_url)
+        set_meta(s, EMAIL, str(me.get("email") or email))
+    return status(library)

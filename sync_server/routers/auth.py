@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import html
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from sync_server.deps import (
     CallerDep,
@@ -28,7 +31,7 @@ from sync_server.schemas import (
     UserPublic,
 )
 from sync_server.security import Passwords
-from sync_server.services import accounts, two_factor
+from sync_server.services import accounts, oidc, two_factor
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -180,3 +183,40 @@ def two_factor_disable(
         server_secret=request.app.state.settings.secret_key,
     )
     return Response(status_code=204)
+
+
+@router.get("/oidc")
+def oidc_info(request: Request) -> dict[str, Any]:
+    """Whether this server signs in through an OpenID Connect provider, and its name."""
+    settings = request.app.state.settings
+    return {"enabled": oidc.configured(settings), "name": oidc.fingerprint(settings)}
+
+
+@router.get("/oidc/start", response_class=RedirectResponse, status_code=302)
+def oidc_start(
+    request: Request,
+    redirect_uri: Annotated[str, Query(max_length=500)],
+    device_name: Annotated[str, Query(max_length=200)] = "",
+) -> RedirectResponse:
+    """Open in a browser: goes on to the provider's sign-in page."""
+    url = oidc.start(request.app.state.settings, redirect_uri=redirect_uri, device_name=device_name)
+    return RedirectResponse(url, status_code=302)
+
+
+@router.get("/oidc/callback", response_class=RedirectResponse, status_code=302)
+def oidc_callback(
+    request: Request,
+    session: SessionDep,
+    code: Annotated[str, Query(max_length=2000)] = "",
+    state: Annotated[str, Query(max_length=4000)] = "",
+    error: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """Where the provider sends the browser back; goes on to the app."""
+    if error or not code:
+        return HTMLResponse(
+            "<!doctype html><title>Sign-in</title><p>The sign-in was not completed"
+            f"{': ' + html.escape(error) if error else ''}. Close this page and try again.</p>",
+            status_code=400,
+        )
+    target = oidc.finish(session, request.app.state.settings, code=code, state=state)
+    return RedirectResponse(target, status_code=302)
