@@ -10,19 +10,16 @@ off at the limit while it streams, never buffered whole).
 from __future__ import annotations
 
 import argparse
-import os
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "benchmark password"
+sys.path.insert(0, str(ROOT))
+
+from tests.benchmarks.local_server import access_token, local_server  # noqa: E402
 
 
 def _rss_mb(pid: int) -> float:
@@ -42,12 +39,6 @@ def _rss_mb(pid: int) -> float:
         except (OSError, ValueError):
             continue
     return total / 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _chunked_post(port: int, path: str, megabytes: int, token: str | None) -> str:
@@ -79,52 +70,28 @@ def main() -> int:
     parser.add_argument("--small", action="store_true", help="20 MB bodies instead of 200")
     args = parser.parse_args()
     size = 20 if args.small else 200
-    with tempfile.TemporaryDirectory() as tmp:
-        port = _free_port()
-        exe = Path(sys.executable).with_name("authorworks-server")
-        env = {**os.environ, "AUTHORWORKS_SERVER_ARGON2_MEMORY_KIB": "8192"}
-        proc = subprocess.Popen(
-            [str(exe), "--port", str(port), "--data", tmp],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
-            email = "memory@example.org"
-            httpx.post(f"{url}/api/v1/auth/register", json={"email": email, "password": PASSWORD})
-            token = httpx.post(
-                f"{url}/api/v1/auth/login", json={"email": email, "password": PASSWORD}
-            ).json()["access_token"]
-            time.sleep(1)
-            idle = _rss_mb(proc.pid)
-            print(f"server memory at idle: {idle:.0f} MB")
-            for label, who in (("anonymous", None), ("signed in", token)):
-                peak = idle
-                answers: list[str] = []
-                threads = [
-                    threading.Thread(target=_send, args=(port, size, who, answers))
-                    for _ in range(8)
-                ]
-                for t in threads:
-                    t.start()
-                while any(t.is_alive() for t in threads):
-                    peak = max(peak, _rss_mb(proc.pid))
-                    time.sleep(0.05)
-                print(
-                    f"8 parallel {size} MB chunked pushes, {label}: peak {peak:.0f} MB "
-                    f"(+{peak - idle:.0f} MB over idle) [target <= +100 MB]; "
-                    f"answers: {sorted(set(answers))}"
-                )
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+    with local_server() as server:
+        port, url, pid = server.port, server.url, server.pid
+        token = access_token(url, "memory@example.org")
+        time.sleep(1)
+        idle = _rss_mb(pid)
+        print(f"server memory at idle: {idle:.0f} MB")
+        for label, who in (("anonymous", None), ("signed in", token)):
+            peak = idle
+            answers: list[str] = []
+            threads = [
+                threading.Thread(target=_send, args=(port, size, who, answers)) for _ in range(8)
+            ]
+            for t in threads:
+                t.start()
+            while any(t.is_alive() for t in threads):
+                peak = max(peak, _rss_mb(pid))
+                time.sleep(0.05)
+            print(
+                f"8 parallel {size} MB chunked pushes, {label}: peak {peak:.0f} MB "
+                f"(+{peak - idle:.0f} MB over idle) [target <= +100 MB]; "
+                f"answers: {sorted(set(answers))}"
+            )
     return 0
 
 

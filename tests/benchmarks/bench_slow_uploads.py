@@ -15,9 +15,7 @@ import hashlib
 import os
 import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -29,20 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from core.sync.protocol import encode_update  # noqa: E402
-
-PASSWORD = "benchmark password"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _token(url: str, email: str) -> str:
-    httpx.post(f"{url}/api/v1/auth/register", json={"email": email, "password": PASSWORD})
-    r = httpx.post(f"{url}/api/v1/auth/login", json={"email": email, "password": PASSWORD})
-    return str(r.json()["access_token"])
+from tests.benchmarks.local_server import access_token, local_server  # noqa: E402
 
 
 def _trickle(port: int, token: str, stop: threading.Event) -> None:
@@ -68,37 +53,20 @@ def main() -> int:
     parser.add_argument("--small", action="store_true", help="10 uploads, 50 pulls")
     args = parser.parse_args()
     uploads, pulls = (10, 50) if args.small else (50, 300)
-    with tempfile.TemporaryDirectory() as tmp:
-        port = _free_port()
-        exe = Path(sys.executable).with_name("authorworks-server")
-        env = {
-            **os.environ,
-            "AUTHORWORKS_SERVER_ARGON2_MEMORY_KIB": "8192",
-            "AUTHORWORKS_SERVER_AUTH_RATE_LIMIT": "100000",
-        }
-        proc = subprocess.Popen(
-            [str(exe), "--port", str(port), "--data", tmp],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        stop = threading.Event()
+    stop = threading.Event()
+    with local_server(auth_rate_limit="100000") as server:
+        port, url = server.port, server.url
         try:
-            url = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
-            reader = _token(url, "reader@example.org")
+            reader = access_token(url, "reader@example.org")
             doc = pycrdt.Doc()
             doc["text"] = pycrdt.Text("The lamp burned low.")
             op = {"op_id": "o1", "doc_id": "s1", "kind": "scene", "book_id": "b1",
                   "update": encode_update(doc.get_update())}  # fmt: skip
             headers = {"Authorization": f"Bearer {reader}"}
             httpx.post(f"{url}/api/v1/sync/push", json={"ops": [op]}, headers=headers)
-            tokens = [_token(url, f"uploader{i}@example.org") for i in range((uploads + 3) // 4)]
+            tokens = [
+                access_token(url, f"uploader{i}@example.org") for i in range((uploads + 3) // 4)
+            ]
             threads = [
                 threading.Thread(target=_trickle, args=(port, tokens[i // 4], stop), daemon=True)
                 for i in range(uploads)
@@ -122,8 +90,6 @@ def main() -> int:
             )
         finally:
             stop.set()
-            proc.terminate()
-            proc.wait(timeout=20)
     return 0
 
 
