@@ -38,6 +38,13 @@ def register(subparsers: Any) -> None:
     unshare.add_argument("email", metavar="EMAIL")
     unshare.set_defaults(handler=_unshare)
 
+    transfer = subparsers.add_parser(
+        "transfer", help="make a member the owner of a book (you stay on as an editor)"
+    )
+    transfer.add_argument("book", metavar="BOOK")
+    transfer.add_argument("email", metavar="EMAIL")
+    transfer.set_defaults(handler=_transfer)
+
     members = subparsers.add_parser("members", help="who has access to a book, and who is invited")
     members.add_argument("book", metavar="BOOK")
     members.add_argument("--json", action="store_true")
@@ -102,6 +109,15 @@ def _unshare(args: argparse.Namespace) -> int:
 
     with library_from_args(args) as library, account_api(library) as api:
         print(unshare(library, api, args.book, args.email))
+    return 0
+
+
+def _transfer(args: argparse.Namespace) -> int:
+    from core.sync.account import account_api
+    from core.sync.sharing import transfer
+
+    with library_from_args(args) as library, account_api(library) as api:
+        print(transfer(library, api, args.book, args.email))
     return 0
 
 

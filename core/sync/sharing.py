@@ -96,6 +96,17 @@ def unshare(library: Library, api: SyncApi, book_ref: str, email: str) -> str:
     raise NotFoundError(f"{wanted} is neither a member of “{book.title}” nor invited to it")
 
 
+def transfer(library: Library, api: SyncApi, book_ref: str, email: str) -> str:
+    """Make the member ``email`` the book's owner (the caller stays on as an editor)."""
+    book = local_book(library, book_ref)
+    wanted = email.strip().casefold()
+    member = next((m for m in api.members(book.id) if m["email"] == wanted), None)
+    if member is None:
+        raise NotFoundError(f"{wanted} is not a member of “{book.title}”: share it with them first")
+    api.transfer(book.id, member["user_id"])
+    return f"{wanted} owns “{book.title}” now; you stay on as an editor."
+
+
 def members(library: Library, api: SyncApi, book_ref: str) -> dict[str, Any]:
     """The book's members and (for its owner) its pending invitations."""
     book = local_book(library, book_ref)

@@ -77,10 +77,14 @@ class ShareDialog(QDialog):
         self.set_role.clicked.connect(self.change_role)
         self.remove = QPushButton("&Remove")
         self.remove.clicked.connect(self.remove_selected)
+        self.make_owner = QPushButton("Make &Owner")
+        self.make_owner.setToolTip("Give the book to this member; you stay on as an editor")
+        self.make_owner.clicked.connect(self.transfer_selected)
         people_buttons = QHBoxLayout()
         people_buttons.addWidget(self.role_box)
         people_buttons.addWidget(self.set_role)
         people_buttons.addStretch(1)
+        people_buttons.addWidget(self.make_owner)
         people_buttons.addWidget(self.remove)
 
         self.email = QLineEdit()
@@ -154,6 +158,7 @@ class ShareDialog(QDialog):
         self.set_role.setEnabled(owner and kind == "member" and not busy)
         self.remove.setEnabled(owner and kind in ("member", "invitation") and not busy)
         self.remove.setText("&Cancel invitation" if kind == "invitation" else "&Remove")
+        self.make_owner.setEnabled(owner and kind == "member" and not busy)
         self.leave_button.setVisible(bool(self.data) and not owner)
         self.leave_button.setEnabled(not busy)
         if kind == "member" and item is not None:
@@ -294,6 +299,16 @@ class ShareDialog(QDialog):
                 lambda api, _s: api.cancel_invitation(book_id, target),
                 lambda _r: self._said(f"The invitation of {who} was cancelled."),
             )
+
+    def transfer_selected(self) -> None:
+        item = self.people.currentItem()
+        if item is None or item.data(0, _KIND) != "member":
+            return
+        user_id, book_id, who = item.data(0, _ID), self.book_id, item.text(0)
+        self._run(
+            lambda api, _s: api.transfer(book_id, user_id),
+            lambda _r: self._said(f"{who} owns the book now; you stay on as an editor."),
+        )
 
     def leave(self) -> None:
         book_id = self.book_id

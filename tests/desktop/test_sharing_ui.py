@@ -127,8 +127,26 @@ def test_share_accept_read_only_and_revoke_in_the_studio(
     window.refresh_standing()
     assert not window.editor.isReadOnly() and not window.read_only_banner.isVisible()
 
-    # Ann removes Bob: at his next sync the book leaves his library.
+    # Ann gives Bob the book, then Bob gives it back (the dialog follows who owns it).
     dialog.people.setCurrentItem(dialog.people.topLevelItem(1))
+    assert dialog.make_owner.isEnabled()
+    dialog.make_owner.click()
+    qtbot.waitUntil(lambda: ("bob@example.org", "owner") in _rows(dialog), timeout=20000)
+    assert not dialog.invite_box.isEnabled()  # Ann is an editor of it now
+    from core.sync.account import account_api
+    from core.sync.sharing import transfer
+
+    with account_api(bob_library) as api:
+        transfer(bob_library, api, book_id, "ann@example.org")
+    dialog.refresh()
+    qtbot.waitUntil(lambda: ("ann@example.org", "owner") in _rows(dialog), timeout=20000)
+    qtbot.waitUntil(lambda: dialog.invite_box.isEnabled(), timeout=20000)
+    bob_row = next(
+        i for i in range(2) if dialog.people.topLevelItem(i).text(0) == "bob@example.org"
+    )
+
+    # Ann removes Bob: at his next sync the book leaves his library.
+    dialog.people.setCurrentItem(dialog.people.topLevelItem(bob_row))
     dialog.remove.click()
     qtbot.waitUntil(lambda: _rows(dialog) == [("ann@example.org", "owner")], timeout=20000)
     report = sync_library(bob_library)

@@ -101,6 +101,14 @@ def test_share_accept_from_the_emailed_link_edit_and_revoke(
         ("bob@example.org", "editor"),
     ]
 
+    # Ownership moves to Bob and back.
+    assert main(["--library", ann, "transfer", "Gannet", "bob@example.org"]) == 0
+    assert "bob@example.org owns" in capsys.readouterr().out
+    assert main(["--library", ann, "share", "Gannet", "x@example.org"]) == 1  # an editor now
+    assert "cannot do this" in capsys.readouterr().err
+    assert main(["--library", bob, "transfer", "Gannet", "ann@example.org"]) == 0
+    capsys.readouterr()
+
     # Ann removes Bob: his next request is refused, and the book leaves his library.
     assert main(["--library", ann, "unshare", "Gannet", "bob@example.org"]) == 0
     assert "no longer has access" in capsys.readouterr().out
@@ -112,7 +120,13 @@ def test_share_accept_from_the_emailed_link_edit_and_revoke(
     assert "no longer valid" in capsys.readouterr().err
     assert main(["--library", bob, "members", invitation["book_id"]]) == 1
     history = _json(capsys, main(["--library", ann, "activity", "Gannet", "--json"]))
-    assert [e["kind"] for e in history] == ["removed", "joined", "invited"]
+    assert [e["kind"] for e in history] == [
+        "removed",
+        "ownership_transferred",
+        "ownership_transferred",
+        "joined",
+        "invited",
+    ]
     assert main(["--library", bob, "inbox", "--mute", "removed"]) == 0
     assert "Muted: removed." in capsys.readouterr().out
     # Ann's book is whole, Bob's edit included.
