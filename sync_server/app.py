@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.trusted_proxies = parse_proxies(settings.trusted_proxies)
     app.state.blob_store = store
     app.state.media = MediaService(settings, store)
-    app.state.mailer = Mailer(settings.smtp_url, settings.mail_from)
+    app.state.mailer = Mailer(settings.smtp_url, settings.mail_from, ca_file=settings.smtp_ca_file)
     app.state.metrics = metrics
     install_error_handlers(app)
     # Added first, so it runs inside the request log: refusals are logged and counted too.

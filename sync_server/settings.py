@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     # Email for invitations: smtp://host:port, smtp+starttls://user:pass@host:587 or
     # smtps://user:pass@host:465. Empty: invitations are made, and no email goes out.
     smtp_url: str = ""
+    smtp_ca_file: str = ""  # a CA file to trust for the relay's certificate, besides the system's
     mail_from: str = "AuthorWorks <no-reply@localhost>"
     # The address people reach this server at, for the links in emails.
     public_url: str = ""

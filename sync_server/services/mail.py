@@ -56,10 +56,17 @@ def parse_smtp_url(url: str) -> SmtpTarget:
 class Mailer:
     """Sends one message at a time to the configured relay (or says none is configured)."""
 
-    def __init__(self, smtp_url: str, mail_from: str, *, timeout: float = 15.0) -> None:
+    def __init__(
+        self, smtp_url: str, mail_from: str, *, timeout: float = 15.0, ca_file: str = ""
+    ) -> None:
         self.target = parse_smtp_url(smtp_url) if smtp_url else None
         self.mail_from = mail_from
         self.timeout = timeout
+        # Certificates to trust for the relay besides the system's (a relay of one's own).
+        self.ca_file = ca_file or None
+
+    def _tls(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.ca_file)
 
     @property
     def configured(self) -> bool:
@@ -82,13 +89,13 @@ class Mailer:
                     target.host,
                     target.port,
                     timeout=self.timeout,
-                    context=ssl.create_default_context(),
+                    context=self._tls(),
                 )
             else:
                 client = smtplib.SMTP(target.host, target.port, timeout=self.timeout)
             with client:
                 if target.scheme == "smtp+starttls":
-                    client.starttls(context=ssl.create_default_context())
+                    client.starttls(context=self._tls())
                 if target.username:
                     client.login(target.username, target.password)
                 client.send_message(message)
