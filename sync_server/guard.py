@@ -21,7 +21,13 @@ from sync_server.settings import Settings
 API = "/api/v1/"
 # Reached without a token: they hand one out, or take one back.
 PUBLIC_WRITES = frozenset(
-    {"/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"}
+    {
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/oidc/complete",
+    }
 )
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MEDIA = "/api/v1/media/"

@@ -25,6 +25,11 @@ class LoginRequest(Credentials):
     otp: str | None = Field(default=None, max_length=40)
 
 
+class OidcComplete(BaseModel):
+    otp_ticket: str = Field(min_length=10, max_length=2000)
+    otp: str = Field(min_length=1, max_length=40)
+
+
 class OtpCode(BaseModel):
     code: str = Field(min_length=1, max_length=40)
 

@@ -73,7 +73,13 @@ def _login(args: argparse.Namespace) -> int:
         with library:
             print("Finish signing in in your browser…", file=sys.stderr)
             result = sign_in_with_provider(
-                library, server_url=args.server, device_name=args.device_name
+                library,
+                server_url=args.server,
+                device_name=args.device_name,
+                otp=lambda: (
+                    os.environ.get("AUTHORWORKS_OTP")
+                    or input("Code from your authenticator app (or a recovery code): ").strip()
+                ),
             )
         print(f"Signed in to {result.server} as {result.email}.")
         return 0

@@ -191,6 +191,7 @@ def sign_in_with_provider(
     server_url: str,
     device_name: str = "",
     open_browser: Callable[[str], object] | None = None,
+    otp: Callable[[], str] | None = None,
     timeout: float = 300.0,
     http: HttpFactory = default_http,
     tokens: TokenStoreFactory = KeyringTokenStore,
@@ -199,7 +200,8 @@ def sign_in_with_provider(
 
     Listens on a loopback port for the browser to come back with a refresh token (the
     server's last redirect), swaps it at once for the first pair, then keeps it as a password
-    sign-in does. ``open_browser`` opens the sign-in page (default: the system browser).
+    sign-in does. ``open_browser`` opens the sign-in page (default: the system browser);
+    ``otp`` is asked for the code of an account with two-factor sign-in.
     """
     import threading
     import webbrowser
@@ -238,14 +240,24 @@ def sign_in_with_provider(
     finally:
         listener.shutdown()
         listener.server_close()
-    if "refresh_token" not in got or "email" not in got:
+    if "email" not in got or not ("refresh_token" in got or "otp_ticket" in got):
         raise SyncAuthError("the sign-in in the browser did not complete")
     email = got["email"]
     with library.session() as s:
         previous = get_meta(s, ACCOUNT)
     api = SyncApi(http(server_url), tokens=tokens(server_url, email))
-    api.tokens.set(got["refresh_token"])
-    api.refresh()  # spends the token that went through the browser
+    if "otp_ticket" in got:
+        # The account has two-factor sign-in: the provider's word is not enough.
+        code = otp() if otp is not None else None
+        if not code:
+            raise SyncAuthError(
+                "this account signs in with a code from its authenticator app too",
+                code="otp_required",
+            )
+        api.complete_provider_sign_in(got["otp_ticket"], code)
+    else:
+        api.tokens.set(got["refresh_token"])
+        api.refresh()  # spends the token that went through the browser
     me = api.me()
     account = f"{server_url}|{email.casefold()}"
     if previous and previous != account:

@@ -171,6 +171,16 @@ class SyncApi:
     def me(self) -> dict[str, Any]:
         return dict(self._send("GET", f"{API_PREFIX}/auth/me").json())
 
+    def complete_provider_sign_in(self, ticket: str, otp: str) -> dict[str, Any]:
+        """Finish a provider sign-in of an account with two-factor sign-in."""
+        r = self._send(
+            "POST",
+            f"{API_PREFIX}/auth/oidc/complete",
+            auth=False,
+            json={"otp_ticket": ticket, "otp": otp},
+        )
+        return self._take_tokens(dict(r.json()))
+
     def two_factor_setup(self) -> dict[str, str]:
         """A new secret and its otpauth:// link, for an authenticator app."""
         return dict(self._send("POST", f"{API_PREFIX}/auth/2fa/setup").json())

@@ -22,6 +22,7 @@ from sync_server.schemas import (
     AccountDelete,
     Credentials,
     LoginRequest,
+    OidcComplete,
     OtpCode,
     PasswordChange,
     RecoveryCodes,
@@ -220,3 +221,9 @@ def oidc_callback(
         )
     target = oidc.finish(session, request.app.state.settings, code=code, state=state)
     return RedirectResponse(target, status_code=302)
+
+
+@router.post("/oidc/complete", dependencies=[RateLimitDep])
+def oidc_complete(body: OidcComplete, request: Request, session: SessionDep) -> TokenPair:
+    """Finish a provider sign-in with the account's two-factor code."""
+    return oidc.complete(session, request.app.state.settings, ticket=body.otp_ticket, otp=body.otp)

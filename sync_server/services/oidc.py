@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from sync_server.errors import BadRequest, NotFound, Unauthorized
 from sync_server.models import Device, User
+from sync_server.schemas import TokenPair
 from sync_server.services.accounts import issue_tokens
 from sync_server.settings import Settings
 
@@ -173,12 +174,46 @@ def finish(session: Session, settings: Settings, *, code: str, state: str) -> st
         user = User(email=email, password_hash=NO_PASSWORD)
         session.add(user)
         session.flush()
-    device = Device(user_id=user.id, name=st.get("dev") or "device")
-    session.add(device)
-    session.flush()
-    pair = issue_tokens(session=session, settings=settings, user=user, device_id=device.id)
+    if user.totp_enabled_at is not None:
+        # The provider vouches for the address, not for the account's second factor: the app
+        # finishes with a code (complete()), holding a ticket that works for a few minutes.
+        session.commit()
+        ticket = jwt.encode(
+            {
+                "typ": "oidc-otp",
+                "sub": user.id,
+                "dev": st.get("dev") or "device",
+                "exp": int(time.time()) + STATE_SECONDS,
+            },
+            settings.secret_key,
+            algorithm="HS256",
+        )
+        return f"{st['app']}?{urlencode({'otp_ticket': ticket, 'email': email})}"
+    pair = _new_device_tokens(session, settings, user, st.get("dev") or "device")
     query = urlencode({"refresh_token": pair.refresh_token, "email": email})
     return f"{st['app']}?{query}"
+
+
+def _new_device_tokens(session: Session, settings: Settings, user: User, name: str) -> TokenPair:
+    device = Device(user_id=user.id, name=name)
+    session.add(device)
+    session.flush()
+    return issue_tokens(session=session, settings=settings, user=user, device_id=device.id)
+
+
+def complete(session: Session, settings: Settings, *, ticket: str, otp: str) -> TokenPair:
+    """Finish a provider sign-in of an account with two-factor sign-in: its code."""
+    from sync_server.services import two_factor
+
+    try:
+        claims = jwt.decode(ticket, settings.secret_key, algorithms=["HS256"])
+    except jwt.PyJWTError as exc:
+        raise Unauthorized("the sign-in took too long: start again") from exc
+    user = session.get(User, claims.get("sub")) if claims.get("typ") == "oidc-otp" else None
+    if user is None:
+        raise Unauthorized("the sign-in took too long: start again")
+    two_factor.check(session, user=user, code=otp, server_secret=settings.secret_key)
+    return _new_device_tokens(session, settings, user, str(claims.get("dev") or "device"))
 
 
 def fingerprint(settings: Settings) -> str:

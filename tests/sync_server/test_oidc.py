@@ -134,3 +134,52 @@ def test_the_client_signs_in_through_the_browser_and_syncs(server, provider, tmp
         assert signed.signed_in and signed.email == "browser@example.org"
         report = sync_library(lib, tokens=lambda *_: store)
         assert report.pushed > 0
+
+
+def test_an_account_with_two_factor_sign_in_still_needs_its_code(server, provider, tmp_path):
+    import time
+
+    import pyotp
+
+    from core.store import open_library
+    from core.sync.account import sign_in_with_provider
+    from core.sync.api import MemoryTokenStore
+    from core.sync.errors import SyncAuthError
+
+    with httpx.Client(base_url=server) as http:
+        user = sign_up(http, email="guarded@example.org")  # type: ignore[arg-type]
+        secret = http.post(f"{API}/auth/2fa/setup", headers=user.headers).json()["secret"]
+        totp = pyotp.TOTP(secret)
+        http.post(f"{API}/auth/2fa/enable", json={"code": totp.now()}, headers=user.headers)
+    provider.email = "guarded@example.org"
+    # The browser comes back with a ticket, not a token.
+    r = _sign_in(server)
+    query = parse_qs(urlsplit(r.headers["location"]).query)
+    assert "refresh_token" not in query and "otp_ticket" in query
+    bad = httpx.post(
+        f"{server}{API}/auth/oidc/complete",
+        json={"otp_ticket": query["otp_ticket"][0], "otp": "000000"},
+    )
+    assert bad.status_code == 401
+
+    def browser(url: str) -> None:
+        httpx.get(url, follow_redirects=True, timeout=30)
+
+    store = MemoryTokenStore()
+    with open_library(tmp_path / "lib") as lib:
+        try:
+            sign_in_with_provider(
+                lib, server_url=server, open_browser=browser, tokens=lambda *_: store
+            )
+        except SyncAuthError as exc:
+            assert exc.code == "otp_required"
+        else:
+            raise AssertionError("signed in without the second factor")
+        signed = sign_in_with_provider(
+            lib,
+            server_url=server,
+            open_browser=browser,
+            otp=lambda: totp.at(time.time() + 30),
+            tokens=lambda *_: store,
+        )
+        assert signed.signed_in and signed.email == "guarded@example.org"

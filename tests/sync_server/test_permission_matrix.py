@@ -62,6 +62,7 @@ POLICY: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/auth/oidc"): Public(),
     ("GET", "/api/v1/auth/oidc/start"): Public(),
     ("GET", "/api/v1/auth/oidc/callback"): Public(),
+    ("POST", "/api/v1/auth/oidc/complete"): Public(),
     ("POST", "/api/v1/auth/2fa/setup"): Account(),
     ("POST", "/api/v1/auth/2fa/enable"): Account(),
     ("POST", "/api/v1/auth/2fa/disable"): Account(),
