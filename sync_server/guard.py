@@ -5,11 +5,15 @@
   client cannot make the server buffer and parse megabytes only to answer 401.
 * The body is counted while it streams, chunked or not (a missing Content-Length skips no
   check): past the limit the request ends with 413. Media uploads have their own, larger one.
+* One account has at most ``max_writes_per_account`` write bodies being read at once (429
+  beyond): what a signed-in client can make the server hold stays small.
 * NUL characters are refused with 422 wherever they come (path, query, JSON text): PostgreSQL
   cannot store them, and they are never part of a writer's text.
 """
 
 from __future__ import annotations
+
+import threading
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -57,6 +61,9 @@ class RequestGuard:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.settings = settings
+        # Writes of each account whose bodies are being read now.
+        self._writing: dict[str, int] = {}
+        self._lock = threading.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,8 +77,9 @@ class RequestGuard:
             return
         method = scope.get("method", "")
         headers = dict(scope.get("headers") or [])
+        account: str | None = None
         if path.startswith(API) and method in WRITE_METHODS and path not in PUBLIC_WRITES:
-            refused = self._token_refusal(headers.get(b"authorization", b""))
+            refused, account = self._token_refusal(headers.get(b"authorization", b""))
             if refused is not None:
                 await _answer(send, 401, refused.code, refused.message, **{
                     "WWW-Authenticate": 'Bearer realm="authorworks"'
@@ -105,14 +113,40 @@ class RequestGuard:
                     tail = window[-5:]
             return message
 
-        await self.app(scope, guarded, send)
+        if account is None or path.startswith(MEDIA):  # uploads have their own limit
+            await self.app(scope, guarded, send)
+            return
+        with self._lock:
+            busy = self._writing.get(account, 0)
+            if busy >= self.settings.max_writes_per_account:
+                refused_busy = True
+            else:
+                refused_busy = False
+                self._writing[account] = busy + 1
+        if refused_busy:
+            await _answer(
+                send,
+                429,
+                "rate_limited",
+                f"{busy} requests of this account are being received already: try again",
+                **{"Retry-After": "1"},
+            )
+            return
+        try:
+            await self.app(scope, guarded, send)
+        finally:
+            with self._lock:
+                self._writing[account] -= 1
+                if not self._writing[account]:
+                    del self._writing[account]
 
-    def _token_refusal(self, header: bytes) -> Unauthorized | None:
+    def _token_refusal(self, header: bytes) -> tuple[Unauthorized | None, str | None]:
+        """(why the token is refused, or None; the account it names)."""
         scheme, _, token = header.decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return Unauthorized("sign in first: this needs an access token")
+            return Unauthorized("sign in first: this needs an access token"), None
         try:
-            read_access_token(self.settings, token.strip())
+            claims = read_access_token(self.settings, token.strip())
         except Unauthorized as exc:
-            return exc
-        return None
+            return exc, None
+        return None, str(claims["sub"])

@@ -88,7 +88,7 @@ class OpIn(BaseModel):
     doc_id: str = Field(min_length=1, max_length=36)
     kind: str = Field(pattern=r"^(book|chapter|scene|character|location|lore|note)$")
     book_id: str = Field(min_length=1, max_length=36)
-    update: str = Field(max_length=16 * 1024 * 1024, description="base64 Yjs update")
+    update: str = Field(max_length=12 * 1024 * 1024, description="base64 Yjs update")
 
 
 class PushRequest(BaseModel):

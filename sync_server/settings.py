@@ -51,7 +51,12 @@ class Settings(BaseSettings):
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19456  # the OWASP minimum for argon2id
     # Limits.
-    max_request_bytes: int = 32 * 1024 * 1024
+    # A push is at most 4 MiB of updates from the client (base64 in JSON: ~5.5 MB), or one
+    # document's state up to 12 MB of base64.
+    max_request_bytes: int = 16 * 1024 * 1024
+    # Writes of one account whose bodies are being read at once (per worker): with the cap
+    # above, what one account can make the server hold stays small.
+    max_writes_per_account: int = 4
     max_upload_bytes: int = 200 * 1024 * 1024
     storage_quota_bytes: int = 2 * 1024 * 1024 * 1024
     # An upload that sends nothing for this long is dropped; uploads at once per account.

@@ -25,7 +25,11 @@ def _word_update(doc_id_seed: int, word: str) -> bytes:
 
 
 def test_concurrent_pushers_all_land_with_gapless_sequences(tmp_path, sync_database_url):
-    settings = fast_settings(tmp_path / "server", sync_database_url, compact_after=3)
+    # Six devices of one account at once: more than the guard's default writes per account,
+    # which this test is not about (the database's sequence allocation is).
+    settings = fast_settings(
+        tmp_path / "server", sync_database_url, compact_after=3, max_writes_per_account=100
+    )
     with live_server(create_app(settings)) as url, httpx.Client(base_url=url, timeout=60) as http:
         email = "busy@example.org"
         assert (

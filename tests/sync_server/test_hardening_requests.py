@@ -39,7 +39,7 @@ def test_an_anonymous_body_is_refused_before_it_is_read(sync_client: TestClient)
 
 
 def test_a_chunked_body_is_capped_while_it_streams(sync_client: TestClient, sync_user):
-    body = Counted(64)  # 64 MB against the 32 MB limit, with no Content-Length
+    body = Counted(64)  # 64 MB against the 16 MB limit, with no Content-Length
     r = sync_client.post(
         f"{API}/sync/push",
         content=body,
@@ -192,3 +192,59 @@ def test_limits_are_shared_through_redis(tmp_path):
             client = first if i % 2 else second
             codes.append(_login_codes(client, 1, email="r@example.org")[0])
     assert codes == [401] * 4 + [429] * 2
+
+
+def test_one_account_cannot_have_many_bodies_read_at_once(tmp_path):
+    import threading
+    import time
+
+    import httpx
+
+    from sync_server.app import create_app
+    from tests.sync_server.fixtures import fast_settings, live_server, sign_up
+
+    app = create_app(
+        fast_settings(tmp_path / "srv", f"sqlite:///{tmp_path / 's.db'}", max_writes_per_account=2)
+    )
+    gate = threading.Event()
+
+    def slow_body():
+        yield b'{"ops": ['
+        gate.wait(10)
+        yield b"]}"
+
+    with live_server(app) as url, httpx.Client(base_url=url, timeout=30) as http:
+        user = sign_up(http)  # type: ignore[arg-type]
+        headers = {**user.headers, "Content-Type": "application/json"}
+        statuses: list[int] = []
+
+        def push() -> None:
+            r = httpx.post(
+                f"{url}{API}/sync/push", content=slow_body(), headers=headers, timeout=30
+            )
+            statuses.append(r.status_code)
+
+        held = [threading.Thread(target=push) for _ in range(2)]
+        for t in held:
+            t.start()
+        guard = next(m for m in _middlewares(app) if hasattr(m, "_writing"))
+        deadline = time.monotonic() + 10
+        while sum(guard._writing.values()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)  # until both bodies are being read
+        third = http.post(f"{API}/sync/push", json={"ops": []}, headers=user.headers)
+        other = sign_up(http)  # type: ignore[arg-type]
+        theirs = http.post(f"{API}/sync/push", json={"ops": []}, headers=other.headers)
+        gate.set()
+        for t in held:
+            t.join(timeout=20)
+    assert third.status_code == 429 and third.headers["retry-after"] == "1"
+    assert theirs.status_code == 200  # another account is not held up
+    assert statuses == [200, 200]
+
+
+def _middlewares(app):
+    """The app's built middleware stack, outermost first."""
+    layer = app.middleware_stack
+    while layer is not None:
+        yield layer
+        layer = getattr(layer, "app", None)

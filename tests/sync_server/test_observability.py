@@ -58,7 +58,7 @@ def test_openapi_documents_the_api(sync_client: TestClient):
 
 
 def test_oversized_request_is_refused_with_413(sync_client: TestClient, sync_user):
-    big = b"x" * (33 * 1024 * 1024)
+    big = b"x" * (17 * 1024 * 1024)
     r = sync_client.post(
         "/api/v1/sync/push",
         content=big,
