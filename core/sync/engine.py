@@ -148,9 +148,10 @@ class SyncEngine:
             captured: Captured | None = None
             with self.library.session() as s:
                 if first:
-                    keys = (CURSORS, *CAPTURE_META) if report is not None else (CURSORS,)
-                    meta = get_metas(s, *keys)
+                    keys = (CURSORS, SERVER_BOOKS)
+                    meta = get_metas(s, *keys, *(CAPTURE_META if report is not None else ()))
                     pushed.cursors = get_cursors(meta)
+                    pushed.known = set(server_books(meta))
                     pushed.saved = dict(pushed.cursors)
                     if report is not None:
                         captured = capture(s, meta=meta, clean=self._versions.stamps)
@@ -209,8 +210,12 @@ class SyncEngine:
         """The feed position of each book the account reaches (and their titles and roles
         kept for the studio)."""
         books = self.api.books()
+        listed = server_books_meta(books)
         with self.library.session() as s:
-            set_metas(s, {SERVER_BOOKS: server_books_meta(books)})
+            if (
+                get_metas(s, SERVER_BOOKS).get(SERVER_BOOKS) != listed
+            ):  # an idle round writes nothing
+                set_metas(s, {SERVER_BOOKS: listed})
         return {str(b["id"]): int(b.get("last_seq") or 0) for b in books}
 
     def _pull(
@@ -299,7 +304,7 @@ class SyncEngine:
         report.pushed = pushed.sent
         report.rejected = dict(pushed.rejected)
         heads = pushed.heads
-        if heads is None or pushed.rejected or any(b not in self._known_books() for b in heads):
+        if heads is None or pushed.rejected or not set(heads) <= pushed.known:
             heads = self._list_books()  # also the titles and roles of new or changed books
         cursors = pushed.cursors
         lost = sorted(b for b in cursors if b not in heads)
@@ -357,10 +362,6 @@ class SyncEngine:
             report.captured += again.captured
         return report
 
-    def _known_books(self) -> set[str]:
-        with self.library.session() as s:
-            return set(server_books(get_metas(s, SERVER_BOOKS)))
-
     def _lose(self, book_ids: list[str]) -> list[str]:
         """Take the books the account no longer reaches out of this library (or keep each as
         a private copy, as :attr:`keep_lost` says); the ids of those taken out or kept."""
@@ -395,6 +396,8 @@ class _Pushed:
     heads: dict[str, int] | None = None
     # Books whose ops the server refused, with why.
     rejected: dict[str, str] = field(default_factory=dict)
+    # The books the library last heard of from the server (their titles and roles kept).
+    known: set[str] = field(default_factory=set)
 
     def take(self, answer: dict[str, Any]) -> None:
         """Read the server's answer to a batch: moves the cursors of the books whose feed
