@@ -225,19 +225,9 @@ class DialogueTracker:
 
     def split(self, text: str) -> list[SpeechRun]:
         """The paragraph as runs of narrator and character speech, in order."""
-        tag = _TAG_RE.match(text)
-        tagged: str | None = None
-        if tag:
-            tagged = self.index.lookup(tag.group(1))
-            text = text[tag.end() :]
-        quotes = list(_QUOTE_RE.finditer(text))
+        text, tagged, quotes, speakers = self._read(text)
         if not quotes:
-            if tagged:
-                self._spoke(tagged)
-            else:
-                self._narration(text)
             return [SpeechRun(text, tagged)] if text.strip() else []
-        speakers = [tagged] * len(quotes) if tagged else self._attribute_all(text, quotes)
         runs: list[SpeechRun] = []
         pos = 0
         for m, speaker in zip(quotes, speakers, strict=True):
@@ -252,19 +242,24 @@ class DialogueTracker:
 
     def attribute(self, text: str) -> list[str | None]:
         """Who speaks each quotation of the paragraph, in order (None: the narrator)."""
+        return self._read(text)[3]
+
+    def _read(self, text: str) -> tuple[str, str | None, list[re.Match[str]], list[str | None]]:
+        """The paragraph without its speaker tag, the tag's character, its quotations and who
+        speaks each; the conversation so far is updated with what it says."""
         tag = _TAG_RE.match(text)
+        tagged: str | None = None
         if tag:
             tagged = self.index.lookup(tag.group(1))
             text = text[tag.end() :]
-            if tagged:
-                n = len(_QUOTE_RE.findall(text))
-                self._spoke(tagged)
-                return [tagged] * n
         quotes = list(_QUOTE_RE.finditer(text))
+        if tagged:
+            self._spoke(tagged)
+            return text, tagged, quotes, [tagged] * len(quotes)
         if not quotes:
             self._narration(text)
-            return []
-        return self._attribute_all(text, quotes)
+            return text, None, quotes, []
+        return text, None, quotes, self._attribute_all(text, quotes)
 
     def _attribute_all(self, text: str, quotes: list[re.Match[str]]) -> list[str | None]:
         found: list[str | None] = []  # a character id, _NARRATOR, or None: not found
