@@ -22,11 +22,6 @@ from sync_server.security import (
 from sync_server.settings import Settings
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def check_password_strength(password: str, *, email: str = "") -> None:
     """Refuse a password that is easy to guess (422, saying why and what would do)."""
     from sync_server.services.passwords import weakness
@@ -117,7 +112,12 @@ def login(
     from sync_server.services import two_factor
 
     two_factor.check(session, user=user, code=otp, server_secret=settings.secret_key)
-    device = Device(user_id=user.id, name=device_name.strip() or "device")
+    return sign_in_device(session=session, settings=settings, user=user, name=device_name)
+
+
+def sign_in_device(*, session: Session, settings: Settings, user: User, name: str) -> TokenPair:
+    """Register a device of ``user`` and open a new token family for it."""
+    device = Device(user_id=user.id, name=name.strip() or "device")
     session.add(device)
     session.flush()
     return issue_tokens(session=session, settings=settings, user=user, device_id=device.id)
@@ -136,7 +136,7 @@ def rotate_refresh_token(*, session: Session, settings: Settings, token: str) ->
         raise Unauthorized("the refresh token is not valid", code="invalid_token")
     reused = row.used_at is not None
     grace = timedelta(seconds=settings.refresh_reuse_grace_seconds)
-    if reused and row.revoked_at is None and now - _aware(row.used_at or now) <= grace:
+    if reused and row.revoked_at is None and now - (row.used_at or now) <= grace:
         # The same device retried a refresh whose answer it lost, or two of its processes
         # raced: like OAuth servers' reuse interval, the token just rotated still answers
         # for a few seconds (with a new pair of the same family) instead of revoking it.
@@ -147,7 +147,7 @@ def rotate_refresh_token(*, session: Session, settings: Settings, token: str) ->
         raise Unauthorized(
             "this sign-in was revoked (a refresh token was used twice)", code="token_reused"
         )
-    if _aware(row.expires_at) < now:
+    if row.expires_at < now:
         raise Unauthorized("the session has expired", code="token_expired")
     if row.device_id is not None:
         device = session.get(Device, row.device_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 import pycrdt
 from sqlalchemy import (
@@ -43,16 +43,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; they were written in UTC.
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def active(member_expires: datetime | None, now: datetime | None = None) -> bool:
-    expires = aware(member_expires)
-    return expires is None or expires > (now or utcnow())
+    """Whether a membership (or anything) ending at ``member_expires`` is still on."""
+    return member_expires is None or member_expires > (now or utcnow())
+
+
+def live_membership(now: datetime | None = None) -> Any:
+    """The clause of a membership that has not ended (for queries on book_members)."""
+    return or_(BookMember.expires_at.is_(None), BookMember.expires_at > (now or utcnow()))
 
 
 @dataclass(frozen=True)
@@ -142,7 +140,7 @@ def _rows(session: Session, *where: object) -> list[BookRow]:
         .join(owner, owner.c.id == Book.owner_id)
         .where(
             *where,  # type: ignore[arg-type]
-            or_(BookMember.expires_at.is_(None), BookMember.expires_at > utcnow()),
+            live_membership(),
         )
         .order_by(Book.title, Book.id)
     )
@@ -156,8 +154,8 @@ def _rows(session: Session, *where: object) -> list[BookRow]:
             visibility=r[5],
             last_seq=int(r[6]),
             feed_floor=int(r[7]),
-            expires_at=aware(r[8]),
-            created_at=aware(r[9]) or utcnow(),
+            expires_at=r[8],
+            created_at=r[9],
         )
         for r in session.execute(stmt)
     ]
@@ -182,7 +180,7 @@ def heads(connection: Connection, *, user_id: str) -> dict[str, int]:
         .join(BookMember, BookMember.book_id == Book.id)
         .where(
             BookMember.user_id == user_id,
-            or_(BookMember.expires_at.is_(None), BookMember.expires_at > utcnow()),
+            live_membership(),
         )
     )
     return {str(i): int(s) for i, s in rows}

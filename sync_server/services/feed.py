@@ -26,7 +26,6 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    or_,
     select,
     text,
     update,
@@ -39,7 +38,7 @@ from core.sync.protocol import decode_update, encode_update
 from sync_server.errors import NotFound, ResyncRequired, Unauthorized, Unprocessable
 from sync_server.models import AppliedOp, Book, BookMember, Change, Device, Document, User
 from sync_server.schemas import BookCursor, OpIn, PushResult
-from sync_server.services.books import WRITERS, active, heads, refresh_title
+from sync_server.services.books import WRITERS, active, heads, live_membership, refresh_title
 
 _BOOKS = cast(Table, Book.__table__)
 _MEMBERS = cast(Table, BookMember.__table__)
@@ -389,7 +388,7 @@ def compact_books(*, session: Session, user_id: str) -> int:
             .where(
                 BookMember.user_id == user_id,
                 BookMember.role.in_(sorted(WRITERS)),
-                or_(BookMember.expires_at.is_(None), BookMember.expires_at > now),
+                live_membership(now),
             )
             .order_by(Book.id)
             .with_for_update(of=Book.__table__)

@@ -28,9 +28,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync_server.errors import BadRequest, NotFound, Unauthorized
-from sync_server.models import Device, User
+from sync_server.models import User
 from sync_server.schemas import TokenPair
-from sync_server.services.accounts import issue_tokens
+from sync_server.services.accounts import sign_in_device
 from sync_server.settings import Settings
 
 STATE_SECONDS = 600
@@ -189,16 +189,9 @@ def finish(session: Session, settings: Settings, *, code: str, state: str) -> st
             algorithm="HS256",
         )
         return f"{st['app']}?{urlencode({'otp_ticket': ticket, 'email': email})}"
-    pair = _new_device_tokens(session, settings, user, st.get("dev") or "device")
+    pair = sign_in_device(session=session, settings=settings, user=user, name=st.get("dev") or "")
     query = urlencode({"refresh_token": pair.refresh_token, "email": email})
     return f"{st['app']}?{query}"
-
-
-def _new_device_tokens(session: Session, settings: Settings, user: User, name: str) -> TokenPair:
-    device = Device(user_id=user.id, name=name)
-    session.add(device)
-    session.flush()
-    return issue_tokens(session=session, settings=settings, user=user, device_id=device.id)
 
 
 def complete(session: Session, settings: Settings, *, ticket: str, otp: str) -> TokenPair:
@@ -213,7 +206,9 @@ def complete(session: Session, settings: Settings, *, ticket: str, otp: str) -> 
     if user is None:
         raise Unauthorized("the sign-in took too long: start again")
     two_factor.check(session, user=user, code=otp, server_secret=settings.secret_key)
-    return _new_device_tokens(session, settings, user, str(claims.get("dev") or "device"))
+    return sign_in_device(
+        session=session, settings=settings, user=user, name=str(claims.get("dev") or "")
+    )
 
 
 def fingerprint(settings: Settings) -> str:

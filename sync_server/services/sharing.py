@@ -24,7 +24,7 @@ from sync_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from sync_server.models import Book, BookMember, Invitation, User
 from sync_server.security import hash_link_token, new_link_token
 from sync_server.services.activity import Notice, muted, record
-from sync_server.services.books import Access, aware, utcnow
+from sync_server.services.books import Access, active, utcnow
 from sync_server.services.mail import Mailer, MailError
 from sync_server.settings import Settings
 
@@ -76,8 +76,8 @@ def members(session: Session, *, book_id: str) -> list[MemberRow]:
             email=email,
             role=m.role,
             granted_by=m.granted_by,
-            expires_at=aware(m.expires_at),
-            created_at=aware(m.created_at) or utcnow(),
+            expires_at=m.expires_at,
+            created_at=m.created_at,
         )
         for m, email in rows
     ]
@@ -209,7 +209,7 @@ def transfer(session: Session, *, access: Access, user_id: str) -> None:
     if user_id == access.user_id:
         raise BadRequest("you own this book already", code="already_owner")
     member = _member(session, access.book_id, user_id)
-    if aware(member.expires_at) is not None and aware(member.expires_at) <= utcnow():  # type: ignore[operator]
+    if not active(member.expires_at):
         raise BadRequest("that member's access has ended", code="member_expired")
     book = _book(session, access.book_id)
     old = _member(session, access.book_id, access.user_id)
@@ -285,10 +285,9 @@ def invite(
     if email == inviter.email:
         raise BadRequest("you cannot invite yourself", code="self_invitation")
     invitee = session.scalar(select(User).where(User.email == email))
-    if invitee is not None and session.get(BookMember, (book.id, invitee.id)) is not None:
-        member = session.get(BookMember, (book.id, invitee.id))
-        assert member is not None
-        if aware(member.expires_at) is None or aware(member.expires_at) > utcnow():  # type: ignore[operator]
+    member = session.get(BookMember, (book.id, invitee.id)) if invitee is not None else None
+    if member is not None:
+        if active(member.expires_at):
             raise Conflict(
                 f"{email} is a member of this book already: change their role instead",
                 code="already_member",
@@ -434,7 +433,7 @@ def _pending_for(session: Session, invitation: Invitation | None, user: User) ->
     """The invitation, if it is pending, current and the caller's to answer."""
     if invitation is None or invitation.status != "pending":
         raise NotFound("this invitation is no longer valid", code="invitation_not_found")
-    if aware(invitation.expires_at) <= utcnow():  # type: ignore[operator]
+    if not active(invitation.expires_at):
         invitation.status = "expired"
         session.commit()
         raise NotFound("this invitation has expired: ask for a new one", code="invitation_expired")
