@@ -37,7 +37,7 @@ from core.store import Library
 from core.store.labels import label_colors, next_default_color
 from core.store.notes import notes_outline
 from core.store.outline import library_outline
-from core.sync.status import shared_books
+from core.sync.status import SharedBook, shared_books
 
 MIME_TYPE = "application/x-authorworks-binder-node"
 # Status colours: a small dot beside the title, muted so the binder stays calm.
@@ -245,11 +245,13 @@ class BinderModel(QAbstractItemModel):
 
     # -------------------------------------------------------------- loading
 
-    def reload(self, library: Library | None) -> None:
-        """Read the whole tree again from ``library`` (an empty binder for None)."""
+    def reload(self, library: Library | None, shared: dict[str, SharedBook] | None = None) -> None:
+        """Read the whole tree again from ``library`` (an empty binder for None); ``shared``
+        is what the server said of the books, when the caller has read it already."""
         books, colors = load_binder_with_colors(library) if library is not None else ([], {})
         if library is not None:
-            shared = shared_books(library)
+            if shared is None:
+                shared = shared_books(library)
             for book in books:
                 standing = shared.get(book.id)
                 if standing is not None and standing.shared_with_me:

@@ -28,22 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.jobs import JobContext
 from core.store.library import Library
 from core.sync.status import a_role, status
+from desktop.jobs.account_job import with_account
 from desktop.jobs.background import Background
 
 ROLES = ("editor", "commenter", "viewer")
 # The kind of row, and what it names (a user id or an invitation id).
 _KIND = int(Qt.ItemDataRole.UserRole) + 1
 _ID = int(Qt.ItemDataRole.UserRole) + 2
-
-
-def _sharing() -> Any:
-    # Loaded on the worker thread at first use: the HTTP client costs start-up time.
-    from core.sync import account, sharing
-
-    return account, sharing
 
 
 class ShareDialog(QDialog):
@@ -183,17 +176,17 @@ class ShareDialog(QDialog):
             return
         self._set_busy(True)
 
-        def work(_ctx: JobContext) -> Any:
-            account, sharing = _sharing()
-            with account.account_api(library) as api:
-                return job(api, sharing)
+        def work(api: Any) -> Any:
+            from core.sync import sharing  # at first use, on the worker thread
+
+            return job(api, sharing)
 
         def failed(message: str) -> None:
             self._set_busy(False)
             self._say(message)
 
         self.background.run(
-            work,
+            with_account(library, work),
             description="sharing",
             lane="share",
             on_done=lambda result: self._done(done, result),

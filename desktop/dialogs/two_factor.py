@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.jobs import JobContext
 from core.store.library import Library
 from core.sync.status import status
+from desktop.jobs.account_job import with_account
 from desktop.jobs.background import Background
 
 
@@ -99,14 +99,11 @@ class TwoFactorDialog(QDialog):
             self.message.setText("Sign in to a sync server first (status bar › Sign in…).")
             return
 
-        def work(_ctx: JobContext) -> Any:
-            from core.sync.account import account_api
-
-            with account_api(library) as api:
-                return job(api)
-
         self.background.run(
-            work, description="two-factor", on_done=done, on_failed=self.message.setText
+            with_account(library, job),
+            description="two-factor",
+            on_done=done,
+            on_failed=self.message.setText,
         )
 
     def _took_state(self, enabled: bool) -> None:

@@ -25,25 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.jobs import JobContext
 from core.resources import resource_path
 from core.store.library import Library
 from core.sync.status import a_role, status
+from desktop.jobs.account_job import with_account
 from desktop.jobs.background import Background
 
 _INVITATION = int(Qt.ItemDataRole.UserRole) + 1
 
 
-def _account() -> Any:
-    from core.sync import account
-
-    return account
-
-
-def _fetch(library: Library) -> dict[str, Any]:
-    """The inbox and the pending invitations (on a worker thread)."""
-    with _account().account_api(library) as api:
-        return {"inbox": api.notifications(), "invitations": api.invitations()}
+def _inbox(api: Any) -> dict[str, Any]:
+    """The inbox and the pending invitations."""
+    return {"inbox": api.notifications(), "invitations": api.invitations()}
 
 
 class InboxDialog(QDialog):
@@ -118,10 +111,8 @@ class InboxDialog(QDialog):
     def _run(self, job: Callable[[Any], Any], done: Callable[[Any], None]) -> None:
         library = self.library
 
-        def work(_ctx: JobContext) -> Any:
-            with _account().account_api(library) as api:
-                result = job(api)
-                return result, {"inbox": api.notifications(), "invitations": api.invitations()}
+        def then_inbox(api: Any) -> tuple[Any, dict[str, Any]]:
+            return job(api), _inbox(api)
 
         def finished(answer: tuple[Any, dict[str, Any]]) -> None:
             result, data = answer
@@ -129,7 +120,7 @@ class InboxDialog(QDialog):
             done(result)
 
         self.background.run(
-            work,
+            with_account(library, then_inbox),
             description="inbox",
             lane="inbox",
             on_done=finished,
@@ -201,7 +192,7 @@ class InboxButton(QToolButton):
         if self.background.lane_busy("inbox"):
             return
         self.background.run(
-            lambda _ctx: _fetch(library), description="inbox", lane="inbox", on_done=self._take
+            with_account(library, _inbox), description="inbox", lane="inbox", on_done=self._take
         )
 
     def _take(self, data: dict[str, Any]) -> None:

@@ -116,7 +116,7 @@ class StudioPanels:
         self.widgets: dict[str, Any] = {}
         self.dialogs: dict[str, QWidget] = {}
         self.codex_names: list[Any] = []
-        self._book_actions: list[QAction] = []
+        self._menu_actions: list[QAction] = []
 
     # -------------------------------------------------------------- building
 
@@ -198,17 +198,17 @@ class StudioPanels:
             action.triggered.connect(
                 lambda _c=False, n=name, f=factory: self.open_book_dialog(n, f)
             )
-            self._book_actions.append(action)
+            self._menu_actions.append(action)
         typography = book_menu.addAction("Typographic &Punctuation…")
         typography.triggered.connect(lambda: self.convert_typography())
-        self._book_actions.append(typography)
+        self._menu_actions.append(typography)
         snapshots = book_menu.addAction("Scene &Snapshots…")
         snapshots.setShortcut(QKeySequence("Ctrl+Shift+S"))
         snapshots.triggered.connect(self.open_snapshots)
-        self._book_actions.append(snapshots)
+        self._menu_actions.append(snapshots)
         two_factor = window.menus["File"].addAction("Two-Factor Sign-&In…")
         two_factor.triggered.connect(self.open_two_factor)
-        self._book_actions.append(two_factor)
+        self._menu_actions.append(two_factor)
         keep = book_menu.addAction("&Keep Copies of Books No Longer Shared With Me")
         keep.setCheckable(True)
         keep.setChecked(sync.keep_lost_books)
@@ -217,7 +217,7 @@ class StudioPanels:
             "private copy instead of taking it out of this library"
         )
         keep.toggled.connect(self._set_keep_lost)
-        self._book_actions.append(keep)
+        self._menu_actions.append(keep)
         book_menu.menuAction().setVisible(True)
         window.restore_dock_layout()
 
@@ -317,12 +317,12 @@ class StudioPanels:
             if widget is not None and key not in self.docks:
                 self.window.statusBar().removeWidget(widget)
                 widget.deleteLater()
-        for action in self._book_actions:
+        for action in self._menu_actions:
             for menu in ("Book", "File"):
                 self.window.menus[menu].removeAction(action)
         for dialog in self.dialogs.values():
             dialog.close()
-        self._book_actions.clear()
+        self._menu_actions.clear()
         self.docks.clear()
         self.widgets.clear()
         self.dialogs.clear()

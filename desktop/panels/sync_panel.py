@@ -170,21 +170,8 @@ class SyncPanel(QWidget):
             self._runner = None
             self._set_state(SIGNED_OUT)
             self.code_needed.emit()
-            server, email, _password = self._last_sign_in
-            dialog = SignInDialog(self, server=server)
-            dialog.email.setText(email)
-            dialog.password.setText(_password)
-            dialog.ask_for_code(True)
-            dialog.accepted.connect(
-                lambda: self.sign_in(
-                    dialog.server.text(),
-                    dialog.email.text(),
-                    dialog.password.text(),
-                    otp=dialog.otp.text().strip(),
-                )
-            )
-            self.code_dialog = dialog
-            dialog.open()
+            server, email, password = self._last_sign_in
+            self.code_dialog = self._open_sign_in(server, email, password, ask_code=True)
 
     def _finish(self, state: str, detail: str) -> None:
         self._runner = None
@@ -267,13 +254,24 @@ class SyncPanel(QWidget):
         if self.state != SIGNED_OUT:
             self.sign_out()
             return
-        dialog = SignInDialog(self, server=status(self.library).server)
+        self._open_sign_in(status(self.library).server)
+
+    def _open_sign_in(
+        self, server: str, email: str = "", password: str = "", *, ask_code: bool = False
+    ) -> SignInDialog:
+        """The sign-in dialog (window-modal, never blocking the event loop); OK signs in."""
+        dialog = SignInDialog(self, server=server)
+        dialog.email.setText(email)
+        dialog.password.setText(password)
+        dialog.ask_for_code(ask_code)
         dialog.accepted.connect(
             lambda: self.sign_in(
                 dialog.server.text(),
                 dialog.email.text(),
                 dialog.password.text(),
                 register=dialog.register.isChecked(),
+                otp=dialog.otp.text().strip() or None,
             )
         )
-        dialog.open()  # window-modal, never blocks the event loop
+        dialog.open()
+        return dialog

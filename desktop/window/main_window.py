@@ -506,13 +506,12 @@ class MainWindow(QMainWindow):
             if self.binder.isExpanded(self.binder_model.index_of(node))
         }
         self._current = None
-        if self._library is not None:
-            self.shared = shared_books(self._library)
+        self.shared = shared_books(self._library) if self._library is not None else {}
         # Whatever made the binder reload (an import, a restore, a sync) may have changed the
         # books' codex too.
         self.panels.forget_book_data()
         try:
-            self.binder_model.reload(self._library)
+            self.binder_model.reload(self._library, self.shared)
         except AuthorWorksError as exc:
             self.binder_model.reload(None)
             self.show_error("Cannot read the library", str(exc))
