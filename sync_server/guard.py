@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 
 from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync_server.errors import Unauthorized, error_body
@@ -47,14 +48,9 @@ class Refusal(HTTPException):
         self.code = code
 
 
-async def _answer(send: Send, status: int, code: str, message: str, **headers: str) -> None:
-    import json
-
-    body = json.dumps(error_body(code, message)).encode()
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    raw += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
+def _refusal(status: int, code: str, message: str, **headers: str) -> JSONResponse:
+    """The app's one error shape, answered before the app is reached (no body is read)."""
+    return JSONResponse(error_body(code, message), status, headers=headers or None)
 
 
 class RequestGuard:
@@ -73,7 +69,7 @@ class RequestGuard:
         raw_path: bytes = scope.get("raw_path") or path.encode()
         query: bytes = scope.get("query_string", b"")
         if "\x00" in path or b"%00" in raw_path.lower() or b"%00" in query or b"\x00" in query:
-            await _answer(send, 422, "invalid_text", NUL_MESSAGE)
+            await _refusal(422, "invalid_text", NUL_MESSAGE)(scope, receive, send)
             return
         method = scope.get("method", "")
         headers = dict(scope.get("headers") or [])
@@ -81,9 +77,9 @@ class RequestGuard:
         if path.startswith(API) and method in WRITE_METHODS and path not in PUBLIC_WRITES:
             refused, account = self._token_refusal(headers.get(b"authorization", b""))
             if refused is not None:
-                await _answer(send, 401, refused.code, refused.message, **{
-                    "WWW-Authenticate": 'Bearer realm="authorworks"'
-                })  # fmt: skip
+                challenge = {"WWW-Authenticate": 'Bearer realm="authorworks"'}
+                reply = _refusal(401, refused.code, refused.message, **challenge)
+                await reply(scope, receive, send)
                 return
         limit = (
             self.settings.max_upload_bytes
@@ -92,7 +88,8 @@ class RequestGuard:
         )
         length = headers.get(b"content-length", b"")
         if length.isdigit() and int(length) > limit:  # said so up front: not a byte is read
-            await _answer(send, 413, "too_large", f"the request is larger than {limit} bytes")
+            reply = _refusal(413, "too_large", f"the request is larger than {limit} bytes")
+            await reply(scope, receive, send)
             return
         is_json = headers.get(b"content-type", b"").split(b";")[0].strip() == b"application/json"
         seen = 0
@@ -124,13 +121,13 @@ class RequestGuard:
                 refused_busy = False
                 self._writing[account] = busy + 1
         if refused_busy:
-            await _answer(
-                send,
+            reply = _refusal(
                 429,
                 "rate_limited",
                 f"{busy} requests of this account are being received already: try again",
                 **{"Retry-After": "1"},
             )
+            await reply(scope, receive, send)
             return
         try:
             await self.app(scope, guarded, send)
