@@ -23,6 +23,7 @@ import pycrdt
 from core.domain import Book, Chapter, Character, Location, LoreEntry, Note, Scene
 from core.domain.models import BOOK_EDITABLE_FIELDS, ENTITY_KINDS
 from core.text.edits import text_edits
+from core.text.offsets import utf8_span
 
 SyncedEntity = Book | Chapter | Scene | Character | Location | LoreEntry | Note
 
@@ -167,9 +168,8 @@ def apply_text_edit(ytext: pycrdt.Text, old: str, new: str) -> None:
     """Turn ``old`` into ``new`` in ``ytext`` with the fewest inserts and deletes."""
     # Yrs text offsets count UTF-8 bytes; going from the end keeps earlier offsets valid.
     for begin, end, replacement in reversed(text_edits(old, new)):
-        offset = len(old[:begin].encode("utf-8"))
-        removed = len(old[begin:end].encode("utf-8"))
-        if removed:
-            del ytext[offset : offset + removed]
+        offset, stop = utf8_span(old, begin, end)
+        if stop > offset:
+            del ytext[offset:stop]
         if replacement:
             ytext.insert(offset, replacement)

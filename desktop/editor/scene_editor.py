@@ -43,6 +43,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QMenu, QTextEdit, QWidget
 
 from core.text.edits import text_edits
+from core.text.offsets import utf16_span
 from core.text.smart_punctuation import replacement_for
 from desktop.editor.block_kinds import HEADINGS, Kind
 from desktop.editor.highlighters import FountainHighlighter, MarkdownHighlighter
@@ -353,12 +354,9 @@ class SceneEditor(QTextEdit):
             cursor.beginEditBlock()
             for begin, end, replacement in reversed(edits):
                 # Qt counts UTF-16 code units; Python strings count code points.
-                start = len(old[:begin].encode("utf-16-le")) // 2
+                start, stop = utf16_span(old, begin, end)
                 cursor.setPosition(start)
-                cursor.setPosition(
-                    start + len(old[begin:end].encode("utf-16-le")) // 2,
-                    QTextCursor.MoveMode.KeepAnchor,
-                )
+                cursor.setPosition(stop, QTextCursor.MoveMode.KeepAnchor)
                 cursor.insertText(replacement)
             cursor.endEditBlock()
         finally:

@@ -46,6 +46,7 @@ from core.generation.service import (
 from core.generation.templates import copy_template_for_editing, load_all_templates
 from core.jobs import JobContext
 from core.store.manuscript import get_chapter, get_scene
+from core.text.offsets import from_utf16
 from desktop.app import start_when_settled
 from desktop.jobs.background import Background
 from desktop.jobs.runner import JobRunner, emit, emit_loses_reference
@@ -53,13 +54,6 @@ from desktop.panels.ai_pending import PendingInsertion
 from desktop.panels.flow_layout import FlowLayout
 
 ClientFactory = Callable[[str], Any]
-
-
-def _py_index(text: str, qt_pos: int) -> int:
-    """A Qt (UTF-16) position in ``text`` as a Python string index."""
-    if text.isascii():
-        return qt_pos
-    return len(text.encode("utf-16-le")[: 2 * qt_pos].decode("utf-16-le", errors="ignore"))
 
 
 class AiPanel(QWidget):
@@ -264,8 +258,8 @@ class AiPanel(QWidget):
     def editor_state(self) -> EditorState:
         text = self.editor.toPlainText()
         cursor = self.editor.textCursor()
-        start = _py_index(text, cursor.selectionStart())
-        end = _py_index(text, cursor.selectionEnd()) if cursor.hasSelection() else None
+        start = from_utf16(text, cursor.selectionStart())
+        end = from_utf16(text, cursor.selectionEnd()) if cursor.hasSelection() else None
         return EditorState(text, start, end)
 
     def committed_text(self) -> str:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit
 
+from core.text.offsets import from_utf16
+
 PENDING_BACKGROUND = QColor(255, 236, 153)
 PENDING_FOREGROUND = QColor(90, 70, 0)
 
@@ -75,9 +77,8 @@ class PendingInsertion:
         text = self.document.toPlainText()
         if not self._touched:
             return text
-        units = text.encode("utf-16-le")
-        before = units[: 2 * self.start].decode("utf-16-le", errors="ignore")
-        after = units[2 * self.end :].decode("utf-16-le", errors="ignore")
+        before = text[: from_utf16(text, self.start)]
+        after = text[from_utf16(text, self.end) :]
         return before + self.replaced_text.replace("\u2029", "\n") + after
 
     def _take_back(self) -> None:
