@@ -16,11 +16,21 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from sync_server.blobstore import S3BlobStore, make_blob_store
+from sync_server.collab.hub import CollabHub
 from sync_server.errors import NotFound, Unauthorized, install_error_handlers
 from sync_server.guard import RequestGuard
 from sync_server.observability import Metrics, RequestMiddleware, configure_logging
 from sync_server.ratelimit import make_rate_limiter, parse_proxies
-from sync_server.routers import auth, books, devices, invitations, media, notifications, sync
+from sync_server.routers import (
+    auth,
+    books,
+    collab,
+    devices,
+    invitations,
+    media,
+    notifications,
+    sync,
+)
 from sync_server.schemas import ERROR_RESPONSES
 from sync_server.security import Passwords
 from sync_server.services.mail import Mailer
@@ -87,7 +97,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 store.ensure_bucket()
             except Exception as exc:
                 log.error("object storage unavailable: %s", exc)
+        await app.state.collab.start()
         yield
+        await app.state.collab.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -111,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.media = MediaService(settings, store)
     app.state.mailer = Mailer(settings.smtp_url, settings.mail_from, ca_file=settings.smtp_ca_file)
     app.state.metrics = metrics
+    app.state.collab = CollabHub(settings, app.state.sessions)
     install_error_handlers(app)
     # Added first, so it runs inside the request log: refusals are logged and counted too.
     app.add_middleware(RequestGuard, settings=settings)
@@ -119,6 +132,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix="/api/v1")
     for module in (auth, devices, sync, books, invitations, notifications, media):
         api.include_router(module.router, responses=ERROR_RESPONSES)
+    # The live rooms speak y-websocket, not JSON: no error responses to document.
+    api.include_router(collab.router)
     app.include_router(api)
     app.include_router(invitations.link_router)
 

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
+from sync_server.collab.hub import CollabHub
 from sync_server.errors import Unauthorized
 from sync_server.models import Device, User
 from sync_server.ratelimit import RateLimiter, client_address
@@ -33,6 +34,15 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_collab(request: Request) -> CollabHub:
+    hub: CollabHub = request.app.state.collab
+    return hub
+
+
+# The live rooms, for the routes that change who may be in them.
+CollabDep = Annotated[CollabHub, Depends(get_collab)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 _bearer = HTTPBearer(auto_error=False)
 

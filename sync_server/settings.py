@@ -44,7 +44,9 @@ class Settings(BaseSettings):
     refresh_reuse_grace_seconds: int = 30
     auth_rate_limit: int = 20  # requests per minute per client address, per auth route
     account_rate_limit: int = 10  # sign-in attempts per minute per account, from anywhere
-    # Shared rate limits across workers and hosts (redis://host:6379/0); empty: per worker.
+    # Redis (redis://host:6379/0), read from REDIS_URL too: rate limits shared across workers
+    # and hosts, and live rooms spread over workers. Empty: each worker on its own (then run
+    # one worker for live co-editing).
     redis_url: str = ""
     # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
     trusted_proxies: str = ""
@@ -82,6 +84,11 @@ class Settings(BaseSettings):
     # /metrics: open to all unless a token is set (then it takes Authorization: Bearer TOKEN);
     # in production mode it is not served at all without one.
     metrics_token: str = ""
+    # Live co-editing rooms (/api/v1/collab/{document_id}).
+    collab_flush_seconds: float = 0.5  # what is typed reaches the feed this soon
+    collab_idle_seconds: float = 30.0  # a room nobody is in is unloaded after this long
+    collab_recheck_seconds: float = 30.0  # every connection's access is read again this often
+    collab_max_queue: int = 1024  # messages a slow client may lag behind before it is dropped
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
@@ -93,6 +100,10 @@ class Settings(BaseSettings):
             self.database_url = os.environ.get("DATABASE_URL") or (
                 f"sqlite:///{self.data_dir / 'server.sqlite3'}"
             )
+        if not self.redis_url:
+            import os
+
+            self.redis_url = os.environ.get("REDIS_URL", "")
         if self.smtp_url:
             from sync_server.services.mail import parse_smtp_url
 

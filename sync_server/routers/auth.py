@@ -131,6 +131,7 @@ def change_password(
         current=body.current_password,
         new=body.new_password,
     )
+    request.app.state.collab.members_changed(None, [caller.user_id])  # other devices' rooms
     return Response(status_code=204)
 
 
@@ -146,6 +147,7 @@ def delete_account(
         session=session, passwords=_passwords(request), user=caller.user, password=body.password
     )
     request.app.state.media.forget_unreferenced(session=session, hashes=hashes)
+    request.app.state.collab.members_changed(None, [caller.user_id])
     return Response(status_code=204)
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from sync_server.deps import BookAccess, CallerDep, SessionDep, book_role
+from sync_server.deps import BookAccess, CallerDep, CollabDep, SessionDep, book_role
 from sync_server.models import Invitation, User
 from sync_server.schemas import (
     ActivityPublic,
@@ -74,16 +74,20 @@ def get_book(book_id: str, session: SessionDep, access: Viewer) -> BookPublic:
 
 
 @router.delete("/{book_id}", status_code=204, responses={403: {}, 404: {}})
-def delete_book(book_id: str, session: SessionDep, access: Owner) -> Response:
+def delete_book(book_id: str, session: SessionDep, access: Owner, hub: CollabDep) -> Response:
     """Delete the book on the server for everyone (the owner only)."""
     sharing.delete_book(session, access=access.access)
+    hub.members_changed(book_id, None)
     return Response(status_code=204)
 
 
 @router.post("/{book_id}/transfer", responses={403: {}, 404: {}})
-def transfer(book_id: str, body: TransferRequest, session: SessionDep, access: Owner) -> BookPublic:
+def transfer(
+    book_id: str, body: TransferRequest, session: SessionDep, access: Owner, hub: CollabDep
+) -> BookPublic:
     """Make another member the owner; the old owner stays on as an editor."""
     sharing.transfer(session, access=access.access, user_id=body.user_id)
+    hub.members_changed(book_id, [access.user_id, body.user_id])
     return book_public(books.get_book(session, user_id=access.user_id, book_id=book_id))
 
 
@@ -94,7 +98,12 @@ def list_members(book_id: str, session: SessionDep, access: Viewer) -> list[Memb
 
 @router.patch("/{book_id}/members/{user_id}", responses={403: {}, 404: {}})
 def change_member(
-    book_id: str, user_id: str, body: MemberChange, session: SessionDep, access: Owner
+    book_id: str,
+    user_id: str,
+    body: MemberChange,
+    session: SessionDep,
+    access: Owner,
+    hub: CollabDep,
 ) -> MemberPublic:
     """Change a member's role or when their access ends (``expires_days`` 0: never)."""
     row = sharing.change_member(
@@ -104,20 +113,25 @@ def change_member(
         role=body.role,
         expires_days=body.expires_days,
     )
+    hub.members_changed(book_id, [user_id])
     return MemberPublic(**vars(row))
 
 
 @router.delete("/{book_id}/members/{user_id}", status_code=204, responses={403: {}, 404: {}})
-def remove_member(book_id: str, user_id: str, session: SessionDep, access: Owner) -> Response:
-    """End a member's access now."""
+def remove_member(
+    book_id: str, user_id: str, session: SessionDep, access: Owner, hub: CollabDep
+) -> Response:
+    """End a member's access now (open live sessions included)."""
     sharing.remove_member(session, access=access.access, user_id=user_id)
+    hub.members_changed(book_id, [user_id])
     return Response(status_code=204)
 
 
 @router.post("/{book_id}/leave", status_code=204, responses={404: {}})
-def leave(book_id: str, session: SessionDep, access: Viewer) -> Response:
+def leave(book_id: str, session: SessionDep, access: Viewer, hub: CollabDep) -> Response:
     """The caller leaves the book."""
     sharing.leave(session, access=access.access)
+    hub.members_changed(book_id, [access.user_id])
     return Response(status_code=204)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from sync_server.deps import CallerDep, SessionDep
+from sync_server.deps import CallerDep, CollabDep, SessionDep
 from sync_server.schemas import DevicePublic
 from sync_server.services import accounts
 
@@ -27,6 +27,9 @@ def list_devices(session: SessionDep, caller: CallerDep) -> list[DevicePublic]:
 
 
 @router.delete("/{device_id}", status_code=204)
-def revoke_device(device_id: str, session: SessionDep, caller: CallerDep) -> Response:
+def revoke_device(
+    device_id: str, session: SessionDep, caller: CallerDep, hub: CollabDep
+) -> Response:
     accounts.revoke_device(session=session, user=caller.user, device_id=device_id)
+    hub.members_changed(None, [caller.user_id])  # its live sessions end too
     return Response(status_code=204)

@@ -22,14 +22,18 @@ def push(body: PushRequest, request: Request, claims: ClaimsDep) -> PushResult:
     # One worker thread and one session for the whole request; the account and device are
     # checked by the push's first query (which also locks the account's feed).
     app = request.app
+    applied: list[tuple[str, str, bytes]] = []
     with app.state.sessions() as session:
-        return feed.push(
+        result = feed.push(
             session=session,
             user_id=claims["sub"],
             device_id=claims.get("did") or None,
             ops=body.ops,
             compact_after=app.state.settings.compact_after,
+            applied_out=applied,
         )
+    app.state.collab.feed_applied(applied)  # the open rooms of those documents see it live
+    return result
 
 
 @router.get("/pull", response_model=PullPage, responses={401: {}, 404: {}, 410: {}})

@@ -226,7 +226,13 @@ def _standing(
 
 
 def push(
-    *, session: Session, user_id: str, device_id: str | None, ops: list[OpIn], compact_after: int
+    *,
+    session: Session,
+    user_id: str,
+    device_id: str | None,
+    ops: list[OpIn],
+    compact_after: int,
+    applied_out: list[tuple[str, str, bytes]] | None = None,
 ) -> PushResult:
     """Append the ops not yet applied; returns counts and the cursors of the caller's books.
 
@@ -238,6 +244,7 @@ def push(
     Ops for a book the caller cannot write are refused with the book in ``rejected``
     (``book_not_found`` for a book they are no member of, ``read_only`` for a viewer or a
     commenter) and are not recorded as applied: the rest of the batch goes through.
+    ``applied_out`` collects the (book, document, update) applied, for the live rooms.
     """
     decoded = [(op, _decode(op)) for op in ops]
     connection = begin_write(session)
@@ -282,25 +289,130 @@ def push(
             to_apply.append((op, data))
     applied = len(to_apply)
     duplicates = len(writable) - applied
+    _append(
+        session,
+        connection,
+        dialect,
+        user_id=user_id,
+        device_id=device_id,
+        items=[(op.book_id, op.doc_id, op.kind, data) for op, data in to_apply],
+        last_seq=last_seq,
+        now=now,
+        compact_after=compact_after,
+    )
+    if applied_out is not None:
+        applied_out.extend((op.book_id, op.doc_id, data) for op, data in to_apply)
+    # Where every book the caller reaches stands: a device whose cursors match the previous
+    # positions has everything up to the new ones and need not pull.
+    positions = heads(connection, user_id=user_id)
+    session.commit()
+    return PushResult(
+        applied=applied,
+        duplicates=duplicates,
+        books={
+            b: BookCursor(cursor=seq, previous_cursor=previous.get(b, seq))
+            for b, seq in sorted((positions | last_seq).items())
+        },
+        rejected=rejected,
+    )
+
+
+def append_live(
+    *,
+    session: Session,
+    book_id: str,
+    doc_id: str,
+    kind: str,
+    updates: list[tuple[str | None, bytes]],
+    compact_after: int,
+) -> set[str]:
+    """Append updates typed in a live room to the book's feed, each under its author.
+
+    The authors' roles are read under the book's lock, as a push does: an author who is no
+    longer an editor or owner has their updates dropped (returned, so the room cuts them
+    off). An author of None is the room itself (what it held that the feed had lost).
+    Updates of one author are merged into one change: a room flushes every half second, and
+    one row per keystroke would only be squashed again.
+    """
+    connection = begin_write(session)
+    dialect = connection.dialect.name
+    now = datetime.now(UTC)
+    seq = connection.execute(
+        select(Book.last_seq).where(Book.id == book_id).with_for_update()
+    ).scalar()
+    authors = {a for a, _data in updates if a is not None}
+    if seq is None:  # the book was deleted meanwhile
+        session.rollback()
+        return authors
+    roles = {
+        str(user): role
+        for user, role, ends in connection.execute(
+            select(BookMember.user_id, BookMember.role, BookMember.expires_at).where(
+                BookMember.book_id == book_id, BookMember.user_id.in_(sorted(authors))
+            )
+        )
+        if active(ends, now)
+    }
+    refused = {a for a in authors if roles.get(a) not in WRITERS}
+    by_author: dict[str | None, list[bytes]] = {}
+    for author, data in updates:
+        if author not in refused:
+            by_author.setdefault(author, []).append(data)
+    last_seq = {book_id: int(seq)}
+    for author, datas in by_author.items():
+        merged = datas[0] if len(datas) == 1 else pycrdt.merge_updates(*datas)
+        _append(
+            session,
+            connection,
+            dialect,
+            user_id=author,
+            device_id=None,
+            items=[(book_id, doc_id, kind, merged)],
+            last_seq=last_seq,
+            now=now,
+            compact_after=compact_after,
+        )
+    session.commit()
+    return refused
+
+
+def _append(
+    session: Session,
+    connection: Connection,
+    dialect: str,
+    *,
+    user_id: str | None,
+    device_id: str | None,
+    items: list[tuple[str, str, str, bytes]],
+    last_seq: dict[str, int],
+    now: datetime,
+    compact_after: int,
+) -> None:
+    """Append ``items`` (book, document, kind, update) to their books' feeds, by ``user_id``.
+
+    ``last_seq`` holds each book's sequence number (locked by the caller) and is moved on.
+    A document that reaches ``compact_after`` updates is squashed; a book's own document
+    refreshes the book's title.
+    """
     to_compact: set[tuple[str, str]] = set()
     titles: set[str] = set()
-    if to_apply:
+    if items:
         counts: dict[tuple[str, str], dict[str, Any]] = {}
-        for op, _data in to_apply:
-            key = (op.book_id, op.doc_id)
+        for book_id, doc_id, kind, _data in items:
+            key = (book_id, doc_id)
             doc = counts.get(key)
             if doc is None:
                 counts[key] = {
-                    "book_id": op.book_id,
-                    "id": op.doc_id,
-                    "kind": op.kind,
+                    "book_id": book_id,
+                    "id": doc_id,
+                    "kind": kind,
                     "update_count": 1,
                     "updated_at": now,
                 }
             else:
                 doc["update_count"] += 1
-            if op.kind == "book" and op.doc_id == op.book_id:
-                titles.add(op.book_id)
+            if kind == "book" and doc_id == book_id:
+                titles.add(book_id)
         kinds: dict[tuple[str, str], str] = {}
         for book_id, doc_id, kind, count in connection.execute(
             _PUSH.get(dialect, "count_docs"), [counts[k] for k in sorted(counts)]
@@ -308,15 +420,16 @@ def push(
             kinds[(book_id, doc_id)] = kind
             if count >= compact_after:
                 to_compact.add((book_id, doc_id))
+        previous = dict(last_seq)
         changes: list[dict[str, Any]] = []
-        for op, data in to_apply:
-            seq = last_seq[op.book_id] = last_seq[op.book_id] + 1
+        for book_id, doc_id, _kind, data in items:
+            seq = last_seq[book_id] = last_seq[book_id] + 1
             changes.append(
                 {
-                    "book_id": op.book_id,
+                    "book_id": book_id,
                     "seq": seq,
-                    "doc_id": op.doc_id,
-                    "kind": kinds[(op.book_id, op.doc_id)],
+                    "doc_id": doc_id,
+                    "kind": kinds[(book_id, doc_id)],
                     "author_id": user_id,
                     "device_id": device_id,
                     "data": data,
@@ -339,19 +452,6 @@ def push(
             last_seq[book_id] = book.last_seq
         for book_id in sorted(titles):
             refresh_title(session, book_id=book_id)
-    # Where every book the caller reaches stands: a device whose cursors match the previous
-    # positions has everything up to the new ones and need not pull.
-    positions = heads(connection, user_id=user_id)
-    session.commit()
-    return PushResult(
-        applied=applied,
-        duplicates=duplicates,
-        books={
-            b: BookCursor(cursor=seq, previous_cursor=previous.get(b, seq))
-            for b, seq in sorted((positions | last_seq).items())
-        },
-        rejected=rejected,
-    )
 
 
 def _compact(session: Session, book: Book, doc: Document) -> None:
