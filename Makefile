@@ -5,6 +5,9 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 APP_STAMP  := $(VENV)/.installed-app
 TEST_STAMP := $(VENV)/.installed-test
+# The npm Yjs clients the live-room tests drive (installed when npm is there; the tests say
+# what is missing otherwise).
+NODE_STAMP := tests/node/node_modules/.installed
 PYTEST_ARGS ?=
 
 .PHONY: run test server lint format bench screenshots clean
@@ -26,8 +29,13 @@ $(TEST_STAMP): pyproject.toml | $(PY)
 run: $(APP_STAMP)
 	$(VENV)/bin/authorworks-desktop
 
+$(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/node --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the live-room tests with npm Yjs clients will not run"; fi
+
 ## Run the whole test suite in parallel.
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) $(NODE_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 ## Start the sync server on 127.0.0.1:8000 with the embedded defaults.
