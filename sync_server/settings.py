@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     # and hosts, and live rooms spread over workers. Empty: each worker on its own (then run
     # one worker for live co-editing).
     redis_url: str = ""
+    redis_prefix: str = "authorworks"  # names this deployment's keys and channels in Redis
     # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
     trusted_proxies: str = ""
     argon2_time_cost: int = 2

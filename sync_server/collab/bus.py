@@ -23,21 +23,7 @@ from typing import Any, Protocol
 
 log = logging.getLogger("authorworks.collab")
 
-MEMBERS_CHANNEL = "authorworks:collab:members"
-_PREFIX = "authorworks:collab:doc:"
-
 Deliver = Callable[[tuple[str, str] | None, bytes, bytes], Awaitable[None]]
-
-
-def channel_of(key: tuple[str, str]) -> str:
-    return f"{_PREFIX}{key[0]}:{key[1]}"
-
-
-def key_of(channel: str) -> tuple[str, str] | None:
-    if not channel.startswith(_PREFIX):
-        return None
-    book_id, _, doc_id = channel[len(_PREFIX) :].partition(":")
-    return (book_id, doc_id)
 
 
 class Bus(Protocol):
@@ -72,9 +58,13 @@ class RedisBus:
     (each worker's own rooms keep working, and everything still reaches the database); the
     bus reconnects and subscribes again by itself."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, prefix: str = "authorworks") -> None:
         import redis.asyncio as redis
 
+        # Pub/sub channels are global to a Redis server (not per database): servers sharing
+        # one Redis keep apart by their prefix.
+        self._members = f"{prefix}:collab:members"
+        self._docs = f"{prefix}:collab:doc:"
         self._redis: Any = redis.from_url(url)
         self._pubsub: Any = self._redis.pubsub()
         self.worker = os.urandom(8)
@@ -82,10 +72,19 @@ class RedisBus:
         self._tasks: list[asyncio.Task[None]] = []
         self._deliver: Deliver | None = None
 
+    def channel_of(self, key: tuple[str, str]) -> str:
+        return f"{self._docs}{key[0]}:{key[1]}"
+
+    def key_of(self, channel: str) -> tuple[str, str] | None:
+        if not channel.startswith(self._docs):
+            return None
+        book_id, _, doc_id = channel[len(self._docs) :].partition(":")
+        return (book_id, doc_id)
+
     async def start(self, deliver: Deliver) -> None:
         self._deliver = deliver
         try:
-            await self._pubsub.subscribe(MEMBERS_CHANNEL)
+            await self._pubsub.subscribe(self._members)
         except Exception as exc:
             log.error("redis unavailable, live rooms are not shared between workers: %s", exc)
         self._tasks = [
@@ -106,18 +105,18 @@ class RedisBus:
 
     async def subscribe(self, key: tuple[str, str]) -> None:
         try:
-            await self._pubsub.subscribe(channel_of(key))
+            await self._pubsub.subscribe(self.channel_of(key))
         except Exception as exc:
-            log.warning("redis subscribe failed for %s: %s", channel_of(key), exc)
+            log.warning("redis subscribe failed for %s: %s", self.channel_of(key), exc)
 
     async def unsubscribe(self, key: tuple[str, str]) -> None:
         try:
-            await self._pubsub.unsubscribe(channel_of(key))
+            await self._pubsub.unsubscribe(self.channel_of(key))
         except Exception as exc:
-            log.warning("redis unsubscribe failed for %s: %s", channel_of(key), exc)
+            log.warning("redis unsubscribe failed for %s: %s", self.channel_of(key), exc)
 
     def publish(self, key: tuple[str, str] | None, kind: bytes, payload: bytes) -> None:
-        channel = MEMBERS_CHANNEL if key is None else channel_of(key)
+        channel = self._members if key is None else self.channel_of(key)
         self._outgoing.put_nowait((channel, self.worker + kind + payload))
 
     async def _send(self) -> None:
@@ -163,6 +162,6 @@ class RedisBus:
             channel = message["channel"]
             channel = channel.decode() if isinstance(channel, bytes) else str(channel)
             try:
-                await self._deliver(key_of(channel), data[8:9], data[9:])
+                await self._deliver(self.key_of(channel), data[8:9], data[9:])
             except Exception:
                 log.exception("a message from another worker could not be applied")

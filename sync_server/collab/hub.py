@@ -53,7 +53,11 @@ class CollabHub:
         self._sessions = sessions
         self.rooms: dict[Key, Room] = {}
         self._loading: dict[Key, asyncio.Future[Room]] = {}
-        self.bus: Bus = RedisBus(settings.redis_url) if settings.redis_url else LocalBus()
+        self.bus: Bus = (
+            RedisBus(settings.redis_url, settings.redis_prefix)
+            if settings.redis_url
+            else LocalBus()
+        )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._last_recheck = time.monotonic()
@@ -238,8 +242,11 @@ class CollabHub:
             room.apply(payload, FROM_PEER)
         elif kind == b"a":
             room.presence(payload, None)
-        elif kind == b"h":
+        elif kind == b"h":  # a room opened elsewhere: what it lacks, and who is here
             self.bus.publish(key, b"u", room.missing_from(payload))
+            clients = list(room.awareness.states)
+            if clients:
+                self.bus.publish(key, b"a", room.awareness.encode_awareness_update(clients))
 
     # ------------------------------------------------------------------ housekeeping
 

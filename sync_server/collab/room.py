@@ -121,8 +121,8 @@ class Room:
     # ------------------------------------------------------------------ document
 
     def apply(self, update: bytes, origin: Any) -> None:
-        """Apply ``update``; what it changes goes to every other connection (and, when a
-        client typed it, to the feed and the other workers)."""
+        """Apply ``update``; what it changes goes to every connection (and, when a client
+        typed it, to the feed and the other workers)."""
         if update == messages.EMPTY_UPDATE:
             return
         self._origin = origin
@@ -135,12 +135,15 @@ class Room:
         # Called once per transaction that changed the document, with exactly what changed:
         # an update the room had already (a client resending after a reconnect) fans out
         # nothing and is not stored twice.
+        #
+        # It goes to the sender too (as the y-websocket server does): an update that waited
+        # for one it depends on is integrated by whichever update brings that one, so what
+        # changed can hold edits the sender has never seen.
         update: bytes = event.update
         origin = self._origin
         message = messages.sync_message(messages.SYNC_UPDATE, update)
         for connection in self.connections:
-            if connection is not origin:
-                connection.send(message)
+            connection.send(message)
         if isinstance(origin, Connection):
             self.pending.append((origin.user_id, update))
             self._publish(self.key, b"u", update)

@@ -73,9 +73,7 @@ def make_world(client: Any, roles: tuple[str, ...] = ("editor", "viewer", "comme
         )
         assert r.status_code == 201, r.text
         token = r.json()["link"].rsplit("/invite/", 1)[1]
-        r = client.post(
-            f"{API}/invitations/accept", json={"token": token}, headers=member.headers
-        )
+        r = client.post(f"{API}/invitations/accept", json={"token": token}, headers=member.headers)
         assert r.status_code == 200, r.text
         world.members[role] = member
         world.ids[role] = user_id(client, member)

@@ -3,6 +3,7 @@ unchanged) from a test, through JSON lines on its stdin and stdout."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import shutil
@@ -72,10 +73,8 @@ class NpmClient:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise AssertionError(f"{self.name}: no such event in {self.events[-8:]}")
-            try:
+            with contextlib.suppress(queue.Empty):
                 self.events.append(self._lines.get(timeout=min(left, 0.2)))
-            except queue.Empty:
-                pass
 
     def wait_text(self, expected: str, timeout: float = 10.0) -> None:
         self.wait_for(lambda e: e.get("event") == "text" and e["text"] == expected, timeout)

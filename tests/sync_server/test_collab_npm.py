@@ -63,8 +63,10 @@ def test_two_npm_clients_see_each_others_edits_and_the_feed_keeps_them(server, w
         ann.wait_text(expected)
         # Presence: each sees the other's name.
         ann.wait_for(
-            lambda e: e.get("event") == "awareness"
-            and any(s.get("user", {}).get("name") == "Ben" for s in e["states"])
+            lambda e: (
+                e.get("event") == "awareness"
+                and any(s.get("user", {}).get("name") == "Ben" for s in e["states"])
+            )
         )
         # In the feed within two seconds (persisted by the room, not by either client).
         deadline = time.monotonic() + 2.0
