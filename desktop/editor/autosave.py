@@ -30,6 +30,7 @@ import logging
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,9 @@ class SaveRequest:
     kind: str = "scene"  # "scene" or "note"
     base: str | None = None  # the stored text the editor's text was made from
     base_id: int = 0  # changes whenever the editor takes a new base
+    # The scene's live document (bound to its room), whose text is ``text``: stored with it
+    # (see core.sync.live_store), and no merge by text is needed.
+    live_state: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class SaveResult:
     book_words: int
     kind: str = "scene"
     merged: str | None = None  # the text stored, when it is a merge with another writer's
+    live_state: bytes | None = None  # a live scene's merged state, when it holds more
 
 
 def recovery_dir() -> Path:
@@ -180,6 +185,8 @@ class SaveWorker:
         return written if base_id == request.base_id else request.base
 
     def _save(self, request: SaveRequest) -> SaveResult:
+        if request.live_state is not None:
+            return self._save_live(request)
         with self.library.write_session() as session:  # read, merge, write: no writer between
             saved = save_text(
                 session,
@@ -191,6 +198,20 @@ class SaveWorker:
         return SaveResult(
             saved.id, request.revision, saved.words, saved.chapter_id, saved.chapter_words,
             saved.book_id, saved.book_words, kind=saved.kind, merged=saved.merged,
+        )  # fmt: skip
+
+    def _save_live(self, request: SaveRequest) -> SaveResult:
+        from core.sync.live_store import save_live_text
+
+        assert request.live_state is not None
+        with self.library.write_session() as session:
+            done = save_live_text(
+                session, kind=request.kind, item_id=request.scene_id, state=request.live_state
+            )
+        saved = done.saved
+        return SaveResult(
+            saved.id, request.revision, saved.words, saved.chapter_id, saved.chapter_words,
+            saved.book_id, saved.book_words, kind=saved.kind, live_state=done.state,
         )  # fmt: skip
 
     def _write(self, request: SaveRequest) -> None:
@@ -221,6 +242,8 @@ class Autosaver(QObject):
     saved = Signal(object)  # SaveResult
     # id, the text the editor sent, the merge stored in its place (see the module's doc)
     merged = Signal(str, str, str)
+    # id, the merged state of a live scene that holds more than the editor's (a pull)
+    live_merged = Signal(str, bytes)
 
     def __init__(
         self,
@@ -251,6 +274,8 @@ class Autosaver(QObject):
         self._bases: dict[str, tuple[int, str]] = {}  # id -> (base id, stored text it was)
         self._base_ids = 0
         self.state = "saved"
+        # Set while a scene is bound to its live room: its document's state, by id.
+        self.live_state_of: Callable[[str], bytes | None] | None = None
 
     def _set_state(self, state: str, message: str = "") -> None:
         self.state = state
@@ -307,8 +332,15 @@ class Autosaver(QObject):
             return
         assert callable(get_text)
         base_id, base = self._bases.get(scene_id, (0, None))
+        live = self.live_state_of(scene_id) if self.live_state_of is not None else None
         request = SaveRequest(
-            scene_id, str(get_text()), revision, self._current_kind, base=base, base_id=base_id
+            scene_id,
+            str(get_text()),
+            revision,
+            self._current_kind,
+            base=base,
+            base_id=base_id,
+            live_state=live,
         )
         self._in_flight[scene_id] = request
         if self.state != "error":
@@ -357,6 +389,8 @@ class Autosaver(QObject):
         pending = self._in_flight.get(result.scene_id)
         if pending is not None and pending.revision <= result.revision:
             del self._in_flight[result.scene_id]
+            if result.live_state is not None:
+                self.live_merged.emit(result.scene_id, result.live_state)
             if result.merged is not None:
                 # Only for the newest request: a newer one in flight brings its own merge,
                 # made from its own text.
