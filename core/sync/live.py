@@ -194,18 +194,18 @@ class LiveText:
     # ------------------------------------------------------------------ presence
 
     def set_presence(
-        self, *, name: str, colour: str, scene_id: str, anchor: int, head: int
+        self, *, name: str, colour: str, scene_id: str, anchor: int | None, head: int | None
     ) -> None:
-        """Publish who we are and where our selection is (string indexes in the text)."""
-        text = str(self.text)
-        self._presence = {
-            "user": {"name": name, "color": colour},
-            "scene": scene_id,
-            "cursor": {
+        """Publish who we are, which scene we are in, and where our selection is (string
+        indexes in the text; None: no cursor to show)."""
+        state: dict[str, Any] = {"user": {"name": name, "color": colour}, "scene": scene_id}
+        if anchor is not None and head is not None:
+            text = str(self.text)
+            state["cursor"] = {
                 "anchor": self._sticky(text, anchor),
                 "head": self._sticky(text, head),
-            },
-        }
+            }
+        self._presence = state
         self._send_presence()
 
     def leave(self) -> None:
@@ -218,7 +218,10 @@ class LiveText:
 
     def _sticky(self, text: str, index: int) -> dict[str, Any]:
         index = max(0, min(index, len(text)))
-        sticky = pycrdt.StickyIndex.new(self.text, to_utf8(text, index), pycrdt.Assoc.AFTER)
+        # Bound to the character after the position, or, at the very end (where there is
+        # none, and pycrdt cannot make one), to the one before it.
+        assoc = pycrdt.Assoc.AFTER if index < len(text) else pycrdt.Assoc.BEFORE
+        sticky = pycrdt.StickyIndex.new(self.text, to_utf8(text, index), assoc)
         return dict(sticky.to_json())
 
     def _send_presence(self) -> None:

@@ -207,6 +207,7 @@ _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _NODE = int(Qt.ItemDataRole.UserRole) + 1
 _LABELS = int(Qt.ItemDataRole.UserRole) + 2
+_PRESENCE = int(Qt.ItemDataRole.UserRole) + 3
 _WORDS_ALIGNMENT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _FIXED_FLAGS = (
@@ -223,6 +224,7 @@ class BinderModel(QAbstractItemModel):
     NODE_ROLE = _NODE
     # A scene's labels with their colours: list of (label, QColor), in the scene's order.
     LABELS_ROLE = _LABELS
+    PRESENCE_ROLE = _PRESENCE  # [(name, colour)] of collaborators in a scene, live
     TITLE_COLUMN = 0
     WORDS_COLUMN = 1
     _HEADERS = ("Title", "Words")
@@ -235,6 +237,7 @@ class BinderModel(QAbstractItemModel):
         self._books: list[BinderNode] = []
         self._label_colors: dict[str, dict[str, str]] = {}
         self._icons: dict[NodeKind, QIcon] = {}
+        self._presence: dict[str, list[tuple[str, str]]] = {}
 
     def _icon(self, kind: NodeKind) -> QIcon:
         # Made on first use: icons need the QApplication, which exists by the first paint.
@@ -329,6 +332,18 @@ class BinderModel(QAbstractItemModel):
             node.labels = list(labels)
             cell = self.index_of(node)
             self.dataChanged.emit(cell, cell)
+
+    def set_presence(self, presence: dict[str, list[tuple[str, str]]]) -> None:
+        """Who is in which scene now (scene id -> [(name, colour)]), from the book's room."""
+        old, self._presence = self._presence, {k: list(v) for k, v in presence.items() if v}
+        for scene_id in set(old) | set(self._presence):
+            if old.get(scene_id) != self._presence.get(scene_id):
+                cell = self.find(NodeKind.SCENE, scene_id)
+                if cell.isValid():
+                    self.dataChanged.emit(cell, cell)
+
+    def presence_in(self, scene_id: str) -> list[tuple[str, str]]:
+        return self._presence.get(scene_id, [])
 
     def _repaint_scenes(self, book_id: str) -> None:
         for book in self._books:
@@ -483,6 +498,10 @@ class BinderModel(QAbstractItemModel):
             if index.column() != self.TITLE_COLUMN:
                 return None
             return [(label, self.label_color(node.book_id, label)) for label in node.labels]
+        if role == _PRESENCE:
+            if index.column() != self.TITLE_COLUMN:
+                return None
+            return self._presence.get(node.id, [])
         if role == _FOREGROUND:
             if index.column() != self.WORDS_COLUMN:
                 return None
@@ -501,6 +520,9 @@ class BinderModel(QAbstractItemModel):
                 tips.append(f"Status: {node.status}")
             if node.labels:
                 tips.append(f"Labels: {', '.join(node.labels)}")
+            here = self._presence.get(node.id)
+            if here:
+                tips.insert(0, f"Here now: {', '.join(name for name, _colour in here)}")
             return "\n".join(tips) or None
         if role == _NODE:
             return node

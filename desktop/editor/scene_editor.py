@@ -30,7 +30,10 @@ from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QResizeEvent,
     QSyntaxHighlighter,
     QTextBlock,
@@ -48,6 +51,7 @@ from core.text.smart_punctuation import replacement_for
 from desktop.editor.block_kinds import HEADINGS, Kind
 from desktop.editor.highlighters import FountainHighlighter, MarkdownHighlighter
 from desktop.editor.paste import prepare_paste
+from desktop.editor.peer_cursors import PeerCursor, paint_peers
 
 # Characters of a newly loaded scene whose marks are painted before it is shown (a screenful
 # and more); the rest follow in steps of a few milliseconds, between events.
@@ -150,6 +154,10 @@ class SceneEditor(QTextEdit):
         # Ctrl+click at a document position; a handler that acts answers True.
         self.ctrl_click_handlers: list[Callable[[int], bool]] = []
         self.last_context_menu: QMenu | None = None
+        # While the scene is bound to its live room: undo and redo of the writer's own edits
+        # (the room's edits are not on the document's undo stack), and the others' cursors.
+        self.live_undo: tuple[Callable[[], bool], Callable[[], bool]] | None = None
+        self.peers: list[PeerCursor] = []
         self.cursorPositionChanged.connect(self._keep_cursor_centred)
         self.load("", "")
 
@@ -591,7 +599,40 @@ class SceneEditor(QTextEdit):
                 return
         super().mouseReleaseEvent(event)
 
+    def undo(self) -> None:
+        if self.live_undo is not None:
+            self.live_undo[0]()
+        else:
+            super().undo()
+
+    def redo(self) -> None:
+        if self.live_undo is not None:
+            self.live_undo[1]()
+        else:
+            super().redo()
+
+    def set_peers(self, peers: list[PeerCursor]) -> None:
+        if peers or self.peers:
+            self.peers = peers
+            self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.peers:
+            painter = QPainter(self.viewport())
+            try:
+                paint_peers(self, painter, self.peers)
+            finally:
+                painter.end()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.live_undo is not None and not self.isReadOnly():
+            if event.matches(QKeySequence.StandardKey.Undo):
+                self.undo()
+                return
+            if event.matches(QKeySequence.StandardKey.Redo):
+                self.redo()
+                return
         key = event.key()
         mods = event.modifiers()
         enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)

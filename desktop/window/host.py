@@ -29,10 +29,12 @@ if TYPE_CHECKING:
     )
 
     from core.store import Library
+    from core.sync.status import SharedBook
     from desktop.binder.model import BinderModel, BinderNode, NodeKind
     from desktop.editor import SceneEditor
     from desktop.editor.autosave import Autosaver
     from desktop.jobs.background import Background
+    from desktop.window.live_session import LiveSession
 
 
 class PanelsView(Protocol):
@@ -66,6 +68,12 @@ class StudioWindow(Protocol):
 
     @property
     def autosaver(self) -> Autosaver | None: ...
+
+    @property
+    def live(self) -> LiveSession: ...
+
+    @property
+    def shared(self) -> dict[str, SharedBook]: ...
 
     @property
     def background(self) -> Background: ...

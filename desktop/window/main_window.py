@@ -66,6 +66,7 @@ from desktop.jobs.runner import JobRunner
 from desktop.panels.studio_panels import StudioPanels
 from desktop.window.actions import build_actions
 from desktop.window.library_files import LibraryFiles
+from desktop.window.live_session import LiveSession
 from desktop.window.reading_view import ReadingView
 from desktop.window.sync_refresh import SyncRefresh
 from desktop.window.theme import apply_theme
@@ -193,6 +194,8 @@ class MainWindow(QMainWindow):
         self.save_label = QLabel()
         self.save_label.setObjectName("save_state")
         self.statusBar().addWidget(self.selection_label, 1)
+        self.live = LiveSession(self)
+        self.statusBar().addPermanentWidget(self.live.label)
         self.statusBar().addPermanentWidget(self.save_label)
         self.statusBar().addPermanentWidget(self.book_label)
 
@@ -375,6 +378,7 @@ class MainWindow(QMainWindow):
         if self.autosaver is not None:
             self.autosaver.close()
             self.autosaver = None
+        self.live.close()
         if self._library is not None and self._library is not library:
             self._library.close()
         self._library = library
@@ -383,6 +387,7 @@ class MainWindow(QMainWindow):
             self.autosaver.state_changed.connect(self._on_save_state)
             self.autosaver.saved.connect(self._on_saved)
             self.autosaver.merged.connect(self.sync_refresh.take_merge)
+            self.autosaver.live_merged.connect(self.live.absorb)
             self.editor.edited.connect(self.autosaver.note_edit)
             remember_library(self._settings, str(library.root))
             self.files.refresh_recent()
@@ -627,6 +632,7 @@ class MainWindow(QMainWindow):
             self._showing = None
             self._showing_view = None
         self._current = node
+        self.live.bind(node if node.kind in EDITABLE_KINDS else None)
         self._update_status(node)
 
     def stored_text(self, kind: NodeKind, node_id: str) -> str:
@@ -875,6 +881,7 @@ class MainWindow(QMainWindow):
                     "written to recovery files (see the status bar message).",
                 )  # fmt: skip
             self.autosaver = None
+        self.live.close()
         # A cancelled import rolls back at its next check; wait so the library closes cleanly.
         self.background.close(10_000)
         if self._library is not None:

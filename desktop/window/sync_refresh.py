@@ -61,6 +61,8 @@ class SyncRefresh:
             self.window.panels.scene_changed_elsewhere(
                 node
             )  # synopsis, status, POV may have changed
+        if self.window.live.absorb_stored(node.id):
+            return  # a live scene takes what the sync brought into its document
         if self.window.editor.scene_id != node.id or saver.has_unsaved_text(node.id):
             return  # the save in hand merges; its merge comes back through take_merge
         try:

@@ -1,0 +1,86 @@
+"""Collaborators' cursors and selections, painted over the editor's text (live co-editing).
+
+Each peer's caret is a bar in their colour with their name on a small flag above it, and
+their selection a wash of the same colour. Positions are Qt's (UTF-16), read from the live
+document's sticky indexes, so they stay on their characters while anyone types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTextCursor
+from PySide6.QtWidgets import QTextEdit
+
+
+@dataclass(frozen=True)
+class PeerCursor:
+    name: str
+    colour: str
+    anchor: int
+    head: int
+
+
+def _rect_at(editor: QTextEdit, position: int) -> QRect:
+    cursor = QTextCursor(editor.document())
+    cursor.setPosition(max(0, min(position, editor.document().characterCount() - 1)))
+    return editor.cursorRect(cursor)
+
+
+def _wash(
+    painter: QPainter,
+    editor: QTextEdit,
+    start: int,
+    end: int,
+    colour: QColor,
+    *,
+    left: int,
+    right: int,
+) -> None:
+    """A selection's wash: part of its first line, whole lines between, part of its last."""
+    wash = QColor(colour)
+    wash.setAlpha(60)
+    first, last = _rect_at(editor, start), _rect_at(editor, end)
+    height = first.height()
+    if first.top() == last.top():
+        painter.fillRect(QRect(first.left(), first.top(), last.left() - first.left(), height), wash)
+        return
+    painter.fillRect(QRect(first.left(), first.top(), right - first.left(), height), wash)
+    between = last.top() - first.bottom() - 1
+    if between > 0:
+        painter.fillRect(QRect(left, first.bottom() + 1, right - left, between), wash)
+    painter.fillRect(QRect(left, last.top(), last.left() - left, last.height()), wash)
+
+
+def paint_peers(editor: QTextEdit, painter: QPainter, peers: list[PeerCursor]) -> None:
+    visible = editor.viewport().rect()
+    right = visible.right() - int(editor.document().documentMargin())
+    left = int(editor.document().documentMargin())
+    flag_font = QFont(editor.font())
+    flag_font.setPointSizeF(max(7.0, flag_font.pointSizeF() * 0.7))
+    metrics = QFontMetrics(flag_font)
+    for peer in peers:
+        colour = QColor(peer.colour)
+        if not colour.isValid():
+            colour = QColor("#888888")
+        start, end = sorted((peer.anchor, peer.head))
+        if end > start:
+            _wash(painter, editor, start, end, colour, left=left, right=right)
+        caret = _rect_at(editor, peer.head)
+        if not caret.intersects(visible):
+            continue
+        painter.fillRect(QRect(caret.left(), caret.top(), 2, caret.height()), colour)
+        label = peer.name[:24]
+        width = metrics.horizontalAdvance(label) + 8
+        height = metrics.height() + 2
+        flag = QRectF(caret.left(), caret.top() - height, width, height)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(colour)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRoundedRect(flag, 3, 3)
+        painter.setFont(flag_font)
+        painter.setPen(QColor("#ffffff") if colour.lightness() < 150 else QColor("#202020"))
+        painter.drawText(flag, Qt.AlignmentFlag.AlignCenter, label)
+        painter.restore()

@@ -1,0 +1,143 @@
+"""Two studios on one scene, live, against the server on a loopback port: what one types
+appears in the other without moving its writer's cursor, Ctrl+Z takes back only one's own
+typing, the others' cursors and the binder show who is where, the library stores the live
+text once (a feed sync afterwards duplicates nothing), and a removed member is cut off
+within a second."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextCursor
+
+from core.sample import add_sample_book
+from core.store import open_library
+from core.store.manuscript import get_scene
+from core.sync.account import account_api, sign_in, sync_library
+from core.sync.live import LIVE, REFUSED
+from core.sync.sharing import accept, share
+from desktop.binder.model import NodeKind
+from desktop.window.main_window import MainWindow
+from tests.sync_server.fixtures import sync_keyring, sync_live_server  # noqa: F401
+
+PASSWORD = "a long password"
+
+
+def _studio(qtbot, library, tmp_path: Path, name: str) -> MainWindow:
+    settings = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(library, settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1000, 700)
+    window.show()
+    return window
+
+
+def _open_first_scene(qtbot, window: MainWindow, book_id: str) -> str:
+    book = next(b for b in window.binder_model.books if b.id == book_id)
+    scene = book.children[0].children[0]
+    assert window.select(NodeKind.SCENE, scene.id)
+    qtbot.waitUntil(
+        lambda: window.live.scene is not None and window.live.scene.status == LIVE,
+        timeout=15000,
+    )
+    return scene.id
+
+
+def test_two_studios_edit_one_scene_live(
+    qtbot, aw_library, tmp_path, sync_live_server, sync_keyring
+):  # noqa: F811
+    book_id = add_sample_book(aw_library)
+    sign_in(
+        aw_library,
+        server_url=sync_live_server,
+        email="ann@example.org",
+        password=PASSWORD,
+        register=True,
+    )
+    sync_library(aw_library)
+    bob_library = open_library(tmp_path / "bob")
+    sign_in(
+        bob_library,
+        server_url=sync_live_server,
+        email="bob@example.org",
+        password=PASSWORD,
+        register=True,
+    )
+    with account_api(aw_library) as api:
+        invitation = share(aw_library, api, book_id, "bob@example.org", role="editor")
+    with account_api(bob_library) as api:
+        accept(bob_library, api, invitation["link"])
+
+    ann = _studio(qtbot, aw_library, tmp_path, "ann")
+    bob = _studio(qtbot, bob_library, tmp_path, "bob")
+    ann.refresh_standing()
+    bob.refresh_standing()
+    scene_id = _open_first_scene(qtbot, ann, book_id)
+    assert _open_first_scene(qtbot, bob, book_id) == scene_id
+    opening = ann.editor.scene_text()
+    assert bob.editor.scene_text() == opening
+
+    # Ann's cursor sits inside the text; Bob types at the start.
+    cursor = ann.editor.textCursor()
+    cursor.setPosition(10)
+    ann.editor.setTextCursor(cursor)
+    character = opening[10]
+    bob.editor.moveCursor(QTextCursor.MoveOperation.Start)
+    qtbot.keyClicks(bob.editor, "Rain. ")
+    qtbot.waitUntil(lambda: ann.editor.scene_text() == "Rain. " + opening, timeout=5000)
+    assert ann.editor.textCursor().position() == 16  # still before the same character
+    assert ann.editor.scene_text()[16] == character
+
+    # Ann types; Bob sees it; Ann's Ctrl+Z takes back her words only.
+    qtbot.keyClicks(ann.editor, "XY")
+    with_ann = "Rain. " + opening[:10] + "XY" + opening[10:]
+    qtbot.waitUntil(lambda: bob.editor.scene_text() == with_ann, timeout=5000)
+    qtbot.keyClick(ann.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert ann.editor.scene_text() == "Rain. " + opening
+    qtbot.waitUntil(lambda: bob.editor.scene_text() == "Rain. " + opening, timeout=5000)
+    qtbot.keyClick(ann.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert ann.editor.scene_text() == "Rain. " + opening  # Bob's words are not Ann's to undo
+
+    # Presence: Bob's cursor in Ann's editor, Bob's scene in Ann's binder, the status line.
+    qtbot.waitUntil(lambda: any(p.name == "bob" for p in ann.editor.peers), timeout=5000)
+    qtbot.waitUntil(
+        lambda: [n for n, _c in ann.binder_model.presence_in(scene_id)] == ["bob"], timeout=5000
+    )
+    assert "Live" in ann.live.label.text() and "1 other" in ann.live.label.text()
+    ann.grab().save(str(tmp_path / "live-ann.png"))
+
+    # Both libraries store the text once; a feed sync afterwards changes and doubles nothing.
+    for window in (ann, bob):
+        assert window.autosaver is not None and window.autosaver.flush()
+    for library in (aw_library, bob_library):
+        sync_library(library)
+        with library.session() as s:
+            assert get_scene(session=s, scene_id=scene_id).text == "Rain. " + opening
+    qtbot.wait(300)
+    assert ann.editor.scene_text() == bob.editor.scene_text() == "Rain. " + opening
+
+    # Ann removes Bob: his studio is cut off within a second and keeps his text.
+    bob_id = next(m for m in _members(aw_library, book_id) if m["email"] == "bob@example.org")[
+        "user_id"
+    ]
+    started = time.monotonic()
+    with account_api(aw_library) as api:
+        api.remove_member(book_id, bob_id)
+    qtbot.waitUntil(
+        lambda: bob.live.scene is not None and bob.live.scene.status == REFUSED, timeout=5000
+    )
+    assert time.monotonic() - started < 1.0
+    assert "not available" in bob.live.label.text()
+    qtbot.keyClicks(ann.editor, "!")
+    qtbot.wait(300)
+    assert "!" not in bob.editor.scene_text()
+    bob.close()
+    ann.close()
+    bob_library.close()
+
+
+def _members(library, book_id: str) -> list[dict]:
+    with account_api(library) as api:
+        return api.members(book_id)
