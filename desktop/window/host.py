@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from desktop.editor import SceneEditor
     from desktop.editor.autosave import Autosaver
     from desktop.jobs.background import Background
-    from desktop.window.live_session import LiveSession
 
 
 class PanelsView(Protocol):
@@ -47,6 +46,15 @@ class PanelsView(Protocol):
     def widgets(self) -> dict[str, Any]: ...
 
     def scene_changed_elsewhere(self, node: BinderNode) -> None: ...
+
+
+class LiveBinding(Protocol):
+    """What the window's collaborators ask of its live session (desktop.window.live_session)."""
+
+    def absorb_stored(self, scene_id: str) -> bool:
+        """Take the library's copy of the open scene's document into the live one; False
+        when the scene is not bound to its room."""
+        ...
 
 
 class StudioWindow(Protocol):
@@ -70,7 +78,7 @@ class StudioWindow(Protocol):
     def autosaver(self) -> Autosaver | None: ...
 
     @property
-    def live(self) -> LiveSession: ...
+    def live(self) -> LiveBinding: ...
 
     @property
     def shared(self) -> dict[str, SharedBook]: ...

@@ -173,8 +173,10 @@ class LiveSession(QObject):
         self.label.setText("")
 
     def close(self) -> None:
+        """Leave both rooms (the library closes, or another one opens)."""
         self.unbind_scene()
         self._bind_book("")
+        self._token = None
 
     def _bind_book(self, book_id: str) -> None:
         if book_id == self.book_id and (self.book is not None or not book_id):

@@ -46,8 +46,12 @@ def _open_first_scene(qtbot, window: MainWindow, book_id: str) -> str:
 
 
 def test_two_studios_edit_one_scene_live(
-    qtbot, aw_library, tmp_path, sync_live_server, sync_keyring
-):  # noqa: F811
+    qtbot,
+    aw_library,
+    tmp_path,
+    sync_live_server,  # noqa: F811
+    sync_keyring,  # noqa: F811
+):
     book_id = add_sample_book(aw_library)
     sign_in(
         aw_library,
