@@ -123,7 +123,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.media = MediaService(settings, store)
     app.state.mailer = Mailer(settings.smtp_url, settings.mail_from, ca_file=settings.smtp_ca_file)
     app.state.metrics = metrics
-    app.state.collab = CollabHub(settings, app.state.sessions)
+    app.state.collab = hub = CollabHub(settings, app.state.sessions)
+    metrics.watch_collab(lambda: hub.stats())
     install_error_handlers(app)
     # Added first, so it runs inside the request log: refusals are logged and counted too.
     app.add_middleware(RequestGuard, settings=settings)

@@ -7,9 +7,10 @@ import logging
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("authorworks.server")
@@ -66,6 +67,15 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+
+    def watch_collab(self, stats: Callable[[], dict[str, int]]) -> None:
+        """Live rooms and their connections on this worker, read at each scrape."""
+        def reader(key: str) -> Callable[[], float]:
+            return lambda: float(stats()[key])
+
+        for name, what in (("rooms", "Live rooms loaded"), ("connections", "Live connections")):
+            gauge = Gauge(f"authorworks_collab_{name}", what, registry=self.registry)
+            gauge.set_function(reader(name))
 
 
 class RequestMiddleware:

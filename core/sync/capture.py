@@ -40,6 +40,7 @@ from core.sync.documents import (
     new_doc,
     record_changes,
 )
+from core.sync.live_registry import live_texts
 from core.sync.local_state import get_metas, set_metas, sync_docs, sync_outbox
 
 WATERMARK = "capture_watermark"
@@ -207,10 +208,12 @@ def capture_entity(
     known: KnownDoc | None,
     state: bytes | None,
     force_ordinal: bool = False,
+    live_text: bool = False,
 ) -> pycrdt.Doc:
     """Write one row's changes into its document and queue the update; returns the doc.
 
     ``entity`` is a model instance or a row with the same attributes (see ``entity_fields``).
+    ``live_text``: the text is open in a live room, which records it; only fields are taken.
     """
     fields = entity_fields(entity, kind)
     text = entity_text(entity, kind)
@@ -219,6 +222,8 @@ def capture_entity(
     if force_ordinal:
         previous.pop("ordinal", None)
     doc = new_doc(state)
+    if live_text and known is not None:
+        hashed = known.text_hash
     changed_text = text if (known is None or known.text_hash != hashed) else None
     update = record_changes(doc, fields=fields, previous_fields=previous, text=changed_text)
     writes.docs[entity.id] = doc_row(
@@ -498,13 +503,15 @@ def capture(
     # Kind -> parents whose children of that kind must have their order written in full
     # (by kind: a book orders its chapters and its notes apart).
     reordered: dict[str, set[str]] = {}
+    # The texts of documents open in a live room are the room's to record (see live_store).
+    live = live_texts(str(session.get_bind().engine.url))
     for kind, entity in candidates:
         k = known.get(entity.id)
         fields = entity_fields(entity, kind)
         if (
             k is not None
             and k.fields == fields_json(fields)
-            and k.text_hash == text_hash(entity_text(entity, kind))
+            and (entity.id in live or k.text_hash == text_hash(entity_text(entity, kind)))
         ):
             continue
         changed.append(entity.id)
@@ -568,6 +575,7 @@ def capture(
             known=k,
             state=k.state if k is not None and k.state is not None else states.get(doc_id),
             force_ordinal=force,
+            live_text=k is not None and doc_id in live,
         )
     gone = _gone_docs(session)
     _capture_purges(session, writes, gone)

@@ -253,6 +253,7 @@ class LiveText:
 
     def peers(self) -> list[Peer]:
         text = str(self.text)
+        clocks = self._clocks()
         found = []
         for client, (_clock, state) in sorted(self._states.items()):
             user: dict[str, Any] = state.get("user") or {}
@@ -267,20 +268,36 @@ class LiveText:
                     name=str(user.get("name") or "Someone"),
                     colour=str(user.get("color") or "#888888"),
                     scene_id=str(state.get("scene") or ""),
-                    anchor=self._index_of(text, cursor.get("anchor")),
-                    head=self._index_of(text, cursor.get("head")),
+                    anchor=self._index_of(text, cursor.get("anchor"), clocks),
+                    head=self._index_of(text, cursor.get("head"), clocks),
                 )
             )
         return found
 
-    def _index_of(self, text: str, sticky: Any) -> int | None:
+    def _index_of(self, text: str, sticky: Any, clocks: dict[int, int]) -> int | None:
         if not isinstance(sticky, dict):
             return None
+        item = sticky.get("item")
+        if isinstance(item, dict):
+            # A cursor on a character this document has not received yet: pycrdt would
+            # panic on it, so it waits for the next presence update.
+            known = clocks.get(int(item.get("client", -1)), 0)
+            if int(item.get("clock", 0)) >= known:
+                return None
         try:
             position = pycrdt.StickyIndex.from_json(sticky, self.text).get_index()
-        except Exception:  # a position in a form we do not read (another client's binding)
+        except (ValueError, KeyError, TypeError):  # a form we do not read (another binding)
             return None
         return from_utf8(text, position)
+
+    def _clocks(self) -> dict[int, int]:
+        """The state vector: for each client, how many of its items this document has."""
+        decoder = pycrdt.Decoder(self.doc.get_state())
+        clocks = {}
+        for _ in range(decoder.read_var_uint()):
+            client = decoder.read_var_uint()
+            clocks[client] = decoder.read_var_uint()
+        return clocks
 
     def _report_presence(self) -> None:
         self.on_presence(self.peers())

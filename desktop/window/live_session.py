@@ -29,16 +29,18 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
-from core.sync.live import CONNECTING, LIVE, OFFLINE, REFUSED, LiveLink, LiveText, Peer, room_url
+from core.sync.live_registry import hold, release
 from core.text.offsets import from_utf16, to_utf16
 from desktop.binder.model import BinderNode, NodeKind
 from desktop.editor.peer_cursors import PeerCursor
 
 if TYPE_CHECKING:
+    from core.sync.live import Peer
     from desktop.window.host import StudioWindow
 
 log = logging.getLogger(__name__)
-PRESENCE_DELAY_MS = 80  # a cursor moving under the arrow keys is sent at most this often
+PRESENCE_DELAY_MS = 80
+KEPT_STATES = 8  # a cursor moving under the arrow keys is sent at most this often
 COLOURS = ("#c0392b", "#2471a3", "#1e8449", "#b9770e", "#7d3c98", "#117a65", "#a04000")
 
 
@@ -61,6 +63,8 @@ class _Room(QObject):
 
     def __init__(self, url: str, state: bytes, token: Any, parent: QObject) -> None:
         super().__init__(parent)
+        from core.sync.live import CONNECTING, LiveLink, LiveText
+
         self.link = LiveLink(
             url,
             token=token,
@@ -83,7 +87,7 @@ class _Room(QObject):
         self.link.start()
 
     def close(self) -> None:
-        if self.status == LIVE:
+        if self.status == "live":
             self.live.leave()
         self.link.close()
         self.live.close()
@@ -101,8 +105,11 @@ class LiveSession(QObject):
         self.scene_id = ""
         self.book_id = ""
         self._names: dict[int, str] = {}
+        # The states of the scenes last left (their saves may be in flight), by id.
+        self._left: dict[str, bytes] = {}
         self._token: str | None = None
         self._email = ""
+        self._library_key = ""
         self.label = QLabel("")
         self.label.setObjectName("live_status")
         self._presence_timer = QTimer(self)
@@ -122,8 +129,14 @@ class LiveSession(QObject):
     def bind(self, node: BinderNode | None) -> None:
         """The window shows ``node`` now: join its room (and its book's), or leave."""
         wanted = node is not None and node.kind in (NodeKind.SCENE, NodeKind.NOTE)
-        if node is not None and wanted and node.id == self.scene_id and self.scene is not None:
-            return
+        if (
+            node is not None
+            and wanted
+            and node.id == self.scene_id
+            and self.scene is not None
+            and str(self.scene.live) == self.window.editor.scene_text()
+        ):
+            return  # shown again as it is (a restore shows other text: bound afresh)
         self.unbind_scene()
         if node is None or not wanted or not self._can_go_live(node.book_id):
             self._bind_book("")
@@ -139,11 +152,25 @@ class LiveSession(QObject):
             return
         status = self._status()
         self._email = status.email
-        room = _Room(room_url(status.server, node.id), found.state, self._token_for, self)
+        state = found.state
+        kept = self._left.pop(node.id, None)
+        if kept is not None:  # its last save may still be on its way to the library
+            import pycrdt
+
+            state = pycrdt.merge_updates(state, kept)
+        from core.sync.live import room_url
+
+        room = _Room(room_url(status.server, node.id), state, self._token_for, self)
         live = room.live
-        # Anything the library holds that the document does not (typed before the last
-        # capture) goes in as the writer's edit, once.
+        self._library_key = str(library.engine.url)
+        hold(self._library_key, node.id)
+        # Anything the editor holds that the document does not (typed before the last
+        # capture, a replace or a restore) goes in as the writer's edit, once, and is saved.
+        before = str(live)
         live.edit(self.window.editor.scene_text())
+        if str(live) != before and self.window.autosaver is not None:
+            self.window.editor.revision += 1
+            self.window.autosaver.note_edit(node.id, self.window.editor.revision)
         live.on_text = self._take_remote_text
         live.on_presence = self._show_peers
         live.on_denied = self._denied
@@ -159,9 +186,14 @@ class LiveSession(QObject):
         self._send_presence()
 
     def unbind_scene(self) -> None:
-        room, self.scene, self.scene_id = self.scene, None, ""
+        room, scene_id = self.scene, self.scene_id
+        self.scene, self.scene_id = None, ""
         if room is None:
             return
+        release(self._library_key, scene_id)
+        self._left[scene_id] = room.live.state()
+        while len(self._left) > KEPT_STATES:
+            self._left.pop(next(iter(self._left)))
         editor = self.window.editor
         editor.live_undo = None
         editor.set_peers([])
@@ -177,6 +209,7 @@ class LiveSession(QObject):
         self.unbind_scene()
         self._bind_book("")
         self._token = None
+        self._left.clear()
 
     def _bind_book(self, book_id: str) -> None:
         if book_id == self.book_id and (self.book is not None or not book_id):
@@ -190,6 +223,8 @@ class LiveSession(QObject):
             return
         status = self._status()
         self._email = status.email
+        from core.sync.live import room_url
+
         room = _Room(room_url(status.server, book_id), b"", self._token_for, self)
         room.live.on_presence = self._show_book_presence
         self.book = room
@@ -335,7 +370,7 @@ class LiveSession(QObject):
         if room is None:
             return
         room.status = state
-        if state == REFUSED:
+        if state == "refused":
             log.info("live room refused: %s", reason)
         self._update_label()
 
@@ -344,6 +379,9 @@ class LiveSession(QObject):
         if room is None:
             self.label.setText("")
             return
+
+        from core.sync.live import CONNECTING, LIVE, OFFLINE, REFUSED
+
         others = len(self._names)
         text = {
             LIVE: f"Live · {others} other{'s' if others != 1 else ''} here" if others else "Live",

@@ -814,6 +814,10 @@ class MainWindow(QMainWindow):
         self.editor.load(scene_id, text, fountain=self.editor.fountain)
         if self.autosaver is not None:
             self.autosaver.track(scene_id, self.editor.scene_text, kind.value, base=text)
+        if current is not None and current.id == scene_id:
+            # A live scene rewritten in the library (a replace, a restore) is bound afresh,
+            # and the rewrite becomes the writer's edit in the room.
+            self.live.bind(current)
         cursor = self.editor.textCursor()
         cursor.setPosition(min(position, len(text)))
         self.editor.setTextCursor(cursor)

@@ -21,7 +21,7 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-log = logging.getLogger("authorworks.collab")
+log = logging.getLogger("authorworks.server.collab")
 
 Deliver = Callable[[tuple[str, str] | None, bytes, bytes], Awaitable[None]]
 

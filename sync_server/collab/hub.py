@@ -42,7 +42,7 @@ from sync_server.collab.standing import Standing, current_roles, document_state
 from sync_server.services import feed
 from sync_server.settings import Settings
 
-log = logging.getLogger("authorworks.collab")
+log = logging.getLogger("authorworks.server.collab")
 T = TypeVar("T")
 Key = tuple[str, str]
 

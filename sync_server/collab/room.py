@@ -23,7 +23,7 @@ from sync_server.collab import messages
 from sync_server.collab.standing import Standing
 from sync_server.services.books import WRITERS
 
-log = logging.getLogger("authorworks.collab")
+log = logging.getLogger("authorworks.server.collab")
 
 # Close codes: the 4000s are the application's own (the web's 401 and 403 in them).
 SIGNED_OUT = 4401

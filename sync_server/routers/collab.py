@@ -26,7 +26,7 @@ from sync_server.errors import Unauthorized
 from sync_server.security import read_access_token
 
 router = APIRouter(tags=["collab"])
-log = logging.getLogger("authorworks.collab")
+log = logging.getLogger("authorworks.server.collab")
 
 
 def _token(websocket: WebSocket) -> str:

@@ -30,3 +30,11 @@ def test_bench_server_memory_prints_its_figures():
 def test_bench_slow_uploads_prints_its_figures():
     out = _run("bench_slow_uploads.py")
     assert "pulls with 10 slow uploads in flight: p50" in out and " 0 errors of 50" in out
+
+
+def test_bench_collab_prints_its_figures():
+    out = _run("bench_collab.py")
+    assert "memory per idle room:" in out
+    assert "clients in one room: keystroke to every other client p50" in out
+    assert "joining a room (websocket open to first sync)" in out
+    assert "two workers over Redis" in out or "two workers: skipped" in out

@@ -14,7 +14,7 @@ from PySide6.QtGui import QTextCursor
 
 from core.sample import add_sample_book
 from core.store import open_library
-from core.store.manuscript import get_scene
+from core.store.manuscript import get_scene, set_scene_text
 from core.sync.account import account_api, sign_in, sync_library
 from core.sync.live import LIVE, REFUSED
 from core.sync.sharing import accept, share
@@ -112,15 +112,30 @@ def test_two_studios_edit_one_scene_live(
     assert "Live" in ann.live.label.text() and "1 other" in ann.live.label.text()
     ann.grab().save(str(tmp_path / "live-ann.png"))
 
+    # A rewrite in Ann's library (what Replace All and a snapshot restore do) becomes her edit
+    # in the room, once.
+    assert ann.autosaver is not None and ann.autosaver.flush()
+    with aw_library.session() as s:
+        set_scene_text(
+            session=s,
+            scene=get_scene(session=s, scene_id=scene_id),
+            text=("Rain. " + opening).replace("Rain.", "Snow."),
+        )
+    ann.on_scenes_changed_elsewhere([scene_id])
+    opening = opening.replace("Rain.", "Snow.")
+    qtbot.waitUntil(lambda: bob.editor.scene_text() == "Snow. " + opening, timeout=5000)
+    assert ann.editor.scene_text() == "Snow. " + opening
+    opening_now = "Snow. " + opening
+
     # Both libraries store the text once; a feed sync afterwards changes and doubles nothing.
     for window in (ann, bob):
         assert window.autosaver is not None and window.autosaver.flush()
     for library in (aw_library, bob_library):
         sync_library(library)
         with library.session() as s:
-            assert get_scene(session=s, scene_id=scene_id).text == "Rain. " + opening
+            assert get_scene(session=s, scene_id=scene_id).text == opening_now
     qtbot.wait(300)
-    assert ann.editor.scene_text() == bob.editor.scene_text() == "Rain. " + opening
+    assert ann.editor.scene_text() == bob.editor.scene_text() == opening_now
 
     # Ann removes Bob: his studio is cut off within a second and keeps his text.
     bob_id = next(m for m in _members(aw_library, book_id) if m["email"] == "bob@example.org")[

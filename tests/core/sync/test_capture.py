@@ -58,3 +58,36 @@ def test_a_row_removed_for_good_leaves_a_tombstone(aw_library, aw_sample_book):
     assert purged is True or purged == 1
     assert others == [scene_id]
     assert _capture(aw_library) == 0
+
+
+def test_a_live_texts_row_is_left_to_its_room_but_its_fields_are_captured(
+    aw_library, aw_sample_book
+):
+    from core.sync import live_registry
+    from core.sync.documents import decoded_fields, doc_text, new_doc
+
+    _capture(aw_library)
+    scene_id = _first_scene_id(aw_library, aw_sample_book)
+    key = str(aw_library.engine.url)
+    live_registry.hold(key, scene_id)
+    try:
+        _edit(aw_library, scene_id, "Typed in the room, stored by it.")
+        assert _capture(aw_library) == 0  # the text is the room's to record
+        with aw_library.session() as s:
+            scene = s.get(Scene, scene_id)
+            scene.synopsis = "A new synopsis"
+            s.commit()
+        assert _capture(aw_library) == 1  # a field is still captured
+        with aw_library.session() as s:
+            state = s.execute(
+                select(sync_docs.c.state).where(sync_docs.c.doc_id == scene_id)
+            ).scalar_one()
+        doc = new_doc(state)
+        assert decoded_fields("scene", doc)["synopsis"] == "A new synopsis"
+        assert doc_text(doc) != "Typed in the room, stored by it."
+        # Another library in the same process is not affected by this one's live scenes.
+        assert live_registry.live_texts("sqlite:///elsewhere") == frozenset()
+    finally:
+        live_registry.release(key, scene_id)
+    _edit(aw_library, scene_id, "Typed after the room closed.")
+    assert _capture(aw_library) == 1  # released: the row's text is captured again
