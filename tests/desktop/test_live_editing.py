@@ -160,3 +160,64 @@ def test_two_studios_edit_one_scene_live(
 def _members(library, book_id: str) -> list[dict]:
     with account_api(library) as api:
         return api.members(book_id)
+
+
+def test_a_studio_keeps_writing_through_a_server_crash_and_rejoins_with_nothing_doubled(
+    qtbot,
+    aw_library,
+    tmp_path,
+    sync_keyring,  # noqa: F811
+):
+    from tests.sync_server.server_process import ServerProcess
+
+    with ServerProcess(tmp_path / "server", f"sqlite:///{tmp_path / 'server.sqlite3'}") as server:
+        book_id = add_sample_book(aw_library)
+        sign_in(
+            aw_library,
+            server_url=server.url,
+            email="ann@example.org",
+            password=PASSWORD,
+            register=True,
+        )
+        sync_library(aw_library)
+        other = open_library(tmp_path / "other-device")
+        try:
+            sign_in(other, server_url=server.url, email="ann@example.org", password=PASSWORD)
+            sync_library(other)
+            ann = _studio(qtbot, aw_library, tmp_path, "ann")
+            twin = _studio(qtbot, other, tmp_path, "twin")
+            scene_id = _open_first_scene(qtbot, ann, book_id)
+            _open_first_scene(qtbot, twin, book_id)
+            opening = ann.editor.scene_text()
+            ann.editor.moveCursor(QTextCursor.MoveOperation.End)
+            qtbot.keyClicks(ann.editor, " One.")
+            qtbot.waitUntil(lambda: twin.editor.scene_text() == opening + " One.", timeout=5000)
+
+            server.kill()
+            qtbot.waitUntil(lambda: ann.live.scene.status != LIVE, timeout=5000)
+            assert "offline" in ann.live.label.text() or "connecting" in ann.live.label.text()
+            qtbot.keyClicks(ann.editor, " Two.")  # typed with the server gone
+            assert ann.autosaver is not None and ann.autosaver.flush()
+            with aw_library.session() as s:
+                assert get_scene(session=s, scene_id=scene_id).text == opening + " One. Two."
+
+            server.start()
+            # The room is joined again by itself, and the feed sync runs as well: the same
+            # characters come both ways, and arrive once.
+            qtbot.waitUntil(lambda: ann.live.scene.status == LIVE, timeout=15000)
+            sync_library(aw_library)
+            qtbot.waitUntil(
+                lambda: twin.editor.scene_text() == opening + " One. Two.", timeout=15000
+            )
+            assert twin.autosaver is not None and twin.autosaver.flush()
+            sync_library(other)
+            sync_library(aw_library)
+            qtbot.wait(300)
+            for library in (aw_library, other):
+                with library.session() as s:
+                    assert get_scene(session=s, scene_id=scene_id).text == opening + " One. Two."
+            assert ann.editor.scene_text() == twin.editor.scene_text() == opening + " One. Two."
+            twin.close()
+            ann.close()
+        finally:
+            other.close()
