@@ -70,6 +70,7 @@ class Metrics:
 
     def watch_collab(self, stats: Callable[[], dict[str, int]]) -> None:
         """Live rooms and their connections on this worker, read at each scrape."""
+
         def reader(key: str) -> Callable[[], float]:
             return lambda: float(stats()[key])
 

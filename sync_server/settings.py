@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     collab_idle_seconds: float = 30.0  # a room nobody is in is unloaded after this long
     collab_recheck_seconds: float = 30.0  # every connection's access is read again this often
     collab_max_queue: int = 1024  # messages a slow client may lag behind before it is dropped
+    collab_max_connections: int = 64  # live connections of one account, per worker
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

@@ -61,6 +61,7 @@ class CollabHub:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._last_recheck = time.monotonic()
+        self._per_user: dict[str, int] = {}  # account -> its connections here
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -128,10 +129,16 @@ class CollabHub:
         room = await self.room_for(standing)
         connection = Connection(websocket, standing, max_queue=self.settings.collab_max_queue)
         room.join(connection)
+        self._per_user[standing.user_id] = self._per_user.get(standing.user_id, 0) + 1
         return room, connection
 
     def leave(self, room: Room, connection: Connection) -> None:
         room.leave(connection)
+        left = self._per_user.get(connection.user_id, 0) - 1
+        if left > 0:
+            self._per_user[connection.user_id] = left
+        else:
+            self._per_user.pop(connection.user_id, None)
 
     # ------------------------------------------------------------------ the feed
 
@@ -307,6 +314,10 @@ class CollabHub:
         if missing:
             room.pending.append((None, missing[0]))
             await self._flush(room)
+
+    def connections_of(self, user_id: str) -> int:
+        """How many live connections the account has on this worker."""
+        return self._per_user.get(user_id, 0)
 
     def stats(self) -> dict[str, int]:
         return {

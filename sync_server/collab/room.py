@@ -28,7 +28,8 @@ log = logging.getLogger("authorworks.server.collab")
 # Close codes: the 4000s are the application's own (the web's 401 and 403 in them).
 SIGNED_OUT = 4401
 FORBIDDEN = 4403
-LAGGING = 1013  # "try again later": the client fell too far behind; it resyncs on return
+LAGGING = TRY_AGAIN = 1013  # "try again later": too far behind, or too many connections
+UNAVAILABLE = 1011  # the server could not open the room (its database is away)
 GOING_AWAY = 1001
 BAD_MESSAGE = 1007
 READ_ONLY_REASON = (

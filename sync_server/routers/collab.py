@@ -20,7 +20,13 @@ from starlette.websockets import WebSocketDisconnect
 
 from sync_server.collab.hub import CollabHub
 from sync_server.collab.messages import ProtocolError
-from sync_server.collab.room import BAD_MESSAGE, FORBIDDEN, SIGNED_OUT
+from sync_server.collab.room import (
+    BAD_MESSAGE,
+    FORBIDDEN,
+    SIGNED_OUT,
+    TRY_AGAIN,
+    UNAVAILABLE,
+)
 from sync_server.collab.standing import SignedOut, Standing, find_standing
 from sync_server.errors import Unauthorized
 from sync_server.security import read_access_token
@@ -61,13 +67,20 @@ async def collab(websocket: WebSocket, document_id: str) -> None:
 
     try:
         standing = await run_in_threadpool(standing_of)
+        if standing is None:
+            await websocket.close(FORBIDDEN, "no such document in a book you are a member of")
+            return
+        if hub.connections_of(standing.user_id) >= app.state.settings.collab_max_connections:
+            await websocket.close(TRY_AGAIN, "too many live connections for this account")
+            return
+        room, connection = await hub.join(websocket, standing)
     except SignedOut:
         await websocket.close(SIGNED_OUT, "this device was signed out")
         return
-    if standing is None:
-        await websocket.close(FORBIDDEN, "no such document in a book you are a member of")
+    except Exception as exc:  # the database is away: the client retries by itself
+        log.warning("collab %s: cannot open the room: %s", document_id, exc)
+        await websocket.close(UNAVAILABLE, "the server cannot open this document now")
         return
-    room, connection = await hub.join(websocket, standing)
     sender = asyncio.create_task(connection.run_sender())
     try:
         while True:

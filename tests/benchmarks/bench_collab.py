@@ -264,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     one_room, rooms, per_room, strokes, per_worker = (
         (20, 5, 4, 10, 5) if args.small else (200, 100, 10, 60, 50)
     )
-    settings = {"collab_idle_seconds": "600"}
+    # One account holds every client here: the per-account cap is lifted for the count.
+    settings = {"collab_idle_seconds": "600", "collab_max_connections": "5000"}
     with tempfile.TemporaryDirectory() as tmp:
         database = f"sqlite:///{Path(tmp) / 'server.sqlite3'}"
         with ServerProcess(Path(tmp) / "one", database, **settings) as server:

@@ -171,3 +171,23 @@ def test_an_idle_room_unloads_and_a_new_join_loads_it_again(client, app, world):
     with client.websocket_connect(_url(world.members["viewer"].access_token)) as ws:
         s = Session(ws)
         s.pump(lambda: s.y.synced and str(s.y) == "One. " + OPENING)
+
+
+def test_an_account_holds_a_bounded_number_of_live_connections(tmp_path, sync_database_url):
+    app = create_app(
+        fast_settings(tmp_path / "capped", sync_database_url, collab_max_connections=2)
+    )
+    with TestClient(app) as client:
+        world = make_world(client, roles=())
+        url = _url(world.owner.access_token)
+        with client.websocket_connect(url) as first, client.websocket_connect(url) as second:
+            first.receive_bytes()
+            second.receive_bytes()
+            with client.websocket_connect(url) as third:
+                with pytest.raises(WebSocketDisconnect) as closed:
+                    third.receive_bytes()
+                assert closed.value.code == 1013
+        # Closed ones no longer count.
+        _wait(lambda: app.state.collab.stats()["connections"] == 0)
+        with client.websocket_connect(url) as again:
+            Session(again).pump(lambda: True)
