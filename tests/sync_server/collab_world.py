@@ -42,6 +42,28 @@ def book_op(op_id: str, title: str, *, book_id: str = BOOK) -> dict[str, str]:
     }
 
 
+def feed_doc(url: str, token: str) -> pycrdt.Doc:
+    """The scene as a member's ``authorworks sync`` builds it from the book's feed."""
+    import httpx
+
+    from core.sync.protocol import decode_update
+
+    r = httpx.get(
+        f"{url}{API}/sync/pull", params={"book": BOOK}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert r.status_code == 200, r.text
+    doc = pycrdt.Doc()
+    doc.get("text", type=pycrdt.Text)
+    for change in r.json()["changes"]:
+        if change["doc_id"] == SCENE:
+            doc.apply_update(decode_update(change["update"]))
+    return doc
+
+
+def feed_text(url: str, token: str) -> str:
+    return str(feed_doc(url, token).get("text", type=pycrdt.Text))
+
+
 @dataclass
 class World:
     owner: SyncUser

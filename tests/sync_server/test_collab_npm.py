@@ -8,12 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pycrdt
 import pytest
 
-from core.sync.protocol import decode_update
 from sync_server.app import create_app
-from tests.sync_server.collab_world import API, BOOK, OPENING, SCENE, World, make_world
+from tests.sync_server.collab_world import (
+    API,
+    BOOK,
+    OPENING,
+    SCENE,
+    World,
+    feed_text,
+    make_world,
+)
 from tests.sync_server.fixtures import fast_settings, live_server
 from tests.sync_server.npm_client import NpmClient, require_node, ws_base
 
@@ -30,22 +36,6 @@ def server(tmp_path: Path, sync_database_url: str) -> Iterator[str]:
 def world(server: str) -> Iterator[World]:
     with httpx.Client(base_url=server) as client:
         yield make_world(client)
-
-
-def _feed_text(server: str, token: str) -> str:
-    """The scene as a member's ``authorworks sync`` would build it from the feed."""
-    r = httpx.get(
-        f"{server}{API}/sync/pull",
-        params={"book": BOOK},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert r.status_code == 200, r.text
-    doc = pycrdt.Doc()
-    text = doc.get("text", type=pycrdt.Text)
-    for change in r.json()["changes"]:
-        if change["doc_id"] == SCENE:
-            doc.apply_update(decode_update(change["update"]))
-    return str(text)
 
 
 def test_two_npm_clients_see_each_others_edits_and_the_feed_keeps_them(server, world):
@@ -70,7 +60,7 @@ def test_two_npm_clients_see_each_others_edits_and_the_feed_keeps_them(server, w
         )
         # In the feed within two seconds (persisted by the room, not by either client).
         deadline = time.monotonic() + 2.0
-        while _feed_text(server, world.members["viewer"].access_token) != expected:
+        while feed_text(server, world.members["viewer"].access_token) != expected:
             assert time.monotonic() < deadline, "live edits did not reach the feed in 2 s"
             time.sleep(0.1)
     # Ben left: his presence goes with him.
@@ -92,7 +82,7 @@ def test_a_viewers_edits_are_dropped_and_they_are_told_once(server, world):
         time.sleep(0.7)
         assert ann.text() == OPENING + " Still."
         assert sum(1 for e in vic.events if e.get("event") == "denied") == 1
-    assert "VANDAL" not in _feed_text(server, world.owner.access_token)
+    assert "VANDAL" not in feed_text(server, world.owner.access_token)
 
 
 def test_a_stranger_and_a_bad_token_are_refused_before_any_byte(server, world):
@@ -134,7 +124,7 @@ def test_a_removed_member_is_cut_off_within_a_second(server, world):
         ben.send(cmd="insert", index=0, text="AFTER ")
         time.sleep(1.0)
         assert "AFTER" not in ann.text()
-    assert "AFTER" not in _feed_text(server, world.owner.access_token)
+    assert "AFTER" not in feed_text(server, world.owner.access_token)
 
 
 def test_a_demoted_editor_keeps_reading_but_no_longer_writes(server, world):

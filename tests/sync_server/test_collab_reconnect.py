@@ -8,35 +8,30 @@ killed and started again on the same port and database.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pycrdt
 import pytest
 from sqlalchemy import text
 from websockets.sync.client import connect
 
-from core.sync.protocol import decode_update
 from sync_server.app import make_engine
-from tests.sync_server.collab_world import API, BOOK, OPENING, SCENE, World, YClient, make_world
+from tests.sync_server.collab_world import (
+    API,
+    BOOK,
+    OPENING,
+    SCENE,
+    World,
+    YClient,
+    feed_text,
+    make_world,
+)
 from tests.sync_server.npm_client import NpmClient, require_node, ws_base
 from tests.sync_server.server_process import ServerProcess, require_redis, unique_prefix
-
-
-def feed_text(url: str, token: str) -> str:
-    r = httpx.get(
-        f"{url}{API}/sync/pull", params={"book": BOOK}, headers={"Authorization": f"Bearer {token}"}
-    )
-    assert r.status_code == 200, r.text
-    doc = pycrdt.Doc()
-    scene = doc.get("text", type=pycrdt.Text)
-    for change in r.json()["changes"]:
-        if change["doc_id"] == SCENE:
-            doc.apply_update(decode_update(change["update"]))
-    return str(scene)
 
 
 def assert_exactly_once(result: str, words: list[str]) -> None:
@@ -146,7 +141,8 @@ class PyClient:
 
     def __init__(self, url: str, state: bytes = b"") -> None:
         self._lock = threading.Lock()
-        self._ws = connect(url)
+        self._stack = contextlib.ExitStack()
+        self._ws = self._stack.enter_context(connect(url))
         self.y = YClient(self._ws.send)
         if state:
             with self._lock:
@@ -176,7 +172,7 @@ class PyClient:
             self.y.type(len(str(self.y).encode()), word)
 
     def close(self) -> None:
-        self._ws.close()
+        self._stack.close()
         self._thread.join(timeout=5)
 
 

@@ -11,13 +11,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
-import pycrdt
 import pytest
 
 from core.sync.live import LIVE, REFUSED, LiveLink, LiveText, Peer, room_url
-from core.sync.protocol import decode_update
 from sync_server.app import create_app
-from tests.sync_server.collab_world import API, BOOK, OPENING, SCENE, World, make_world
+from tests.sync_server.collab_world import OPENING, SCENE, World, feed_doc, make_world
 from tests.sync_server.fixtures import fast_settings, live_server
 
 
@@ -35,16 +33,7 @@ def world(server: str) -> World:
 
 
 def feed_state(server: str, token: str) -> bytes:
-    r = httpx.get(
-        f"{server}{API}/sync/pull",
-        params={"book": BOOK},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    doc = pycrdt.Doc()
-    for change in r.json()["changes"]:
-        if change["doc_id"] == SCENE:
-            doc.apply_update(decode_update(change["update"]))
-    return doc.get_update()
+    return feed_doc(server, token).get_update()
 
 
 class Writer:

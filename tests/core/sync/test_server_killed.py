@@ -3,14 +3,9 @@ completes, nothing is duplicated and a second device gets exactly the library.""
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -22,41 +17,15 @@ from core.sync.engine import SyncEngine
 from core.sync.errors import SyncError
 from tests.core.sync.devices import Device
 from tests.sync_server.fixtures import PASSWORD
-from tests.sync_server.seaweed import _free_ports
-
-
-def _start(data: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "AUTHORWORKS_SERVER_ARGON2_MEMORY_KIB": "1024",
-        "AUTHORWORKS_SERVER_ARGON2_TIME_COST": "1",
-        "AUTHORWORKS_SERVER_COMPACT_AFTER": "100000",
-    }
-    exe = Path(sys.executable).with_name("authorworks-server")
-    proc = subprocess.Popen(
-        [str(exe), "--port", str(port), "--data", str(data)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("the server did not start")
-        time.sleep(0.1)
+from tests.sync_server.server_process import ServerProcess
 
 
 @pytest.mark.slow
 def test_push_interrupted_by_sigkill_is_retried_without_duplicates(tmp_path):
-    data, port = tmp_path / "server", _free_ports(1)[0]
-    url = f"http://127.0.0.1:{port}"
-    server = _start(data, port)
+    data = tmp_path / "server"
+    server = ServerProcess(data, f"sqlite:///{data / 'server.sqlite3'}", compact_after="100000")
+    url = server.url
+    server.start()
     try:
         http = httpx.Client(base_url=url, timeout=30)
         SyncApi(http).register("killed@example.org", PASSWORD)
@@ -86,14 +55,13 @@ def test_push_interrupted_by_sigkill_is_retried_without_duplicates(tmp_path):
             # Kill as soon as the first batch is acknowledged: 15 more are still to go.
             while engine.pending() == queued and worker.is_alive():
                 time.sleep(0.002)
-            server.send_signal(signal.SIGKILL)
-            server.wait(timeout=10)
+            server.kill()
             worker.join(timeout=60)
             assert errors, "the sync should have failed when the server died"
             left = engine.pending()
             assert 0 < left < queued  # some batches went through, the rest are still queued
 
-            server = _start(data, port)
+            server.start()  # the same port and database
             report = engine.sync()
             assert report.queued == 0
             with sqlite3.connect(data / "server.sqlite3") as db:
@@ -112,4 +80,3 @@ def test_push_interrupted_by_sigkill_is_retried_without_duplicates(tmp_path):
                 other.close()
     finally:
         server.kill()
-        server.wait(timeout=10)
