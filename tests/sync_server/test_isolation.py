@@ -11,7 +11,8 @@ import pycrdt
 import pytest
 from fastapi.testclient import TestClient
 
-from core.sync.protocol import decode_update, encode_update
+from core.sync.protocol import decode_update
+from tests.sync_server.collab_world import scene_op
 
 API = "/api/v1"
 BLOB = b"\x89PNG a tiny cover"
@@ -19,15 +20,7 @@ SHA = hashlib.sha256(BLOB).hexdigest()
 
 
 def _op(op_id: str, doc_id: str, text: str) -> dict[str, str]:
-    doc = pycrdt.Doc()
-    doc["text"] = pycrdt.Text(text)
-    return {
-        "op_id": op_id,
-        "doc_id": doc_id,
-        "kind": "scene",
-        "book_id": "book-1",
-        "update": encode_update(doc.get_update()),
-    }
+    return scene_op(op_id, text, doc_id=doc_id, book_id="book-1")
 
 
 @pytest.fixture

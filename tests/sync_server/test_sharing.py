@@ -3,15 +3,15 @@ transfer, deletion, the activity log and the notification inbox (SQLite and Post
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import pycrdt
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from core.sync.protocol import decode_update, encode_update
+from core.sync.protocol import decode_update
 from sync_server.models import BookMember, User
+from tests.sync_server.collab_world import book_op, scene_op
 from tests.sync_server.fixtures import SmtpSink, SyncUser, sign_up
 
 API = "/api/v1"
@@ -19,28 +19,11 @@ BOOK = "book-gannet"
 
 
 def _book_op(op_id: str, title: str) -> dict[str, str]:
-    doc = pycrdt.Doc()
-    fields = doc.get("fields", type=pycrdt.Map)
-    fields["title"] = json.dumps(title)
-    return {
-        "op_id": op_id,
-        "doc_id": BOOK,
-        "kind": "book",
-        "book_id": BOOK,
-        "update": encode_update(doc.get_update()),
-    }
+    return book_op(op_id, title, book_id=BOOK)
 
 
 def _scene_op(op_id: str, text: str, doc_id: str = "scene-1") -> dict[str, str]:
-    doc = pycrdt.Doc()
-    doc["text"] = pycrdt.Text(text)
-    return {
-        "op_id": op_id,
-        "doc_id": doc_id,
-        "kind": "scene",
-        "book_id": BOOK,
-        "update": encode_update(doc.get_update()),
-    }
+    return scene_op(op_id, text, doc_id=doc_id, book_id=BOOK)
 
 
 def _texts(page: dict) -> list[str]:
