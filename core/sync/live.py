@@ -311,6 +311,11 @@ class LiveText:
 CONNECTING, LIVE, OFFLINE, REFUSED = "connecting", "live", "offline", "refused"
 
 
+class LinkRefused(Exception):
+    """Raised by a link's token provider when there is no account to connect as (signed
+    out): the link stops instead of retrying."""
+
+
 class LiveLink:
     """The websocket to one room, on its own thread, reconnecting until closed.
 
@@ -374,7 +379,10 @@ class LiveLink:
             self._on_state(CONNECTING, "")
             try:
                 token = self._token(fresh)
-            except Exception as exc:  # signed out, or the server is away for the refresh
+            except LinkRefused as exc:
+                self._on_state(REFUSED, str(exc))
+                return
+            except Exception as exc:  # the server is away for the refresh
                 self._on_state(OFFLINE, str(exc))
                 if self._stop.wait(delay):
                     return

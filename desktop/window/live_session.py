@@ -249,13 +249,18 @@ class LiveSession(QObject):
         if self._token is not None and not fresh:
             return self._token
         from core.sync.account import account_api
+        from core.sync.errors import SyncAuthError
+        from core.sync.live import LinkRefused
 
         library = self.window.library
         if library is None:
-            raise RuntimeError("the library was closed")
-        with account_api(library) as api:
-            api.refresh()
-            token = api.access_token
+            raise LinkRefused("the library was closed")
+        try:
+            with account_api(library) as api:
+                api.refresh()
+                token = api.access_token
+        except SyncAuthError as exc:  # signed out, or the device was
+            raise LinkRefused(str(exc)) from exc
         if not token:
             raise RuntimeError("no access token")
         self._token = token

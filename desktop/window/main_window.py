@@ -502,6 +502,10 @@ class MainWindow(QMainWindow):
             read_only = self._show_standing(node.book_id)
             if node.kind in EDITABLE_KINDS:
                 self.editor.setReadOnly(read_only)
+            # A book just put on the server (or just left) goes live (or stops) at once.
+            self.live.bind(node if node.kind in EDITABLE_KINDS else None)
+        else:
+            self.live.bind(None)
 
     def reload_binder(self) -> None:
         """Read the binder again; keeps the expanded state of books and chapters."""

@@ -182,3 +182,26 @@ def test_the_link_comes_back_after_the_server_dies_with_nothing_doubled(
                 ben.close()
         finally:
             ann.close()
+
+
+def test_a_link_without_an_account_stops_instead_of_retrying():
+    from core.sync.live import LinkRefused
+
+    states: list[tuple[str, str]] = []
+    calls: list[bool] = []
+
+    def no_account(fresh: bool) -> str:
+        calls.append(fresh)
+        raise LinkRefused("this library is not signed in")
+
+    link = LiveLink(
+        "ws://127.0.0.1:9/api/v1/collab/x",
+        token=no_account,
+        on_open=lambda: None,
+        on_message=lambda _data: None,
+        on_state=lambda state, why: states.append((state, why)),
+        backoff=(0.01, 0.02),
+    ).start()
+    link._thread.join(timeout=5)
+    assert not link._thread.is_alive()
+    assert states[-1] == (REFUSED, "this library is not signed in") and len(calls) == 1
