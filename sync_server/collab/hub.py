@@ -283,6 +283,15 @@ class CollabHub:
         if clock - self._last_recheck >= self.settings.collab_recheck_seconds:
             self._last_recheck = clock
             await self.recheck(None)
+            self.resync_peers()
+
+    def resync_peers(self) -> None:
+        """Anti-entropy between workers: each room someone is in says hello again, and the
+        others answer with what it lacks, so a message Redis lost (a blip, a restart) costs
+        at most one round of this, not a divergence until everyone reconnects."""
+        for room in self.rooms.values():
+            if room.connections:
+                self.bus.publish(room.key, b"h", room.state_vector())
 
     async def unload(self, room: Room) -> None:
         """Drop an empty room, once the feed holds everything it holds."""
