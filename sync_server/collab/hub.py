@@ -38,7 +38,7 @@ from sync_server.collab.room import (
     Room,
     utcnow,
 )
-from sync_server.collab.standing import Standing, current_roles, document_state
+from sync_server.collab.standing import Standing, current_roles
 from sync_server.services import feed
 from sync_server.settings import Settings
 
@@ -105,7 +105,7 @@ class CollabHub:
             # meanwhile is either in what we read or answers our hello.
             await self.bus.subscribe(key)
             state = await self._in_thread(
-                lambda s: document_state(s, book_id=standing.book_id, doc_id=standing.doc_id)
+                lambda s: feed.document_state(s, book_id=standing.book_id, doc_id=standing.doc_id)
             )
             room = Room(
                 book_id=standing.book_id,
@@ -311,7 +311,7 @@ class CollabHub:
         """Store what the room holds and the feed lacks (typed on a worker that died before
         it flushed, say), under no author."""
         stored = await self._in_thread(
-            lambda s: document_state(s, book_id=room.book_id, doc_id=room.doc_id)
+            lambda s: feed.document_state(s, book_id=room.book_id, doc_id=room.doc_id)
         )
         probe: pycrdt.Doc = pycrdt.Doc()
         if stored:

@@ -22,6 +22,7 @@ from starlette.websockets import WebSocket, WebSocketState
 from sync_server.collab import messages
 from sync_server.collab.standing import Standing
 from sync_server.services.books import WRITERS
+from sync_server.services.feed import REVIEWERS
 
 log = logging.getLogger("authorworks.server.collab")
 
@@ -222,7 +223,7 @@ class Room:
                 return
             if message.payload == messages.EMPTY_UPDATE:
                 return
-            if connection.read_only:
+            if connection.read_only and not self._review_only(connection, message.payload):
                 if not connection.told_read_only:
                     connection.told_read_only = True
                     connection.send(messages.permission_denied(READ_ONLY_REASON))
@@ -237,6 +238,14 @@ class Room:
             snapshot = self.presence_snapshot()
             if snapshot:
                 connection.send(snapshot)
+
+    def _review_only(self, connection: Connection, update: bytes) -> bool:
+        """A commenter's update that changes only the document's comments is taken."""
+        if connection.role not in REVIEWERS:
+            return False
+        from core.review.permissions import review_only
+
+        return review_only(self.doc.get_update(), update)
 
     def close_all(self, code: int, reason: str) -> None:
         for connection in list(self.connections):

@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import pycrdt
 from sqlalchemy import and_, false, select
 from sqlalchemy.orm import Session
 
-from sync_server.models import BookMember, Change, Device, Document, User
+from sync_server.models import BookMember, Device, Document, User
 from sync_server.services.books import RANK, active, live_membership
 
 
@@ -75,21 +74,6 @@ def find_standing(
         role=str(role),
         expires_at=ends,
     )
-
-
-def document_state(session: Session, *, book_id: str, doc_id: str) -> bytes:
-    """The document as the feed holds it: its changes merged into one update (b"" if none)."""
-    datas = [
-        bytes(d)
-        for d in session.scalars(
-            select(Change.data)
-            .where(Change.book_id == book_id, Change.doc_id == doc_id)
-            .order_by(Change.seq)
-        )
-    ]
-    if not datas:
-        return b""
-    return datas[0] if len(datas) == 1 else pycrdt.merge_updates(*datas)
 
 
 def current_roles(

@@ -69,6 +69,53 @@ def _decode(op: OpIn) -> bytes:
     return data
 
 
+# Roles that may change a book's comments (and only them).
+REVIEWERS = frozenset({"commenter"})
+
+
+def _review_ops(
+    session: Session,
+    decoded: list[tuple[OpIn, bytes]],
+    reviewing: set[str],
+    rejected: dict[str, str],
+) -> set[int]:
+    """The indexes of the ops of ``reviewing`` books that change only comments (judged
+    against the document as the feed holds it, then as each earlier op leaves it); the
+    others mark their book ``read_only`` in ``rejected``."""
+    from core.review.permissions import review_only
+
+    states: dict[tuple[str, str], bytes] = {}
+    allowed: set[int] = set()
+    for i, (op, data) in enumerate(decoded):
+        if op.book_id not in reviewing:
+            continue
+        key = (op.book_id, op.doc_id)
+        if key not in states:
+            states[key] = document_state(session, book_id=op.book_id, doc_id=op.doc_id)
+        state = states[key]
+        if state and review_only(state, data):
+            allowed.add(i)
+            states[key] = pycrdt.merge_updates(state, data)
+        else:
+            rejected[op.book_id] = "read_only"
+    return allowed
+
+
+def document_state(session: Session, *, book_id: str, doc_id: str) -> bytes:
+    """The document as the feed holds it: its changes merged into one update (b"" if none)."""
+    datas = [
+        bytes(d)
+        for d in session.scalars(
+            select(Change.data)
+            .where(Change.book_id == book_id, Change.doc_id == doc_id)
+            .order_by(Change.seq)
+        )
+    ]
+    if not datas:
+        return b""
+    return datas[0] if len(datas) == 1 else pycrdt.merge_updates(*datas)
+
+
 class _PushStatements:
     """The statements of a push, built once per dialect: building them costs more CPU than
     running them, and a push is the server's hot write path."""
@@ -267,10 +314,22 @@ def push(
     for book_id, (_seq, role) in standing.items():
         if role is None:
             rejected[book_id] = "book_not_found"
-        elif role not in WRITERS:
+        elif role not in WRITERS and role not in REVIEWERS:
             rejected[book_id] = "read_only"
-    writable = [(op, data) for op, data in decoded if op.book_id not in rejected]
-    last_seq = {b: seq for b, (seq, _role) in standing.items() if b not in rejected}
+    reviewing = {b for b, (_seq, role) in standing.items() if role in REVIEWERS}
+    # A commenter's ops go through when they change only comments; any other marks the book
+    # read_only in the answer (the rest of their ops still go through).
+    allowed = _review_ops(session, decoded, reviewing, rejected) if reviewing else set()
+    writable = [
+        (op, data)
+        for i, (op, data) in enumerate(decoded)
+        if (op.book_id not in rejected and op.book_id not in reviewing) or i in allowed
+    ]
+    last_seq = {
+        b: seq
+        for b, (seq, role) in standing.items()
+        if role is not None and (role in WRITERS or b in reviewing)
+    }
     previous = dict(last_seq)
     op_ids = list(dict.fromkeys(op.op_id for op, _data in writable))
     fresh: set[str] = set()

@@ -191,3 +191,23 @@ def test_an_account_holds_a_bounded_number_of_live_connections(tmp_path, sync_da
         _wait(lambda: app.state.collab.stats()["connections"] == 0)
         with client.websocket_connect(url) as again:
             Session(again).pump(lambda: True)
+
+
+def test_a_commenter_comments_live_but_cannot_edit(client, app, world):
+    from datetime import UTC, datetime
+
+    from core.review.comments import add_comment, list_comments
+
+    with client.websocket_connect(_url(world.members["commenter"].access_token)) as ws:
+        s = Session(ws)
+        s.pump(lambda: s.y.synced and str(s.y) == OPENING)
+        add_comment(s.y.doc, author="cat", text="Low?", start=4, end=8, now=datetime.now(UTC))
+        s.y.type(0, "VANDAL ")
+        s.pump(lambda: bool(s.y.denied))  # the text edit is refused, and said so
+    _wait(lambda: any(b"Low?" in bytes(c.data) for c in _stored(app)))
+    doc = pycrdt.Doc()
+    for change in _stored(app):
+        doc.apply_update(bytes(change.data))
+    assert str(doc.get("text", type=pycrdt.Text)) == OPENING
+    [comment] = list_comments(doc)
+    assert comment.anchor(OPENING) == "lamp"

@@ -1,0 +1,57 @@
+"""What a commenter may change: the review maps of a document, and nothing else.
+
+A commenter reads a book and comments on it; the server takes their updates (pushed or live)
+only when :func:`review_only` says the update changes the document's comments and resolve
+states and leaves its text, its fields and every other part alone. The check applies the
+update to a copy of the document and watches what moves, so a deletion (which names no part
+of the document, only the items it removes) is judged by what it removes. An update that
+cannot be integrated whole (it waits for another one) is refused: integrated later, it could
+change anything.
+"""
+
+from __future__ import annotations
+
+import pycrdt
+
+from core.review.comments import COMMENTS, RESOLVED
+from core.sync.documents import FIELDS_MAP, TEXT
+
+REVIEW_ROOTS = frozenset({COMMENTS, RESOLVED})
+
+
+def _clocks(state_vector: bytes) -> dict[int, int]:
+    decoder = pycrdt.Decoder(state_vector)
+    clocks = {}
+    for _ in range(decoder.read_var_uint()):
+        client = decoder.read_var_uint()
+        clocks[client] = decoder.read_var_uint()
+    return clocks
+
+
+def review_only(state: bytes, update: bytes) -> bool:
+    """Whether ``update``, applied to the document ``state``, changes only its comments."""
+    probe: pycrdt.Doc = pycrdt.Doc()
+    text = probe.get(TEXT, type=pycrdt.Text)
+    fields = probe.get(FIELDS_MAP, type=pycrdt.Map)
+    for name in REVIEW_ROOTS:
+        probe.get(name, type=pycrdt.Map)
+    if state:
+        probe.apply_update(state)
+    roots = set(probe.keys())
+    moved: list[str] = []
+    watches = [
+        text.observe(lambda _event: moved.append(TEXT)),
+        fields.observe(lambda _event: moved.append(FIELDS_MAP)),
+    ]
+    try:
+        probe.apply_update(update)
+    except ValueError:
+        return False
+    finally:
+        text.unobserve(watches[0])
+        fields.unobserve(watches[1])
+    if moved or set(probe.keys()) - roots - REVIEW_ROOTS:
+        return False
+    have = _clocks(probe.get_state())
+    wanted = _clocks(pycrdt.get_state(update))
+    return all(have.get(client, 0) >= clock for client, clock in wanted.items())

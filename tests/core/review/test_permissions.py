@@ -1,0 +1,65 @@
+"""A commenter's update is taken only when it changes comments and nothing else."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pycrdt
+
+from core.review.comments import add_comment, set_resolved
+from core.review.permissions import review_only
+
+NOW = datetime(2026, 12, 7, tzinfo=UTC)
+
+
+def _base() -> pycrdt.Doc:
+    doc = pycrdt.Doc()
+    doc.get("text", type=pycrdt.Text).insert(0, "The lamp burned low.")
+    doc.get("fields", type=pycrdt.Map)["title"] = '"Night"'
+    return doc
+
+
+def _change(base: pycrdt.Doc, edit) -> bytes:
+    mine = pycrdt.Doc()
+    mine.apply_update(base.get_update())
+    before = mine.get_state()
+    edit(mine)
+    return mine.get_update(before)
+
+
+def test_a_comment_and_a_resolve_pass():
+    base = _base()
+    comment = _change(
+        base, lambda d: add_comment(d, author="c", text="Low?", start=0, end=3, now=NOW)
+    )
+    assert review_only(base.get_update(), comment)
+    base.apply_update(comment)
+    cid = next(iter(base.get("comments", type=pycrdt.Map).keys()))
+    resolve = _change(base, lambda d: set_resolved(d, cid, resolved=True, by="c", now=NOW))
+    assert review_only(base.get_update(), resolve)
+
+
+def test_text_fields_deletions_new_parts_and_dangling_updates_are_refused():
+    base = _base()
+    state = base.get_update()
+    assert not review_only(
+        state, _change(base, lambda d: d.get("text", type=pycrdt.Text).insert(0, "X"))
+    )
+    assert not review_only(
+        state, _change(base, lambda d: d.get("text", type=pycrdt.Text).__delitem__(slice(0, 3)))
+    )
+    assert not review_only(
+        state,
+        _change(base, lambda d: d.get("fields", type=pycrdt.Map).__setitem__("title", '"Day"')),
+    )
+    assert not review_only(
+        state, _change(base, lambda d: d.get("other", type=pycrdt.Map).__setitem__("x", 1))
+    )
+    # An update that depends on one the server has not seen waits: refused.
+    ahead = pycrdt.Doc()
+    ahead.apply_update(state)
+    ahead.get("comments", type=pycrdt.Map)["a"] = "{}"
+    middle = ahead.get_state()
+    ahead.get("text", type=pycrdt.Text).insert(0, "sneaky ")
+    assert not review_only(state, ahead.get_update(middle))
+    assert not review_only(state, b"\x00\x01garbage")
