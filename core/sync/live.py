@@ -76,6 +76,7 @@ class LiveText:
         on_text: Callable[[str], None] = lambda _text: None,
         on_presence: Callable[[list[Peer]], None] = lambda _peers: None,
         on_denied: Callable[[str], None] = lambda _reason: None,
+        on_review: Callable[[], None] = lambda: None,
     ) -> None:
         self.doc: pycrdt.Doc = pycrdt.Doc()
         self.doc.get("fields", type=pycrdt.Map)
@@ -86,6 +87,7 @@ class LiveText:
         self.on_text = on_text
         self.on_presence = on_presence
         self.on_denied = on_denied
+        self.on_review = on_review  # the comments changed (from the room, or ours)
         self.synced = False
         self._remote = False
         self._local_updates: list[bytes] = []
@@ -95,6 +97,20 @@ class LiveText:
         self.undo_manager = pycrdt.UndoManager(scopes=[self.text], capture_timeout_millis=600)
         self.undo_manager.include_origin(_LOCAL)
         self._subscription = self.doc.observe(self._changed)
+        self._review_moved = False
+        self._review_watches = [
+            self.doc.get(name, type=pycrdt.Map).observe(self._review_changed)
+            for name in ("comments", "resolved")
+        ]
+
+    def _review_changed(self, _event: Any) -> None:
+        # Inside the transaction's commit: only noted here, reported once it is over.
+        self._review_moved = True
+
+    def _report_review(self) -> None:
+        if self._review_moved:
+            self._review_moved = False
+            self.on_review()
 
     # ------------------------------------------------------------------ text
 
@@ -162,6 +178,7 @@ class LiveText:
         if after != before:
             self.on_text(after)
             self._report_presence()  # their cursors are relative to the text that moved
+        self._report_review()
 
     # ------------------------------------------------------------------ protocol
 
@@ -301,6 +318,13 @@ class LiveText:
 
     def _report_presence(self) -> None:
         self.on_presence(self.peers())
+
+    def change(self, edit: Callable[[pycrdt.Doc], Any]) -> Any:
+        """Run ``edit`` on the document as the writer's own change (a comment, say): it goes
+        to the room like typing."""
+        result = edit(self.doc)
+        self._report_review()
+        return result
 
     def close(self) -> None:
         self.doc.unobserve(self._subscription)

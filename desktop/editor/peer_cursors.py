@@ -28,7 +28,7 @@ def _rect_at(editor: QTextEdit, position: int) -> QRect:
     return editor.cursorRect(cursor)
 
 
-def _wash(
+def wash(
     painter: QPainter,
     editor: QTextEdit,
     start: int,
@@ -38,19 +38,37 @@ def _wash(
     left: int,
     right: int,
 ) -> None:
-    """A selection's wash: part of its first line, whole lines between, part of its last."""
-    wash = QColor(colour)
-    wash.setAlpha(60)
+    """A passage's wash: part of its first line, whole lines between, part of its last."""
+    tint = QColor(colour)
+    if tint.alpha() == 255:
+        tint.setAlpha(60)
     first, last = _rect_at(editor, start), _rect_at(editor, end)
     height = first.height()
     if first.top() == last.top():
-        painter.fillRect(QRect(first.left(), first.top(), last.left() - first.left(), height), wash)
+        painter.fillRect(QRect(first.left(), first.top(), last.left() - first.left(), height), tint)
         return
-    painter.fillRect(QRect(first.left(), first.top(), right - first.left(), height), wash)
+    painter.fillRect(QRect(first.left(), first.top(), right - first.left(), height), tint)
     between = last.top() - first.bottom() - 1
     if between > 0:
-        painter.fillRect(QRect(left, first.bottom() + 1, right - left, between), wash)
-    painter.fillRect(QRect(left, last.top(), last.left() - left, last.height()), wash)
+        painter.fillRect(QRect(left, first.bottom() + 1, right - left, between), tint)
+    painter.fillRect(QRect(left, last.top(), last.left() - left, last.height()), tint)
+
+
+def paint_comment_marks(editor: QTextEdit, painter: QPainter, marks: list[QTextCursor]) -> None:
+    """The passages open comments are anchored to: a light wash, like a highlighter's."""
+    visible = editor.viewport().rect()
+    margin = int(editor.document().documentMargin())
+    colour = QColor(250, 200, 40, 70)
+    for mark in marks:
+        start, end = mark.selectionStart(), mark.selectionEnd()
+        if end <= start:
+            continue
+        if (
+            _rect_at(editor, end).bottom() < visible.top()
+            or _rect_at(editor, start).top() > visible.bottom()
+        ):
+            continue
+        wash(painter, editor, start, end, colour, left=margin, right=visible.right() - margin)
 
 
 def paint_peers(editor: QTextEdit, painter: QPainter, peers: list[PeerCursor]) -> None:
@@ -66,7 +84,7 @@ def paint_peers(editor: QTextEdit, painter: QPainter, peers: list[PeerCursor]) -
             colour = QColor("#888888")
         start, end = sorted((peer.anchor, peer.head))
         if end > start:
-            _wash(painter, editor, start, end, colour, left=left, right=right)
+            wash(painter, editor, start, end, colour, left=left, right=right)
         caret = _rect_at(editor, peer.head)
         if not caret.intersects(visible):
             continue

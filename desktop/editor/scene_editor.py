@@ -51,7 +51,7 @@ from core.text.smart_punctuation import replacement_for
 from desktop.editor.block_kinds import HEADINGS, Kind
 from desktop.editor.highlighters import FountainHighlighter, MarkdownHighlighter
 from desktop.editor.paste import prepare_paste
-from desktop.editor.peer_cursors import PeerCursor, paint_peers
+from desktop.editor.peer_cursors import PeerCursor, paint_comment_marks, paint_peers
 
 # Characters of a newly loaded scene whose marks are painted before it is shown (a screenful
 # and more); the rest follow in steps of a few milliseconds, between events.
@@ -158,6 +158,8 @@ class SceneEditor(QTextEdit):
         # (the room's edits are not on the document's undo stack), and the others' cursors.
         self.live_undo: tuple[Callable[[], bool], Callable[[], bool]] | None = None
         self.peers: list[PeerCursor] = []
+        # The passages open comments are anchored to (cursors: Qt keeps them on their words).
+        self.comment_marks: list[QTextCursor] = []
         self.cursorPositionChanged.connect(self._keep_cursor_centred)
         self.load("", "")
 
@@ -616,12 +618,26 @@ class SceneEditor(QTextEdit):
             self.peers = peers
             self.viewport().update()
 
+    def set_comment_marks(self, ranges: list[tuple[int, int]]) -> None:
+        marks = []
+        for start, end in ranges:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            marks.append(cursor)
+        if marks or self.comment_marks:
+            self.comment_marks = marks
+            self.viewport().update()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if self.peers:
+        if self.peers or self.comment_marks:
             painter = QPainter(self.viewport())
             try:
-                paint_peers(self, painter, self.peers)
+                if self.comment_marks:
+                    paint_comment_marks(self, painter, self.comment_marks)
+                if self.peers:
+                    paint_peers(self, painter, self.peers)
             finally:
                 painter.end()
 

@@ -36,6 +36,7 @@ from desktop.editor.codex_highlighter import CodexHighlighter
 from desktop.editor.spellcheck import SpellCheckHighlighter
 from desktop.panels.ai_panel import AiPanel
 from desktop.panels.codex_panel import CodexPanel
+from desktop.panels.comments_panel import CommentsPanel
 from desktop.panels.inbox import InboxButton
 from desktop.panels.inspector import InspectorPanel
 from desktop.panels.search_panel import SearchPanel
@@ -49,6 +50,15 @@ _log = logging.getLogger(__name__)
 MAX_SPELLCHECK_CHARS = 300_000
 
 BookDialogFactory = Callable[[Library, str, QWidget], QWidget]
+
+
+def _reviewer(library: Library) -> str:
+    """Who comments: the account the library syncs as, else this computer's user."""
+    import getpass
+
+    from core.sync.status import status
+
+    return status(library).email or getpass.getuser()
 
 
 def _export(library: Library, book_id: str, parent: QWidget) -> QWidget:
@@ -172,6 +182,17 @@ class StudioPanels:
         self._dock("ai", "AI", ai, right)
         self.docks["ai"].hide()
 
+        comments = CommentsPanel(window, author=lambda: _reviewer(library))
+        comments.changed.connect(
+            lambda: window.editor.set_comment_marks(comments.anchored_ranges())
+        )
+        self._dock("comments", "Comments", comments, right)
+        self.docks["comments"].hide()
+        comment = window.menus["Edit"].addAction("Co&mment on Selection…")
+        comment.setShortcut(QKeySequence("Ctrl+Alt+M"))
+        comment.triggered.connect(self.comment_on_selection)
+        self._menu_actions.append(comment)
+
         sync = SyncPanel(library, background=window.background)
         sync.keep_lost_books = bool(window.settings.value(KEEP_LOST_KEY, False, type=bool))
         inbox = InboxButton(library, window.background)
@@ -220,6 +241,15 @@ class StudioPanels:
         self._menu_actions.append(keep)
         book_menu.menuAction().setVisible(True)
         window.restore_dock_layout()
+
+    def comment_on_selection(self) -> str | None:
+        """Edit › Comment on Selection… (Ctrl+Alt+M): shows the Comments dock and asks."""
+        panel = self.widgets.get("comments")
+        if panel is None:
+            return None
+        self.docks["comments"].show()
+        self.docks["comments"].raise_()
+        return panel.comment_on_selection()
 
     def open_two_factor(self) -> QWidget | None:
         """File › Two-Factor Sign-In…"""
@@ -352,6 +382,10 @@ class StudioPanels:
                     "Research note: not part of the book" if note else "",
                     view=view,
                 )
+        comments = self.widgets.get("comments")
+        if comments is not None:
+            editable = node.kind in (NodeKind.SCENE, NodeKind.NOTE)
+            comments.set_scene(node.id if editable else None)
         ai = self.widgets.get("ai")
         if ai is not None:
             # A hidden AI panel reads the scene's history when it is shown, not on every switch.

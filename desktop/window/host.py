@@ -56,6 +56,14 @@ class LiveBinding(Protocol):
         when the scene is not bound to its room."""
         ...
 
+    def live_text(self, scene_id: str) -> Any:
+        """The live document of ``scene_id`` if it is the bound scene, else None."""
+        ...
+
+    def note_review_change(self, scene_id: str) -> None:
+        """A comment changed in the live document: have autosave store it."""
+        ...
+
 
 class StudioWindow(Protocol):
     """The main window as its collaborators see it."""

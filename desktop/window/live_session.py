@@ -174,6 +174,7 @@ class LiveSession(QObject):
         live.on_text = self._take_remote_text
         live.on_presence = self._show_peers
         live.on_denied = self._denied
+        live.on_review = self._review_arrived
         room.state.connect(self._on_state)
         self.scene, self.scene_id = room, node.id
         editor = self.window.editor
@@ -290,6 +291,18 @@ class LiveSession(QObject):
             return None
         return room.live.state()
 
+    def live_text(self, scene_id: str) -> Any:
+        """The live document of ``scene_id`` when it is the bound scene, else None."""
+        room = self.scene
+        return room.live if room is not None and scene_id == self.scene_id else None
+
+    def note_review_change(self, scene_id: str) -> None:
+        """A comment changed in the live document: save it with the next autosave."""
+        editor = self.window.editor
+        if self.window.autosaver is not None and scene_id == self.scene_id:
+            editor.revision += 1
+            self.window.autosaver.note_edit(scene_id, editor.revision)
+
     def absorb(self, scene_id: str, state: bytes) -> bool:
         """What a sync or a save merged into the library's copy of the open scene goes into
         the live document (and from it into the editor); False when not bound to it."""
@@ -366,6 +379,13 @@ class LiveSession(QObject):
             if peer.scene_id:
                 where.setdefault(peer.scene_id, []).append((peer.name, peer.colour))
         self.window.binder_model.set_presence(where)
+
+    def _review_arrived(self) -> None:
+        panel = self.window.panels.widgets.get("comments")
+        if panel is not None:
+            panel.refresh()
+        if self.scene is not None:
+            self.note_review_change(self.scene_id)  # the library keeps what the room brought
 
     def _denied(self, reason: str) -> None:
         self.window.statusBar().showMessage(f"Live editing: {reason}", 8000)

@@ -112,6 +112,19 @@ def test_two_studios_edit_one_scene_live(
     assert "Live" in ann.live.label.text() and "1 other" in ann.live.label.text()
     ann.grab().save(str(tmp_path / "live-ann.png"))
 
+    # A comment Ann makes on a live scene reaches Bob's Comments dock as it is made.
+    cursor = ann.editor.textCursor()
+    cursor.setPosition(0)
+    cursor.setPosition(5, QTextCursor.MoveMode.KeepAnchor)
+    ann.editor.setTextCursor(cursor)
+    assert ann.panels.widgets["comments"].comment_on_selection("Rain or snow?")
+    bob_comments = bob.panels.widgets["comments"]
+    qtbot.waitUntil(
+        lambda: [c.text for c in bob_comments.comments] == ["Rain or snow?"], timeout=5000
+    )
+    assert bob_comments.comments[0].anchor(bob.editor.scene_text()) == "Rain."
+    assert len(bob.editor.comment_marks) == 1
+
     # A rewrite in Ann's library (what Replace All and a snapshot restore do) becomes her edit
     # in the room, once.
     assert ann.autosaver is not None and ann.autosaver.flush()

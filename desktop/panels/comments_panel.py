@@ -1,0 +1,275 @@
+"""The Comments dock: the open scene's comment threads, beside the editor.
+
+Each thread shows who wrote it, the words it is anchored to now and its replies; choosing one
+selects its passage in the editor, and the anchored passages are washed in the editor. Comment
+on Selection (Ctrl+Alt+M) anchors a new comment to the selected words; Reply and Resolve (or
+Reopen) act on the chosen thread; resolved threads are hidden unless asked for.
+
+Comments live in the scene's synced document (:mod:`core.review.comments`): on a live scene
+they go into the live document and reach the room at once; otherwise the text is saved first
+and the comment is written to the library's copy of the document, for the next sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import AuthorWorksError
+from core.text.offsets import from_utf16, to_utf16
+
+if TYPE_CHECKING:
+    from core.review.comments import Comment
+    from desktop.window.host import StudioWindow
+
+_ID = int(Qt.ItemDataRole.UserRole) + 1
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CommentsPanel(QWidget):
+    changed = Signal()  # the threads were read again (the editor repaints its washes)
+
+    def __init__(self, window: StudioWindow, *, author: Callable[[], str]) -> None:
+        super().__init__()
+        self.studio = window
+        self.author = author
+        self.scene_id = ""
+        self.comments: list[Comment] = []
+        self.threads = QTreeWidget()
+        self.threads.setObjectName("comment_threads")
+        self.threads.setHeaderHidden(True)
+        self.threads.setWordWrap(True)
+        self.threads.itemClicked.connect(self._show_passage)
+        self.add_button = QPushButton("Comment on Selection")
+        self.add_button.setToolTip("Anchor a comment to the selected words (Ctrl+Alt+M)")
+        self.add_button.clicked.connect(lambda: self.comment_on_selection())
+        self.reply_button = QPushButton("Reply…")
+        self.reply_button.clicked.connect(lambda: self.reply_to_chosen())
+        self.resolve_button = QPushButton("Resolve")
+        self.resolve_button.clicked.connect(lambda: self.toggle_resolved())
+        self.show_resolved = QCheckBox("Show resolved")
+        self.show_resolved.toggled.connect(lambda _on: self.refresh())
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.reply_button, self.resolve_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.show_resolved)
+        layout.addWidget(self.threads, 1)
+        layout.addWidget(self.message)
+        self.threads.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self._update_buttons()
+
+    # ------------------------------------------------------------------ the document
+
+    def _document(self) -> Any:
+        """The open scene's document: the live one, or the library's copy (None: none yet)."""
+        live = self.studio.live.live_text(self.scene_id)
+        if live is not None:
+            return live.doc
+        library = self.studio.library
+        if library is None or not self.scene_id:
+            return None
+        from core.sync.documents import new_doc
+        from core.sync.live_store import live_doc
+
+        with library.session() as session:
+            found = live_doc(session, self.scene_id)
+        return new_doc(found.state) if found is not None else None
+
+    def _change(self, edit: Callable[[Any], Any]) -> Any:
+        live = self.studio.live.live_text(self.scene_id)
+        if live is not None:
+            result = live.change(edit)
+            self.studio.live.note_review_change(self.scene_id)
+            return result
+        library = self.studio.library
+        if library is None:
+            return None
+        saver = self.studio.autosaver
+        if saver is not None:
+            saver.flush()  # the library's text is then the editor's: anchors match
+        from core.review.store import change_scene_document
+
+        with library.write_session() as session:
+            return change_scene_document(session, self.scene_id, edit)
+
+    # ------------------------------------------------------------------ showing
+
+    def set_scene(self, scene_id: str | None) -> None:
+        self.scene_id = scene_id or ""
+        self.refresh()
+
+    def refresh(self) -> None:
+        from core.review.comments import list_comments
+
+        doc = self._document() if self.scene_id else None
+        self.comments = list_comments(doc) if doc is not None else []
+        text = self.studio.editor.scene_text() if self.scene_id else ""
+        chosen = self._chosen_id()
+        self.threads.clear()
+        shown = 0
+        for comment in self.comments:
+            if comment.resolved and not self.show_resolved.isChecked():
+                continue
+            shown += 1
+            about = comment.anchor(text) or f"{comment.quote} (its words were deleted)"
+            state = " · resolved" if comment.resolved else ""
+            item = QTreeWidgetItem([f"{comment.author}{state}\n“{about}”\n{comment.text}"])
+            item.setData(0, _ID, comment.id)
+            for answer in comment.replies:
+                child = QTreeWidgetItem([f"{answer.author}: {answer.text}"])
+                child.setData(0, _ID, comment.id)
+                item.addChild(child)
+            self.threads.addTopLevelItem(item)
+            item.setExpanded(True)
+            if comment.id == chosen:
+                self.threads.setCurrentItem(item)
+        hidden = (
+            sum(1 for c in self.comments if c.resolved) if not self.show_resolved.isChecked() else 0
+        )
+        self.message.setText(
+            ""
+            if shown or not self.scene_id
+            else "No comments yet: select words and press Ctrl+Alt+M."
+            + (f" ({hidden} resolved)" if hidden else "")
+        )
+        self._update_buttons()
+        self.changed.emit()
+
+    def anchored_ranges(self) -> list[tuple[int, int]]:
+        """The open threads' passages, in Qt positions of the editor's text."""
+        text = self.studio.editor.scene_text()
+        ranges = []
+        for comment in self.comments:
+            if comment.resolved or comment.orphaned or comment.start is None or comment.end is None:
+                continue
+            ranges.append((to_utf16(text, comment.start), to_utf16(text, comment.end)))
+        return ranges
+
+    def _chosen_id(self) -> str:
+        item = self.threads.currentItem()
+        return str(item.data(0, _ID)) if item is not None else ""
+
+    def _chosen(self) -> Comment | None:
+        chosen = self._chosen_id()
+        return next((c for c in self.comments if c.id == chosen), None)
+
+    def _update_buttons(self) -> None:
+        writable = bool(self.scene_id)
+        self.add_button.setEnabled(writable)
+        comment = self._chosen()
+        self.reply_button.setEnabled(writable and comment is not None)
+        self.resolve_button.setEnabled(writable and comment is not None)
+        self.resolve_button.setText(
+            "Reopen" if comment is not None and comment.resolved else "Resolve"
+        )
+
+    def _show_passage(self, item: QTreeWidgetItem, _column: int) -> None:
+        comment = next((c for c in self.comments if c.id == item.data(0, _ID)), None)
+        if comment is None or comment.orphaned or comment.start is None or comment.end is None:
+            return
+        editor = self.studio.editor
+        text = editor.scene_text()
+        cursor = editor.textCursor()
+        cursor.setPosition(to_utf16(text, comment.start))
+        cursor.setPosition(to_utf16(text, comment.end), cursor.MoveMode.KeepAnchor)
+        editor.setTextCursor(cursor)
+        editor.ensureCursorVisible()
+
+    # ------------------------------------------------------------------ acting
+
+    def comment_on_selection(self, text: str | None = None) -> str | None:
+        """Ask for a comment on the editor's selection and store it; its id."""
+        from core.review.comments import add_comment
+
+        editor = self.studio.editor
+        cursor = editor.textCursor()
+        if not self.scene_id or not cursor.hasSelection():
+            self.message.setText("Select the words the comment is about first.")
+            return None
+        if text is None:
+            text, ok = QInputDialog.getMultiLineText(self, "Comment", "Your comment:")
+            if not ok:
+                return None
+        body = editor.scene_text()
+        start = from_utf16(body, cursor.selectionStart())
+        end = from_utf16(body, cursor.selectionEnd())
+        try:
+            made = self._change(
+                lambda doc: add_comment(
+                    doc,
+                    author=self.author(),
+                    text=text,
+                    start=start,
+                    end=end,
+                    now=_now(),
+                )
+            )
+        except AuthorWorksError as exc:
+            self.message.setText(str(exc))
+            return None
+        self.refresh()
+        return str(made) if made else None
+
+    def reply_to_chosen(self, text: str | None = None) -> str | None:
+        from core.review.comments import reply
+
+        comment = self._chosen()
+        if comment is None:
+            return None
+        if text is None:
+            text, ok = QInputDialog.getMultiLineText(self, "Reply", f"Reply to {comment.author}:")
+            if not ok:
+                return None
+        try:
+            made = self._change(
+                lambda doc: reply(
+                    doc,
+                    parent_id=comment.id,
+                    author=self.author(),
+                    text=text,
+                    now=_now(),
+                )
+            )
+        except AuthorWorksError as exc:
+            self.message.setText(str(exc))
+            return None
+        self.refresh()
+        return str(made) if made else None
+
+    def toggle_resolved(self) -> None:
+        from core.review.comments import set_resolved
+
+        comment = self._chosen()
+        if comment is None:
+            return
+        self._change(
+            lambda doc: set_resolved(
+                doc,
+                comment.id,
+                resolved=not comment.resolved,
+                by=self.author(),
+                now=_now(),
+            )
+        )
+        self.refresh()

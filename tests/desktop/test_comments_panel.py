@@ -1,0 +1,69 @@
+"""The Comments dock on a scene of a library that never synced: comment on the selected
+words, the passage is washed in the editor and stays on its words as the writer types, reply,
+resolve (hidden, and shown again on asking), and the comments are in the library for the CLI."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QTextCursor
+
+from core.review.store import book_comments
+from core.sample import add_sample_book
+from desktop.binder.model import NodeKind
+from desktop.window.main_window import MainWindow
+
+
+def test_comment_reply_resolve_in_the_studio(qtbot, aw_library, tmp_path):
+    book_id = add_sample_book(aw_library)
+    settings = QSettings(str(tmp_path / "studio.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(aw_library, settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    book = next(b for b in window.binder_model.books if b.id == book_id)
+    scene = book.children[0].children[0]
+    assert window.select(NodeKind.SCENE, scene.id)
+    editor = window.editor
+    text = editor.scene_text()
+    words = text.split()[3]
+    at = text.index(words)
+    cursor = editor.textCursor()
+    cursor.setPosition(at)
+    cursor.setPosition(at + len(words), QTextCursor.MoveMode.KeepAnchor)
+    editor.setTextCursor(cursor)
+
+    panel = window.panels.widgets["comments"]
+    made = panel.comment_on_selection("Is this the word?")
+    assert made
+    [comment] = panel.comments
+    assert comment.anchor(editor.scene_text()) == words and comment.author
+    assert [(m.selectionStart(), m.selectionEnd()) for m in editor.comment_marks] == [
+        (at, at + len(words))
+    ]
+    # Typing before the passage moves the wash with its words.
+    editor.moveCursor(QTextCursor.MoveOperation.Start)
+    qtbot.keyClicks(editor, "So. ")
+    assert [(m.selectionStart(), m.selectionEnd()) for m in editor.comment_marks] == [
+        (at + 4, at + 4 + len(words))
+    ]
+    window.panels.docks["comments"].show()
+    window.grab().save(str(tmp_path / "comments.png"))
+
+    panel.threads.setCurrentItem(panel.threads.topLevelItem(0))
+    assert panel.reply_to_chosen("Yes, keep it.")
+    assert [r.text for r in panel.comments[0].replies] == ["Yes, keep it."]
+    panel.threads.setCurrentItem(panel.threads.topLevelItem(0))
+    panel.toggle_resolved()
+    assert panel.threads.topLevelItemCount() == 0 and editor.comment_marks == []
+    panel.show_resolved.setChecked(True)
+    assert panel.threads.topLevelItemCount() == 1
+    panel.threads.setCurrentItem(panel.threads.topLevelItem(0))
+    assert panel.resolve_button.text() == "Reopen"
+
+    # In the library, for the CLI and the next sync, anchored on the words as saved.
+    with aw_library.session() as s:
+        [found] = book_comments(s, book_id)
+    [stored] = found.comments
+    assert stored.resolved and stored.anchor(found.text) == words
+    assert found.text.startswith("So. ")
+    window.close()
