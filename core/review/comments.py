@@ -27,6 +27,7 @@ import pycrdt
 from core.errors import ValidationError
 from core.ids import new_id
 from core.sync.documents import TEXT
+from core.sync.text_view import accepted_text, to_accepted, to_full
 from core.text.offsets import from_utf8, to_utf8
 
 COMMENTS = "comments"
@@ -71,8 +72,10 @@ def _maps(doc: pycrdt.Doc) -> tuple[pycrdt.Text, pycrdt.Map, pycrdt.Map]:
     )
 
 
-def _sticky(ytext: pycrdt.Text, text: str, index: int, assoc: pycrdt.Assoc) -> dict[str, Any]:
-    sticky = pycrdt.StickyIndex.new(ytext, to_utf8(text, index), assoc)
+def _sticky(ytext: pycrdt.Text, index: int, assoc: pycrdt.Assoc) -> dict[str, Any]:
+    """A sticky index at accepted-view ``index`` (see core.sync.text_view)."""
+    whole = str(ytext)
+    sticky = pycrdt.StickyIndex.new(ytext, to_utf8(whole, to_full(ytext, index)), assoc)
     return dict(sticky.to_json())
 
 
@@ -88,7 +91,7 @@ def add_comment(
 ) -> str:
     """Anchor a comment to ``text``'s characters ``start:end`` (string indexes); its id."""
     ytext, comments, _resolved = _maps(doc)
-    body = str(ytext)
+    body = accepted_text(ytext)
     if not text.strip():
         raise ReviewError("a comment needs some text")
     if not 0 <= start < end <= len(body):
@@ -103,8 +106,8 @@ def add_comment(
         "parent": None,
         # The start leans on the first anchored character and the end on the last, so
         # typing right before or right after the passage does not grow the anchor.
-        "start": _sticky(ytext, body, start, pycrdt.Assoc.AFTER),
-        "end": _sticky(ytext, body, end, pycrdt.Assoc.BEFORE),
+        "start": _sticky(ytext, start, pycrdt.Assoc.AFTER),
+        "end": _sticky(ytext, end, pycrdt.Assoc.BEFORE),
     }
     with doc.transaction():
         comments[comment_id] = json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -144,20 +147,22 @@ def set_resolved(
         states[root] = json.dumps({"resolved": resolved, "by": by, "at": now.isoformat()})
 
 
-def _index_of(ytext: pycrdt.Text, body: str, sticky: Any) -> int | None:
+def _index_of(ytext: pycrdt.Text, whole: str, sticky: Any) -> int | None:
+    """Where a sticky index is now, as an accepted-view index."""
     if not isinstance(sticky, dict):
         return None
     try:
-        return from_utf8(body, pycrdt.StickyIndex.from_json(sticky, ytext).get_index())
+        position = pycrdt.StickyIndex.from_json(sticky, ytext).get_index()
     except (ValueError, KeyError, TypeError):
         return None
+    return to_accepted(ytext, from_utf8(whole, position))
 
 
 def list_comments(doc: pycrdt.Doc) -> list[Comment]:
     """The threads of the scene (replies under their comment), in the order of the text
     (orphaned ones last, by time)."""
     ytext, comments, states = _maps(doc)
-    body = str(ytext)
+    body = str(ytext)  # the whole text: sticky indexes count in it
     raw = [json.loads(v) for v in comments.values()]
     threads: dict[str, Comment] = {}
     replies: list[Comment] = []

@@ -23,7 +23,7 @@ from core.review.comments import Comment, ReviewError, add_comment, list_comment
 from core.review.comments import set_resolved as _set_resolved
 from core.store.manuscript import find_book, get_scene, list_chapters, list_scenes
 from core.sync.capture import capture, queue_update
-from core.sync.documents import new_doc
+from core.sync.documents import doc_text, new_doc
 from core.sync.live_store import live_doc
 from core.sync.local_state import sync_docs
 
@@ -70,7 +70,7 @@ def comment_on(session: Session, *, scene_id: str, quote: str, text: str, author
         raise ReviewError("--quote needs the words the comment is about")
 
     def add(doc: pycrdt.Doc) -> str:
-        body = str(doc.get("text", type=pycrdt.Text))
+        body = doc_text(doc)
         at = body.find(quote)
         if at < 0:
             raise ReviewError(f"the scene does not contain {quote!r}")
@@ -130,7 +130,7 @@ def book_comments(session: Session, book_ref: str) -> list[SceneComments]:
             doc = new_doc(stored.state)
             comments = list_comments(doc)
             if comments:
-                text = str(doc.get("text", type=pycrdt.Text))
+                text = doc_text(doc)
                 title = scene.title or f"{chapter.title}, scene {number}"
                 found.append(SceneComments(scene.id, title, text, comments))
     return found

@@ -122,7 +122,10 @@ def doc_fields(doc: pycrdt.Doc) -> dict[str, Any]:
 
 
 def doc_text(doc: pycrdt.Doc) -> str:
-    return str(doc.get(TEXT, type=pycrdt.Text))
+    """The document's text as the book has it (without pending suggested insertions)."""
+    from core.sync.text_view import accepted_text
+
+    return accepted_text(doc.get(TEXT, type=pycrdt.Text))
 
 
 def decoded_fields(kind: str, doc: pycrdt.Doc) -> dict[str, Any]:
@@ -159,7 +162,9 @@ def record_changes(
         if purged and not fmap.get(PURGED):
             fmap[PURGED] = True
         if text is not None:
-            apply_text_edit(ytext, str(ytext), text)
+            from core.sync.text_view import edit_accepted
+
+            edit_accepted(ytext, text)
     update: bytes = doc.get_update(before)
     return None if doc.get_state() == before else update
 

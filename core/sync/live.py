@@ -34,7 +34,8 @@ from typing import Any
 
 import pycrdt
 
-from core.sync.documents import TEXT, apply_text_edit
+from core.sync.documents import TEXT
+from core.sync.text_view import accepted_text, edit_accepted, to_accepted, to_full
 from core.text.offsets import from_utf8, to_utf8
 
 log = logging.getLogger(__name__)
@@ -115,15 +116,15 @@ class LiveText:
     # ------------------------------------------------------------------ text
 
     def __str__(self) -> str:
-        return str(self.text)
+        """The text as the writer's editor has it (pending suggested insertions aside)."""
+        return accepted_text(self.text)
 
     def edit(self, new_text: str) -> None:
         """The writer's text is now ``new_text``: record the difference as their edit."""
-        old = str(self.text)
-        if old == new_text:
+        if str(self) == new_text:
             return
         with self.doc.transaction(origin=_LOCAL):
-            apply_text_edit(self.text, old, new_text)
+            edit_accepted(self.text, new_text)
         if self._states:
             self._report_presence()  # the others' cursors moved with the text
 
@@ -135,9 +136,9 @@ class LiveText:
         return self._replay(self.undo_manager.redo)
 
     def _replay(self, step: Callable[[], bool]) -> bool:
-        before = str(self.text)
+        before = str(self)
         done = step()
-        after = str(self.text)
+        after = str(self)
         if after != before:
             self.on_text(after)
         return bool(done)
@@ -167,14 +168,14 @@ class LiveText:
     def _apply_remote(self, update: bytes) -> None:
         if update == _EMPTY_UPDATE:
             return
-        before = str(self.text)
+        before = str(self)
         self._remote = True
         try:
             with self.doc.transaction(origin="remote"):
                 self.doc.apply_update(update)
         finally:
             self._remote = False
-        after = str(self.text)
+        after = str(self)
         if after != before:
             self.on_text(after)
             self._report_presence()  # their cursors are relative to the text that moved
@@ -217,11 +218,7 @@ class LiveText:
         indexes in the text; None: no cursor to show)."""
         state: dict[str, Any] = {"user": {"name": name, "color": colour}, "scene": scene_id}
         if anchor is not None and head is not None:
-            text = str(self.text)
-            state["cursor"] = {
-                "anchor": self._sticky(text, anchor),
-                "head": self._sticky(text, head),
-            }
+            state["cursor"] = {"anchor": self._sticky(anchor), "head": self._sticky(head)}
         self._presence = state
         self._send_presence()
 
@@ -233,8 +230,9 @@ class LiveText:
         update = _uint(1) + _uint(self.doc.client_id) + _uint(self._clock) + _framed(body)
         self.send(bytes([AWARENESS]) + _framed(update))
 
-    def _sticky(self, text: str, index: int) -> dict[str, Any]:
-        index = max(0, min(index, len(text)))
+    def _sticky(self, accepted_index: int) -> dict[str, Any]:
+        text = str(self.text)
+        index = max(0, min(to_full(self.text, accepted_index), len(text)))
         # Bound to the character after the position, or, at the very end (where there is
         # none, and pycrdt cannot make one), to the one before it.
         assoc = pycrdt.Assoc.AFTER if index < len(text) else pycrdt.Assoc.BEFORE
@@ -305,7 +303,7 @@ class LiveText:
             position = pycrdt.StickyIndex.from_json(sticky, self.text).get_index()
         except (ValueError, KeyError, TypeError):  # a form we do not read (another binding)
             return None
-        return from_utf8(text, position)
+        return to_accepted(self.text, from_utf8(text, position))
 
     def _clocks(self) -> dict[int, int]:
         """The state vector: for each client, how many of its items this document has."""
