@@ -3,7 +3,9 @@
 ``review BOOK [--json]`` lists them (with their threads and what they are anchored to now);
 ``review BOOK comment --scene ID --quote TEXT --text TEXT`` comments on a passage;
 ``review BOOK reply ID --text TEXT``, ``review BOOK resolve ID`` and ``review BOOK reopen ID``
-work on a thread. Comments live in the scenes' synced documents: they go to the server and
+work on a thread; ``review BOOK accept ID|--all [--by AUTHOR]`` and ``review BOOK reject
+ID|--all`` decide suggested changes (``show`` prints the text without the pending ones).
+Comments and suggestions live in the scenes' synced documents: they go to the server and
 the other devices with the next ``authorworks sync``.
 """
 
@@ -41,6 +43,12 @@ def register(subparsers: Any) -> None:
         action = actions.add_parser(name, help=what)
         action.add_argument("comment", metavar="ID")
         action.add_argument("--json", action="store_true")
+    for name, what in (("accept", "accept suggested changes"), ("reject", "reject them")):
+        action = actions.add_parser(name, help=what)
+        action.add_argument("suggestion", metavar="ID", nargs="?", help="one suggestion's id")
+        action.add_argument("--all", action="store_true", help="every pending suggestion")
+        action.add_argument("--by", metavar="AUTHOR", help="with --all: only this author's")
+        action.add_argument("--json", action="store_true")
     review.set_defaults(handler=_review)
 
 
@@ -77,6 +85,8 @@ def _review(args: argparse.Namespace) -> int:
                 scenes = store.book_comments(session, args.book)
             return _print_review(scenes, as_json=args.json)
         who = _reviewer(library)
+        if args.action in ("accept", "reject"):
+            return _decide(library, args)
         with library.write_session() as session:
             if args.action == "comment":
                 made = store.comment_on(
@@ -101,6 +111,39 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _decide(library: Any, args: argparse.Namespace) -> int:
+    from core.errors import ValidationError
+    from core.review import store
+
+    if bool(args.suggestion) == bool(args.all):
+        raise ValidationError(f"review {args.action} takes a suggestion's ID or --all")
+    with library.write_session() as session:
+        count = store.decide_suggestions(
+            session,
+            book_ref=args.book,
+            suggestion_id=args.suggestion,
+            accept=args.action == "accept",
+            author=args.by,
+        )
+    verb = "accepted" if args.action == "accept" else "rejected"
+    if args.json:
+        print_json({verb: count})
+    else:
+        print(f"{verb} {count} suggestion{'s' if count != 1 else ''}")
+    return 0
+
+
+def _suggestion_json(scene_id: str, suggestion: Any) -> dict[str, Any]:
+    return {
+        "id": suggestion.id,
+        "scene_id": scene_id,
+        "kind": suggestion.kind,
+        "text": suggestion.text,
+        "author": suggestion.author,
+        "created_at": suggestion.created_at,
+    }
+
+
 def _print_review(scenes: list[Any], *, as_json: bool) -> int:
     if as_json:
         print_json(
@@ -110,13 +153,14 @@ def _print_review(scenes: list[Any], *, as_json: bool) -> int:
                     for s in scenes
                     for c in s.comments
                 ],
-                # Suggested changes come with the suggesting mode (not made yet): none exist.
-                "suggestions": [],
+                "suggestions": [
+                    _suggestion_json(s.scene_id, x) for s in scenes for x in s.suggestions
+                ],
             }
         )
         return 0
     if not scenes:
-        print("No comments.")
+        print("No comments and no suggested changes.")
         return 0
     for scene in scenes:
         print(f"“{scene.scene_title}”")
@@ -127,4 +171,7 @@ def _print_review(scenes: list[Any], *, as_json: bool) -> int:
             for r in c.replies:
                 print(f"      ↳ {r.author}: {r.text}")
             print(f"      (id {c.id})")
+        for x in scene.suggestions:
+            what = "insert" if x.kind == "insert" else "delete"
+            print(f"  {x.author} suggests: {what} “{x.text}”   (id {x.id})")
     return 0

@@ -9,8 +9,9 @@ server (and the other devices, and the live rooms) with the next sync like any e
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from core.errors import NotFoundError
 from core.review.comments import Comment, ReviewError, add_comment, list_comments, reply
 from core.review.comments import set_resolved as _set_resolved
+from core.review.suggestions import Suggestion, decide, list_suggestions
 from core.store.manuscript import find_book, get_scene, list_chapters, list_scenes
 from core.sync.capture import capture, queue_update
 from core.sync.documents import doc_text, new_doc
@@ -36,6 +38,7 @@ class SceneComments:
     scene_title: str
     text: str
     comments: list[Comment]
+    suggestions: list[Suggestion] = field(default_factory=list)
 
 
 def _document(session: Session, scene_id: str) -> tuple[pycrdt.Doc, str, str]:
@@ -129,8 +132,58 @@ def book_comments(session: Session, book_ref: str) -> list[SceneComments]:
                 continue
             doc = new_doc(stored.state)
             comments = list_comments(doc)
-            if comments:
+            suggestions = list_suggestions(doc)
+            if comments or suggestions:
                 text = doc_text(doc)
                 title = scene.title or f"{chapter.title}, scene {number}"
-                found.append(SceneComments(scene.id, title, text, comments))
+                found.append(SceneComments(scene.id, title, text, comments, suggestions))
     return found
+
+
+def decide_suggestions(
+    session: Session,
+    *,
+    book_ref: str,
+    suggestion_id: str | None,
+    accept: bool,
+    author: str | None = None,
+) -> int:
+    """Accept (or reject) one suggestion of the book by id (or unique id start), or all of
+    them (``suggestion_id`` None), or all by ``author``; how many were decided."""
+    chosen: dict[str, set[str]] = {}
+    for scene in book_comments(session, book_ref):
+        for suggestion in scene.suggestions:
+            if suggestion_id is not None and not suggestion.id.startswith(suggestion_id):
+                continue
+            if author is not None and suggestion.author != author:
+                continue
+            chosen.setdefault(scene.scene_id, set()).add(suggestion.id)
+    count = sum(len(ids) for ids in chosen.values())
+    if suggestion_id is not None and count != 1:
+        if count == 0:
+            raise NotFoundError(f"no pending suggestion {suggestion_id} in this book")
+        raise ReviewError(f"{suggestion_id} is the start of {count} suggestion ids: give more")
+    for scene_id, ids in chosen.items():
+        change_scene_document(session, scene_id, functools.partial(_decide, ids, accept))
+        _materialise_text(session, scene_id)
+    return count
+
+
+def _decide(ids: set[str], accept: bool, doc: pycrdt.Doc) -> int:
+    return decide(doc, ids, accept=accept)
+
+
+def _materialise_text(session: Session, scene_id: str) -> None:
+    """The scene's row takes the document's accepted text (and its counts), and the library's
+    copy records that it matches, so the next capture records nothing."""
+    from core.store.saving import save_text
+    from core.sync.capture import text_hash
+
+    found = live_doc(session, scene_id)
+    if found is None:
+        return
+    text = doc_text(new_doc(found.state))
+    save_text(session, kind="scene", item_id=scene_id, text=text)
+    session.execute(
+        update(sync_docs).where(sync_docs.c.doc_id == scene_id).values(text_hash=text_hash(text))
+    )

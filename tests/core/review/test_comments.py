@@ -144,3 +144,83 @@ def test_every_anchor_ends_on_the_same_text_on_every_replica(edits, anchors):
         views.append(sorted((c.id, c.anchor(body), c.orphaned) for c in list_comments(replica)))
     assert views[0] == views[1] == views[2]
     assert {v[0] for v in views[0]} == made  # no comment lost, none twice
+
+
+# ---------------------------------------------------------------- with suggestions too
+
+
+actions = st.lists(
+    st.tuples(
+        st.integers(0, 2),  # replica
+        st.sampled_from(
+            ["insert", "delete", "suggest_insert", "suggest_delete", "accept", "reject"]
+        ),
+        st.floats(0, 1),
+        st.integers(1, 6),
+        st.booleans(),  # sync everything after this step
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    steps=actions, anchors=st.lists(st.tuples(st.floats(0, 0.9), st.integers(1, 8)), max_size=20)
+)
+def test_anchors_and_suggestions_agree_on_every_replica(steps, anchors):
+    from core.review.suggestions import decide, list_suggestions, suggest_delete, suggest_insert
+    from core.sync.documents import doc_text
+    from core.sync.text_view import edit_accepted
+
+    base = _doc("The lamp burned low over the harbour wall, and the tide came in at dusk.", 10)
+    replicas = [pycrdt.Doc(client_id=c) for c in (1, 2, 3)]
+    for replica in replicas:
+        replica.apply_update(base.get_update())
+    for i, (where, size) in enumerate(anchors):
+        replica = replicas[i % 3]
+        body = doc_text(replica)
+        start = int(where * (len(body) - 1))
+        add_comment(
+            replica,
+            author="r",
+            text=f"c{i}",
+            start=start,
+            end=min(len(body), start + size),
+            now=NOW,
+        )
+    accepted_tokens: list[str] = []
+    for counter, (replica_index, kind, where, size, sync_now) in enumerate(steps):
+        replica = replicas[replica_index]
+        body = doc_text(replica)
+        at = int(where * len(body))
+        token = f"<{counter}>"
+        if kind == "insert":
+            edit_accepted(_text(replica), body[:at] + token + body[at:])
+        elif kind == "delete" and body:
+            edit_accepted(_text(replica), body[:at] + body[at + size :])
+        elif kind == "suggest_insert":
+            suggest_insert(replica, at=at, text=token, author="s", now=NOW)
+        elif kind == "suggest_delete" and at < len(body):
+            suggest_delete(replica, start=at, end=min(len(body), at + size), author="s", now=NOW)
+        elif kind in ("accept", "reject"):
+            pending = list_suggestions(replica)
+            if pending:
+                chosen = pending[int(where * (len(pending) - 1))]
+                if kind == "accept" and chosen.kind == "insert":
+                    accepted_tokens.append(chosen.text)
+                decide(replica, {chosen.id}, accept=kind == "accept")
+        if sync_now:
+            _sync(*replicas)
+    _sync(*replicas)
+    texts = [doc_text(r) for r in replicas]
+    assert texts[0] == texts[1] == texts[2]
+    pending = [sorted((s.id, s.kind, s.text, s.at) for s in list_suggestions(r)) for r in replicas]
+    assert pending[0] == pending[1] == pending[2]
+    for token in accepted_tokens:
+        # An accepted insertion is in the text at most once (none if someone deleted it, or
+        # rejected it elsewhere at the same time), never twice.
+        assert texts[0].count(token) <= 1
+    views = [
+        sorted((c.id, c.anchor(texts[0]), c.orphaned) for c in list_comments(r)) for r in replicas
+    ]
+    assert views[0] == views[1] == views[2]

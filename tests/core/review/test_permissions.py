@@ -63,3 +63,22 @@ def test_text_fields_deletions_new_parts_and_dangling_updates_are_refused():
     ahead.get("text", type=pycrdt.Text).insert(0, "sneaky ")
     assert not review_only(state, ahead.get_update(middle))
     assert not review_only(state, b"\x00\x01garbage")
+
+
+def test_a_suggestion_passes_but_accepting_or_deleting_does_not():
+    from core.review.suggestions import decide, suggest_delete, suggest_insert
+
+    base = _base()
+    state = base.get_update()
+    insert = _change(base, lambda d: suggest_insert(d, at=4, text="old ", author="c", now=NOW))
+    assert review_only(state, insert)
+    mark = _change(base, lambda d: suggest_delete(d, start=0, end=4, author="c", now=NOW))
+    assert review_only(state, mark)
+    base.apply_update(insert)
+    pending = next(iter(base.get("suggestions", type=pycrdt.Map).keys()))
+    accept = _change(base, lambda d: decide(d, {pending}, accept=True))
+    assert not review_only(base.get_update(), accept)  # accepting is an editor's
+    reject = _change(base, lambda d: decide(d, {pending}, accept=False))
+    assert not review_only(base.get_update(), reject)  # so is deleting text
+    plain = _change(base, lambda d: d.get("text", type=pycrdt.Text).insert(0, "X", {"bold": True}))
+    assert not review_only(base.get_update(), plain)

@@ -167,3 +167,55 @@ def test_review_refuses_a_quote_that_is_not_there(tmp_path, capsys):
         "comments": [],
         "suggestions": [],
     }
+
+
+def test_suggestions_are_listed_accepted_and_rejected_from_the_cli(tmp_path, capsys):
+    from datetime import UTC, datetime
+
+    from core.review.store import change_scene_document
+    from core.review.suggestions import suggest_delete, suggest_insert
+
+    library = str(tmp_path / "lib")
+    with open_library(Path(library)) as lib:
+        import_manuscript(lib, SAMPLE_MANUSCRIPT, title="Gannet Rock", author="Ann")
+    scene_id, text = _first_scene(library)
+    now = datetime.now(UTC)
+    first_word_end = text.index(" ")
+    with open_library(Path(library), create=False) as lib, lib.write_session() as s:
+        change_scene_document(
+            s, scene_id, lambda d: suggest_insert(d, at=0, text="Dawn. ", author="ed", now=now)
+        )
+        change_scene_document(
+            s,
+            scene_id,
+            lambda d: suggest_delete(d, start=0, end=first_word_end + 1, author="cy", now=now),
+        )
+        change_scene_document(
+            s,
+            scene_id,
+            lambda d: suggest_insert(d, at=len(text), text=" The end.", author="ed", now=now),
+        )
+    review = json.loads(_out(capsys, main(["--library", library, "review", "Gannet", "--json"])))
+    kinds = [(x["kind"], x["text"], x["author"]) for x in review["suggestions"]]
+    assert kinds == [
+        ("insert", "Dawn. ", "ed"),
+        ("delete", text[: first_word_end + 1], "cy"),
+        ("insert", " The end.", "ed"),
+    ]
+    # `show` prints the text with the pending suggestions not applied.
+    shown = _out(capsys, main(["--library", library, "show", "Gannet"]))
+    assert "Dawn." not in shown and "The end." not in shown and text.split()[0] in shown
+
+    delete_id = review["suggestions"][1]["id"]
+    assert main(["--library", library, "review", "Gannet", "reject", delete_id]) == 0
+    assert main(["--library", library, "review", "Gannet", "accept", "--all", "--by", "ed"]) == 0
+    assert "accepted 2 suggestions" in capsys.readouterr().out
+    assert _first_scene(library)[1] == "Dawn. " + text + " The end."
+    assert (
+        json.loads(_out(capsys, main(["--library", library, "review", "Gannet", "--json"])))[
+            "suggestions"
+        ]
+        == []
+    )
+    code = main(["--library", library, "review", "Gannet", "accept"])
+    assert code != 0 and "takes a suggestion's ID or --all" in capsys.readouterr().err

@@ -1,0 +1,166 @@
+"""Suggested changes (track changes): insertions and deletions proposed, not made.
+
+A suggestion lives in the scene's Y.Text (see :mod:`core.sync.text_view`): a suggested
+insertion is characters formatted ``suggest_insert = ID``, not part of the book's text until
+accepted; a suggested deletion is characters formatted ``suggest_delete = ID``, still part of
+it until accepted. Who proposed it and when is in the document's Map ``suggestions``.
+
+Accepting or rejecting only ever removes an attribute or deletes characters that carry the
+suggestion's id, so two people deciding the same suggestion on two devices at once end with
+the same text, never with it applied twice, and rejecting never touches text the suggestion
+did not add. Positions in this module's API are indexes into the accepted view.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pycrdt
+
+from core.ids import new_id
+from core.review.comments import ReviewError
+from core.sync.documents import TEXT
+from core.sync.text_view import DELETE_KEY, INSERT_KEY, to_full
+from core.text.offsets import utf8_length
+
+SUGGESTIONS = "suggestions"
+_PLAIN = {INSERT_KEY: None, DELETE_KEY: None}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: str
+    kind: str  # "insert" or "delete"
+    text: str  # what it would insert, or what it would delete
+    author: str
+    created_at: str
+    at: int  # where it is, in the accepted view
+
+
+def _parts(doc: pycrdt.Doc) -> tuple[pycrdt.Text, pycrdt.Map]:
+    return doc.get(TEXT, type=pycrdt.Text), doc.get(SUGGESTIONS, type=pycrdt.Map)
+
+
+def _record(meta: pycrdt.Map, kind: str, author: str, now: datetime) -> str:
+    suggestion_id = new_id()
+    meta[suggestion_id] = json.dumps(
+        {"id": suggestion_id, "kind": kind, "author": author, "created_at": now.isoformat()}
+    )
+    return suggestion_id
+
+
+def suggest_insert(doc: pycrdt.Doc, *, at: int, text: str, author: str, now: datetime) -> str:
+    """Propose inserting ``text`` at accepted-view index ``at``; the suggestion's id."""
+    ytext, meta = _parts(doc)
+    if not text:
+        raise ReviewError("a suggested insertion needs some text")
+    whole = str(ytext)
+    position = utf8_length(whole[: to_full(ytext, at)])
+    with doc.transaction():
+        suggestion_id = _record(meta, "insert", author, now)
+        ytext.insert(position, text, {INSERT_KEY: suggestion_id, DELETE_KEY: None})
+    return suggestion_id
+
+
+def suggest_delete(doc: pycrdt.Doc, *, start: int, end: int, author: str, now: datetime) -> str:
+    """Propose deleting accepted-view characters ``start:end``; the suggestion's id.
+
+    Pending insertions inside the range stay someone else's suggestions: only the accepted
+    characters are marked.
+    """
+    ytext, meta = _parts(doc)
+    if end <= start:
+        raise ReviewError("a suggested deletion needs some text")
+    with doc.transaction():
+        suggestion_id = _record(meta, "delete", author, now)
+        for lo, hi in _accepted_runs(ytext, start, end):
+            ytext.format(lo, hi, {DELETE_KEY: suggestion_id})
+    return suggestion_id
+
+
+def _accepted_runs(ytext: pycrdt.Text, start: int, end: int) -> list[tuple[int, int]]:
+    """UTF-8 ranges of the whole text holding accepted characters ``start:end``."""
+    runs = []
+    accepted = offset = 0
+    for text, attrs in ytext.diff():
+        piece = str(text)
+        size = utf8_length(piece)
+        if attrs and attrs.get(INSERT_KEY):
+            offset += size
+            continue
+        lo, hi = max(start, accepted), min(end, accepted + len(piece))
+        if lo < hi:
+            a = offset + utf8_length(piece[: lo - accepted])
+            runs.append((a, a + utf8_length(piece[lo - accepted : hi - accepted])))
+        accepted += len(piece)
+        offset += size
+    return runs
+
+
+def _spans(ytext: pycrdt.Text) -> list[tuple[str, str, str, int, int, int]]:
+    """(kind, id, text, UTF-8 start, UTF-8 end, accepted index) of each suggestion's piece."""
+    spans = []
+    accepted = offset = 0
+    for text, attrs in ytext.diff():
+        piece = str(text)
+        size = utf8_length(piece)
+        attrs = attrs or {}
+        if attrs.get(INSERT_KEY):
+            spans.append(("insert", str(attrs[INSERT_KEY]), piece, offset, offset + size, accepted))
+        else:
+            if attrs.get(DELETE_KEY):
+                spans.append(
+                    ("delete", str(attrs[DELETE_KEY]), piece, offset, offset + size, accepted)
+                )
+            accepted += len(piece)
+        offset += size
+    return spans
+
+
+def list_suggestions(doc: pycrdt.Doc) -> list[Suggestion]:
+    """The pending suggestions, in the order of the text."""
+    ytext, meta = _parts(doc)
+    found: dict[str, dict[str, Any]] = {}
+    for kind, suggestion_id, piece, _a, _b, at in _spans(ytext):
+        entry = found.setdefault(suggestion_id, {"kind": kind, "text": "", "at": at})
+        entry["text"] += piece
+    out = []
+    for suggestion_id, entry in found.items():
+        info = json.loads(meta[suggestion_id]) if suggestion_id in meta else {}
+        out.append(
+            Suggestion(
+                id=suggestion_id,
+                kind=entry["kind"],
+                text=entry["text"],
+                author=str(info.get("author", "")),
+                created_at=str(info.get("created_at", "")),
+                at=int(entry["at"]),
+            )
+        )
+    return sorted(out, key=lambda s: (s.at, s.created_at))
+
+
+def decide(doc: pycrdt.Doc, suggestion_ids: set[str], *, accept: bool) -> int:
+    """Accept (or reject) the suggestions ``suggestion_ids`` in one transaction; how many
+    pieces of text it touched."""
+    ytext, meta = _parts(doc)
+    spans = [s for s in _spans(ytext) if s[1] in suggestion_ids]
+    with doc.transaction():
+        # From the end, so the earlier offsets stay true.
+        for kind, _id, _piece, start, end, _at in sorted(spans, key=lambda s: -s[3]):
+            remove = (kind == "insert") != accept  # a rejected insertion, an accepted deletion
+            if remove:
+                del ytext[start:end]
+            else:
+                ytext.format(start, end, _PLAIN)
+        for suggestion_id in suggestion_ids:
+            if suggestion_id in meta:
+                del meta[suggestion_id]
+    return len(spans)
+
+
+def pending_ids(doc: pycrdt.Doc, *, author: str | None = None) -> set[str]:
+    return {s.id for s in list_suggestions(doc) if author is None or s.author == author}
