@@ -27,7 +27,7 @@ import pycrdt
 from core.errors import ValidationError
 from core.ids import new_id
 from core.sync.documents import TEXT
-from core.sync.text_view import accepted_text, to_accepted, to_full
+from core.sync.text_view import View, accepted_text, to_full
 from core.text.offsets import from_utf8, to_utf8
 
 COMMENTS = "comments"
@@ -147,7 +147,7 @@ def set_resolved(
         states[root] = json.dumps({"resolved": resolved, "by": by, "at": now.isoformat()})
 
 
-def _index_of(ytext: pycrdt.Text, whole: str, sticky: Any) -> int | None:
+def _index_of(ytext: pycrdt.Text, whole: str, sticky: Any, view: View) -> int | None:
     """Where a sticky index is now, as an accepted-view index."""
     if not isinstance(sticky, dict):
         return None
@@ -155,7 +155,7 @@ def _index_of(ytext: pycrdt.Text, whole: str, sticky: Any) -> int | None:
         position = pycrdt.StickyIndex.from_json(sticky, ytext).get_index()
     except (ValueError, KeyError, TypeError):
         return None
-    return to_accepted(ytext, from_utf8(whole, position))
+    return view.to_accepted(from_utf8(whole, position))
 
 
 def list_comments(doc: pycrdt.Doc) -> list[Comment]:
@@ -163,6 +163,7 @@ def list_comments(doc: pycrdt.Doc) -> list[Comment]:
     (orphaned ones last, by time)."""
     ytext, comments, states = _maps(doc)
     body = str(ytext)  # the whole text: sticky indexes count in it
+    view = View(ytext)
     raw = [json.loads(v) for v in comments.values()]
     threads: dict[str, Comment] = {}
     replies: list[Comment] = []
@@ -178,8 +179,8 @@ def list_comments(doc: pycrdt.Doc) -> list[Comment]:
         if item.parent:
             replies.append(item)
             continue
-        item.start = _index_of(ytext, body, value.get("start"))
-        item.end = _index_of(ytext, body, value.get("end"))
+        item.start = _index_of(ytext, body, value.get("start"), view)
+        item.end = _index_of(ytext, body, value.get("end"), view)
         state = states.get(item.id)
         if state:
             parsed = json.loads(state)

@@ -15,6 +15,7 @@ no suggestion is its own accepted view, and costs nothing more.
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 import pycrdt
@@ -93,38 +94,53 @@ def edit_accepted(ytext: pycrdt.Text, new_text: str) -> None:
             ytext.insert(at, replacement, {INSERT_KEY: None, DELETE_KEY: None})
 
 
+class View:
+    """Positions between the whole text and its accepted view, read once from the Y.Text
+    (for the many conversions of one pass: anchoring every comment, say)."""
+
+    def __init__(self, ytext: pycrdt.Text) -> None:
+        # For each accepted piece: (accepted start, whole-text start, length).
+        self.pieces: list[tuple[int, int, int]] = []
+        self.accepted_starts: list[int] = []
+        self.whole_starts: list[int] = []
+        accepted = whole = 0
+        for text, attrs in _chunks(ytext):
+            if not _pending_insert(attrs):
+                self.pieces.append((accepted, whole, len(text)))
+                self.accepted_starts.append(accepted)
+                self.whole_starts.append(whole)
+                accepted += len(text)
+            whole += len(text)
+        self.accepted_length = accepted
+        self.whole_length = whole
+
+    def to_full(self, index: int) -> int:
+        """The whole-text index of accepted index ``index``."""
+        at = bisect.bisect_right(self.accepted_starts, index) - 1
+        if at < 0:  # no accepted text at all: after whatever is pending
+            return self.whole_length
+        accepted, whole, length = self.pieces[at]
+        if index < accepted + length:
+            return whole + index - accepted
+        # Past the last accepted character: the end of the whole text.
+        return self.whole_length if at == len(self.pieces) - 1 else whole + length
+
+    def to_accepted(self, index: int) -> int:
+        """The accepted index of whole-text index ``index`` (inside a pending insertion:
+        where the insertion would go)."""
+        at = bisect.bisect_right(self.whole_starts, index) - 1
+        if at < 0:
+            return 0
+        accepted, whole, length = self.pieces[at]
+        return accepted + min(index - whole, length)
+
+
 def to_full(ytext: pycrdt.Text, index: int) -> int:
     """The index in the whole text (``str(ytext)``) of accepted-view index ``index``."""
-    chunks = _chunks(ytext)
-    if len(chunks) <= 1:
-        return index
-    accepted = full = 0
-    for text, attrs in chunks:
-        if _pending_insert(attrs):
-            full += len(text)
-            continue
-        if index < accepted + len(text):
-            return full + index - accepted
-        accepted += len(text)
-        full += len(text)
-    return full
+    return View(ytext).to_full(index)
 
 
 def to_accepted(ytext: pycrdt.Text, index: int) -> int:
     """The accepted-view index of whole-text index ``index`` (inside a pending insertion:
     where the insertion would go)."""
-    chunks = _chunks(ytext)
-    if len(chunks) <= 1:
-        return index
-    accepted = full = 0
-    for text, attrs in chunks:
-        if index <= full:
-            return accepted
-        if _pending_insert(attrs):
-            full += len(text)
-            continue
-        if index < full + len(text):
-            return accepted + index - full
-        accepted += len(text)
-        full += len(text)
-    return accepted
+    return View(ytext).to_accepted(index)
