@@ -8,7 +8,9 @@ reads as a break marker (``* * *``, ``#``, ``⁂``), a centred paragraph of noth
 ornament, and Word's horizontal-line paragraph are scene breaks.
 
 Italic and bold (set on the run, or by its character or paragraph style) become ``*`` and
-``**``; neighbouring runs of one style are merged. Tracked deletions are left out.
+``**``; neighbouring runs of one style are merged. Comments and tracked changes (``w:ins``,
+``w:del``, as Word, LibreOffice and pandoc write them) are kept, not applied: they come in as
+comments and pending suggestions (see :mod:`core.importers.review_marks`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from core.importers.draft import BookDraft
 from core.importers.inline_spans import spans_to_markdown
+from core.importers.review_marks import mark
 from core.importers.source import fail
 from core.importers.structure import blocks_to_chapters
 from core.importers.zip_package import open_package
@@ -36,6 +39,11 @@ _ORNAMENT_MAX = 12
 _TITLE_BLOCK_MAX_WORDS = 25
 _RUN_XPATH = (
     ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom) and not(ancestor::w:txbxContent)]"
+)
+# The runs (deleted ones too) and comment ranges of a paragraph, in document order.
+_MARKED_XPATH = (
+    ".//*[(self::w:r or self::w:commentRangeStart or self::w:commentRangeEnd)"
+    " and not(ancestor::w:moveFrom) and not(ancestor::w:txbxContent)]"
 )
 
 
@@ -83,6 +91,7 @@ def read_docx(path: Path) -> BookDraft:
         description=(props.comments or "").strip(),
         chapters=chapters,
         metadata=_extra_metadata(props),
+        review=reader.review(),
     )
 
 
@@ -103,12 +112,33 @@ def _extra_metadata(props: Any) -> dict[str, Any]:
 class _DocxBlocks:
     """Turns the document body into the block stream, resolving styles once per style id."""
 
+    def review(self) -> dict[str, dict[str, dict[str, str]]]:
+        """The comments (author, text, date) and tracked changes (author, date) marked."""
+        comments: dict[str, dict[str, str]] = {}
+        try:
+            found = list(self.document.comments)
+        except (KeyError, ValueError, AttributeError):  # no comments part, or a broken one
+            found = []
+        for comment in found:
+            ident = str(comment.comment_id)
+            if ident in self._comment_ids:
+                stamp = comment.timestamp
+                comments[ident] = {
+                    "author": str(comment.author or ""),
+                    "text": str(comment.text or "").strip(),
+                    "date": stamp.isoformat() if stamp else "",
+                }
+        review = {"comments": comments, "changes": dict(self._changes)}
+        return review if comments or self._changes else {}
+
     def __init__(self, document: Any) -> None:
         self.document = document
         self.styles = document.styles
         self.front_matter: dict[str, str] = {}
         self._style_cache: dict[tuple[str, str], Any] = {}
         self._seen_heading = False
+        self._comment_ids: set[str] = set()  # the comments marked in the text
+        self._changes: dict[str, dict[str, str]] = {}  # tracked change key -> author, date
 
     # ------------------------------------------------------------------ styles
 
@@ -219,25 +249,72 @@ class _DocxBlocks:
             is_scene_break(stripped) or (self._is_centred(ppr, style) and _is_ornament(stripped))
         ):
             return SceneBreak()
-        spans = []
-        for r in runs:
-            text = self._run_text(r)
+        text = spans_to_markdown(self._marked_spans(p, style))
+        return Paragraph(text) if text else None
+
+    def _marked_spans(self, p: Any, style: Any) -> list[Span]:
+        """The paragraph's styled spans, with the marks of its comment ranges and tracked
+        changes written into them where they are."""
+        spans: list[Span] = []
+        pending = ""  # marks waiting for the next span of text
+        change: tuple[str, str] | None = None  # the tracked change the last run was in
+        for el in p.xpath(_MARKED_XPATH):
+            tag = el.tag
+            if tag in (f"{_W}commentRangeStart", f"{_W}commentRangeEnd"):
+                ident = str(el.get(f"{_W}id"))
+                self._comment_ids.add(ident)
+                pending += mark("c", "s" if tag.endswith("Start") else "e", ident)
+                continue
+            now = self._change_of(el)
+            if now != change:
+                if change is not None:
+                    pending += mark(change[0], "e", change[1])
+                if now is not None:
+                    pending += mark(now[0], "s", now[1])
+                change = now
+            text = (
+                self._deleted_text(el) if now is not None and now[0] == "d" else self._run_text(el)
+            )
             if not text:
                 continue
-            rpr = r.find(f"{_W}rPr")
+            rpr = el.find(f"{_W}rPr")
             rstyle_el = rpr.find(f"{_W}rStyle") if rpr is not None else None
             char_style = self._style(
                 rstyle_el.get(f"{_W}val") if rstyle_el is not None else None, "r"
             )
             spans.append(
                 Span(
-                    text,
+                    pending + text,
                     bold=self._flag(rpr, char_style, style, "b"),
                     italic=self._flag(rpr, char_style, style, "i"),
                 )
             )
-        text = spans_to_markdown(spans)
-        return Paragraph(text) if text else None
+            pending = ""
+        if change is not None:
+            pending += mark(change[0], "e", change[1])
+        if pending:
+            last = spans[-1] if spans else Span("")
+            spans[-1:] = [Span(last.text + pending, last.bold, last.italic)]
+        return spans
+
+    def _change_of(self, run: Any) -> tuple[str, str] | None:
+        """("i" or "d", the change's key) of the tracked insertion or deletion holding a run."""
+        for ancestor in run.iterancestors(f"{_W}ins", f"{_W}del"):
+            kind = "i" if ancestor.tag == f"{_W}ins" else "d"
+            key = f"{kind}{ancestor.get(f'{_W}id')}"
+            self._changes.setdefault(
+                key,
+                {
+                    "author": str(ancestor.get(f"{_W}author") or ""),
+                    "date": str(ancestor.get(f"{_W}date") or ""),
+                },
+            )
+            return kind, key
+        return None
+
+    @staticmethod
+    def _deleted_text(run: Any) -> str:
+        return "".join(t.text or "" for t in run.iter(f"{_W}delText"))
 
     @staticmethod
     def _run_text(r: Any) -> str:

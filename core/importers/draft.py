@@ -44,3 +44,6 @@ class BookDraft:
     chapters: list[ChapterDraft] = field(default_factory=list)
     codex: list[CodexDraft] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)  # series, subjects, source, ...
+    # Comments and tracked changes marked in the scenes' text (core.importers.review_marks):
+    # {"comments": {id: {author, text, date}}, "changes": {id: {author, date}}}.
+    review: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)

@@ -11,6 +11,7 @@ from core.domain import Book, Chapter, Scene
 from core.domain.values import ContentType
 from core.ids import new_id
 from core.importers.draft import BookDraft
+from core.importers.review_marks import SceneMarks, has_marks, take_marks
 from core.store.codex import add_codex_entry
 from core.text import count_words
 
@@ -42,20 +43,27 @@ def save_draft(*, session: Session, draft: BookDraft) -> Book:
     session.flush()
     chapter_rows: list[dict[str, Any]] = []
     scene_rows: list[dict[str, Any]] = []
+    marked: list[tuple[str, SceneMarks]] = []
     book_words = 0
     for c_ord, ch in enumerate(draft.chapters, start=1):
         chapter_id = new_id()
         chapter_words = 0
         for s_ord, sc in enumerate(ch.scenes, start=1):
-            words = count_words(sc.text)
+            text = sc.text
+            scene_id = new_id()
+            if has_marks(text):
+                text, marks = take_marks(text)
+                if marks:
+                    marked.append((scene_id, marks))
+            words = count_words(text)
             chapter_words += words
             scene_rows.append(
                 {
-                    "id": new_id(),
+                    "id": scene_id,
                     "chapter_id": chapter_id,
                     "ordinal": s_ord,
                     "title": sc.title,
-                    "text": sc.text,
+                    "text": text,
                     "synopsis": sc.synopsis,
                     "word_count": words,
                 }
@@ -87,4 +95,8 @@ def save_draft(*, session: Session, draft: BookDraft) -> Book:
             **entry.fields,
         )
     session.flush()
+    if marked:
+        from core.review.imported import add_imported_review
+
+        add_imported_review(session, marked, draft.review)
     return book

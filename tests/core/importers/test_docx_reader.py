@@ -102,7 +102,7 @@ def test_pandoc_docx_properties_and_no_front_matter_in_text() -> None:
     assert draft.chapters[0].scenes[0].text.startswith("Wren had swept")
 
 
-def test_tracked_deletions_are_left_out(tmp_path: Path) -> None:
+def test_tracked_deletions_are_kept_marked_not_applied(tmp_path: Path) -> None:
     xml = member(PANDOC_DOCX, "word/document.xml").decode("utf-8")
     needle = '<w:t xml:space="preserve">So she swept.'
     assert needle in xml
@@ -115,7 +115,13 @@ def test_tracked_deletions_are_left_out(tmp_path: Path) -> None:
     path = rewrite_zip(
         PANDOC_DOCX, tmp_path / "tracked.docx", replace={"word/document.xml": xml.encode()}
     )
-    assert "GONE" not in read_docx(path).chapters[0].scenes[0].text
+    from core.importers.review_marks import take_marks
+
+    draft = read_docx(path)
+    text, marks = take_marks(draft.chapters[0].scenes[0].text)
+    [(ident, start, end)] = marks.deletions
+    assert text[start:end] == "GONE"  # still in the text, as a pending deletion by Ed
+    assert draft.review["changes"][ident]["author"] == "Ed"
 
 
 # ---------------------------------------------------------------------------- bad DOCX files

@@ -1,0 +1,73 @@
+"""Comments and tracked changes that came with an imported manuscript, put on its scenes.
+
+They come as marks in the scene texts (:mod:`core.importers.review_marks`) with what each
+is beside them; here each becomes a comment anchored to its passage or a pending suggestion
+by its author, with its date — never applied to the text.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime
+
+import pycrdt
+from sqlalchemy.orm import Session
+
+from core.importers.review_marks import SceneMarks
+from core.review.comments import add_comment
+from core.review.store import change_scene_document
+from core.review.suggestions import suggest_delete, suggest_insert
+
+
+def _when(value: str) -> datetime:
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.now(UTC)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
+def add_imported_review(
+    session: Session,
+    scenes: list[tuple[str, SceneMarks]],
+    review: dict[str, dict[str, dict[str, str]]],
+) -> int:
+    """Comments and suggestions for ``scenes`` (scene id, its marks); how many were made."""
+    comments = review.get("comments", {})
+    changes = review.get("changes", {})
+    made = 0
+
+    def apply(marks: SceneMarks, doc: pycrdt.Doc) -> int:
+        count = 0
+        for ident, start, end in marks.comments:
+            info = comments.get(ident)
+            if info is None or not info.get("text"):
+                continue  # a range whose comment is missing from the file
+            add_comment(
+                doc,
+                author=info.get("author") or "Unknown",
+                text=info["text"],
+                start=start,
+                end=end,
+                now=_when(info.get("date", "")),
+            )
+            count += 1
+        for ident, at, text in marks.insertions:
+            info = changes.get(ident, {})
+            suggest_insert(
+                doc, at=at, text=text, author=info.get("author") or "Unknown",
+                now=_when(info.get("date", "")),
+            )  # fmt: skip
+            count += 1
+        for ident, start, end in marks.deletions:
+            info = changes.get(ident, {})
+            suggest_delete(
+                doc, start=start, end=end, author=info.get("author") or "Unknown",
+                now=_when(info.get("date", "")),
+            )  # fmt: skip
+            count += 1
+        return count
+
+    for scene_id, marks in scenes:
+        made += change_scene_document(session, scene_id, functools.partial(apply, marks))
+    return made
