@@ -90,6 +90,8 @@ class BookContent:
     cover: CoverImage | None = None
     modified: datetime = field(default_factory=lambda: datetime.now(UTC))
     warnings: list[str] = field(default_factory=list)
+    # With ``with_review``: the comments and changes marked in the scene texts (DOCX only).
+    review: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
     @property
     def identifier(self) -> str:
@@ -155,8 +157,34 @@ def read_cover(data: bytes, name: str) -> tuple[CoverImage | None, str]:
         return None, f"the cover image {name} is damaged or not an image ({exc})"
 
 
-def load_book_content(library: Library, book_id: str, options: ExportOptions) -> BookContent:
-    """Read the book (and the chapters ``options`` selects) from the library."""
+def _marked(session: Any, scene_id: str, content: BookContent) -> str:
+    """The scene's text with its review marked (its stored text when it has none)."""
+    from core.review.export_marks import marked_text
+    from core.store.manuscript import get_scene
+    from core.sync.documents import doc_text, new_doc
+    from core.sync.live_store import live_doc
+
+    stored = get_scene(session=session, scene_id=scene_id).text
+    found = live_doc(session, scene_id)
+    if found is None:
+        return stored
+    doc = new_doc(found.state)
+    text, review = marked_text(doc)
+    if not review or doc_text(doc) != stored:
+        return stored  # no review, or the library's copy lags the text: the text as stored
+    for part in ("comments", "changes"):
+        content.review.setdefault(part, {}).update(review.get(part, {}))
+    return text
+
+
+def load_book_content(
+    library: Library, book_id: str, options: ExportOptions, *, with_review: bool = False
+) -> BookContent:
+    """Read the book (and the chapters ``options`` selects) from the library.
+
+    ``with_review``: scene texts carry their open comments and pending suggestions as marks
+    (see core.review.export_marks), described in ``review``, for an exporter that writes them.
+    """
     from core.store.assets import asset_path, book_cover
     from core.store.manuscript import get_book, list_chapters, list_scenes
 
@@ -197,7 +225,11 @@ def load_book_content(library: Library, book_id: str, options: ExportOptions) ->
             if wanted is not None and number not in wanted:
                 continue
             scenes = tuple(
-                SceneContent(title=clean(s.title), text=clean(s.text), synopsis=clean(s.synopsis))
+                SceneContent(
+                    title=clean(s.title),
+                    text=clean(_marked(session, s.id, content) if with_review else s.text),
+                    synopsis=clean(s.synopsis),
+                )
                 for s in list_scenes(session=session, chapter_id=chapter.id)
             )
             content.chapters.append(

@@ -24,6 +24,7 @@ from lxml import etree
 
 from core.export.content import BookContent
 from core.export.copyright_notice import notice_lines, notice_parts
+from core.export.docx_review import ReviewRuns, has_review_marks
 from core.export.flow import Break, SceneTitle, Subheading, Synopsis, TextParagraph, chapter_flow
 from core.export.geometry import geometry_for
 from core.export.options import ExportOptions
@@ -191,6 +192,7 @@ def _body(
     rtl = book.is_rtl
     total = len(book.chapters)
     out = _BodyWriter(doc)
+    review = ReviewRuns(doc, book.review) if book.review else None
     for done, chapter in enumerate(book.chapters):
         ctx.progress(done, total, f"Chapter {done + 1} of {total}")
         heading = out.add("Heading 1", chapter.display_title)
@@ -199,7 +201,10 @@ def _body(
         for item in chapter_flow(chapter, options):
             if isinstance(item, TextParagraph):
                 para = out.add("First Paragraph" if item.first else None)
-                _add_runs(para, item.spans)
+                if review is not None and has_review_marks(item.spans):
+                    review.add_runs(para, item.spans)
+                else:
+                    _add_runs(para, item.spans)
             elif isinstance(item, Break):
                 para = out.add("Scene Break", scene_break)
             elif isinstance(item, SceneTitle):

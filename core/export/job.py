@@ -83,7 +83,9 @@ def export_book(
     options.trim = parse_trim(options.trim)
     target = check_target(Path(path))
     ctx.progress(0, 1, "Reading the book")
-    book = load_book_content(library, book_id, options)
+    # Word files carry the review (comments, tracked changes); the other formats the text.
+    review = options.format in (ExportFormat.DOCX, ExportFormat.MANUSCRIPT)
+    book = load_book_content(library, book_id, options, with_review=review)
     write = exporter_for(options.format, book.content_type)
     try:
         with atomic_output(target) as tmp:

@@ -82,3 +82,138 @@ def test_word_comments_import_anchored_to_their_words(tmp_path):
         [comment] = scene.comments
         assert (comment.author, comment.text) == ("Ed Itor", "Introduce the map earlier?")
         assert comment.anchor(scene.text) == "The salt map"
+
+
+def _reviewed_book(tmp_path):
+    """The sample book with a comment, a pending insertion and a pending deletion."""
+    from datetime import UTC, datetime
+
+    from core.review.comments import add_comment
+    from core.review.store import change_scene_document
+    from core.review.suggestions import suggest_delete, suggest_insert
+    from tests.fixtures.plugin import SAMPLE_MANUSCRIPT
+
+    library = open_library(tmp_path / "lib")
+    book = import_manuscript(library, SAMPLE_MANUSCRIPT, title="Gannet Rock", author="Ann")
+    with library.session() as s:
+        scene = list_chapters(session=s, book_id=list_books(session=s)[0].id)[0].scenes[0]
+        scene_id, text = scene.id, scene.text
+    now = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+    words = text.split()
+    quote = " ".join(words[2:4])
+    at = text.index(quote)
+    doomed = text.index(words[6])
+    with library.write_session() as s:
+        change_scene_document(
+            s,
+            scene_id,
+            lambda d: add_comment(
+                d, author="Ed Itor", text="Which light?", start=at, end=at + len(quote), now=now
+            ),
+        )
+        change_scene_document(
+            s,
+            scene_id,
+            lambda d: suggest_insert(d, at=0, text="At dawn, ", author="Ed Itor", now=now),
+        )
+        change_scene_document(
+            s,
+            scene_id,
+            lambda d: suggest_delete(
+                d, start=doomed, end=doomed + len(words[6]), author="Ed Itor", now=now
+            ),
+        )
+    return library, getattr(book, "id", None) or _book_id(library), quote, words[6]
+
+
+def _book_id(library) -> str:
+    with library.session() as s:
+        return list_books(session=s)[0].id
+
+
+def _export_docx(library, book_id, path, fmt="docx"):
+    from core.export.job import export_book
+    from core.export.options import ExportFormat, ExportOptions
+
+    export_book(library, book_id, path, ExportOptions(format=ExportFormat(fmt)))
+    return path
+
+
+def test_our_docx_carries_comments_and_tracked_changes_and_reads_back(tmp_path):
+    library, book_id, quote, doomed = _reviewed_book(tmp_path)
+    try:
+        for fmt in ("docx", "manuscript"):
+            path = _export_docx(library, book_id, tmp_path / f"{fmt}.docx", fmt)
+            xml = member(path, "word/document.xml").decode()
+            assert "<w:ins " in xml and "<w:del " in xml and "commentRangeStart" in xml
+            assert "At dawn, " in xml and 'w:author="Ed Itor"' in xml
+            comments = member(path, "word/comments.xml").decode()
+            assert "Which light?" in comments
+            # Read back by our own importer: the same review, still pending.
+            with open_library(tmp_path / f"back-{fmt}") as back:
+                import_manuscript(back, path, title="Back")
+                with back.session() as s:
+                    [scene] = [
+                        sc for sc in book_comments(s, "Back") if sc.comments or sc.suggestions
+                    ]
+                assert [c.anchor(scene.text) for c in scene.comments] == [quote]
+                assert [(x.kind, x.text) for x in scene.suggestions] == [
+                    ("insert", "At dawn, "),
+                    ("delete", doomed),
+                ]
+                assert not scene.text.startswith("At dawn")
+    finally:
+        library.close()
+
+
+def test_libreoffice_opens_our_docx_with_its_comments_and_changes(tmp_path, aw_require):
+    import subprocess
+
+    soffice = aw_require("soffice")
+    library, book_id, quote, doomed = _reviewed_book(tmp_path)
+    try:
+        path = _export_docx(library, book_id, tmp_path / "ours.docx")
+    finally:
+        library.close()
+    out = tmp_path / "lo"
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    converted = out / "ours.docx"
+    assert converted.exists()
+    # What LibreOffice made of it, read back: the review is all still there, pending.
+    with open_library(tmp_path / "from-lo") as back:
+        import_manuscript(back, converted, title="Through LibreOffice")
+        with back.session() as s:
+            [scene] = [sc for sc in book_comments(s, "Through") if sc.comments or sc.suggestions]
+        assert [(c.author, c.text, c.anchor(scene.text)) for c in scene.comments] == [
+            ("Ed Itor", "Which light?", quote)
+        ]
+        assert sorted((x.kind, x.text.strip(), x.author) for x in scene.suggestions) == [
+            ("delete", doomed, "Ed Itor"),
+            ("insert", "At dawn,", "Ed Itor"),
+        ]
+
+
+def test_other_formats_export_the_accepted_text_only(tmp_path):
+    library, book_id, _quote, doomed = _reviewed_book(tmp_path)
+    try:
+        path = _export_docx(library, book_id, tmp_path / "book.md", "md")
+    finally:
+        library.close()
+    text = path.read_text()
+    assert "At dawn" not in text and "\ue000" not in text
+    assert doomed in text  # a pending deletion is still the book's text
