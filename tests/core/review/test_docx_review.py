@@ -114,7 +114,7 @@ def _reviewed_book(tmp_path):
         change_scene_document(
             s,
             scene_id,
-            lambda d: suggest_insert(d, at=0, text="At dawn, ", author="Ed Itor", now=now),
+            lambda d: suggest_insert(d, at=0, text="At first light, ", author="Ed Itor", now=now),
         )
         change_scene_document(
             s,
@@ -146,7 +146,7 @@ def test_our_docx_carries_comments_and_tracked_changes_and_reads_back(tmp_path):
             path = _export_docx(library, book_id, tmp_path / f"{fmt}.docx", fmt)
             xml = member(path, "word/document.xml").decode()
             assert "<w:ins " in xml and "<w:del " in xml and "commentRangeStart" in xml
-            assert "At dawn, " in xml and 'w:author="Ed Itor"' in xml
+            assert "At first light, " in xml and 'w:author="Ed Itor"' in xml
             comments = member(path, "word/comments.xml").decode()
             assert "Which light?" in comments
             # Read back by our own importer: the same review, still pending.
@@ -158,10 +158,10 @@ def test_our_docx_carries_comments_and_tracked_changes_and_reads_back(tmp_path):
                     ]
                 assert [c.anchor(scene.text) for c in scene.comments] == [quote]
                 assert [(x.kind, x.text) for x in scene.suggestions] == [
-                    ("insert", "At dawn, "),
+                    ("insert", "At first light, "),
                     ("delete", doomed),
                 ]
-                assert not scene.text.startswith("At dawn")
+                assert not scene.text.startswith("At first light")
     finally:
         library.close()
 
@@ -204,7 +204,7 @@ def test_libreoffice_opens_our_docx_with_its_comments_and_changes(tmp_path, aw_r
         ]
         assert sorted((x.kind, x.text.strip(), x.author) for x in scene.suggestions) == [
             ("delete", doomed, "Ed Itor"),
-            ("insert", "At dawn,", "Ed Itor"),
+            ("insert", "At first light,", "Ed Itor"),
         ]
 
 
@@ -215,5 +215,5 @@ def test_other_formats_export_the_accepted_text_only(tmp_path):
     finally:
         library.close()
     text = path.read_text()
-    assert "At dawn" not in text and "\ue000" not in text
+    assert "At first light" not in text and "\ue000" not in text
     assert doomed in text  # a pending deletion is still the book's text
