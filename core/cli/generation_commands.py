@@ -46,6 +46,12 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="print what the AI would see (and what was left out) and send nothing",
     )
+    p.add_argument(
+        "--suggest",
+        action="store_true",
+        help="also put the result into the scene as suggested changes from Claude, to accept "
+        "or reject hunk by hunk (`review BOOK`)",
+    )
     p.set_defaults(handler=cmd_generate)
 
     p = subparsers.add_parser("generations", help="the generation history of a book")
@@ -198,6 +204,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
                 )
             raise error
         result = outcome["result"]
+        if args.suggest:
+            hunks = _suggest(lib, scene_id, editor, context.template.output, result.text, len(text))
+            print(
+                f"authorworks: {hunks} suggested change{'s' if hunks != 1 else ''} from Claude "
+                f"in the scene (see `authorworks review {args.book}`)",
+                file=sys.stderr,
+            )
         o = result.outcome
         print(
             f"authorworks: {o.model}, {o.input_tokens:,} in / {o.output_tokens:,} out tokens"
@@ -206,6 +219,42 @@ def cmd_generate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _suggest(
+    lib: Any, scene_id: str, editor: Any, output: str, text: str, scene_length: int
+) -> int:
+    """The generated ``text`` as suggestions from Claude in the scene: a rewrite of the
+    selection hunk by hunk, or an insertion at the cursor; how many suggestions."""
+    from datetime import UTC, datetime
+
+    from core.errors import ValidationError
+    from core.review.store import change_scene_document
+    from core.review.suggestions import suggest_insert, suggest_rewrite
+
+    state = editor.clamped()
+    now = datetime.now(UTC)
+    if state.cursor > scene_length:
+        raise ValidationError("--suggest works on a --selection that is in the scene")
+    if output == "replace" and state.selection_end is not None:
+        start, end = state.cursor, state.selection_end
+
+        def change(doc: Any) -> int:
+            return len(
+                suggest_rewrite(doc, start=start, end=end, text=text, author="Claude", now=now)
+            )
+    elif output == "insert":
+        at = state.cursor if state.selection_end is None else state.selection_end
+        before = state.text[:at]
+        lead = "" if not before or before.endswith("\n") else "\n\n"
+
+        def change(doc: Any) -> int:
+            suggest_insert(doc, at=at, text=lead + text.strip(), author="Claude", now=now)
+            return 1
+    else:
+        raise ValidationError(f"this action's result ({output}) does not go into the text")
+    with lib.write_session() as session:
+        return int(change_scene_document(session, scene_id, change))
 
 
 def _progress_to_stderr(done: int, total: int, message: str) -> None:

@@ -175,3 +175,41 @@ def test_prompts_lists_and_copies_templates_for_editing(aw_library, capsys, tmp_
     assert path == str(tmp_path / "mine" / "write_scene.md")
     assert run(aw_library, "prompts") == 0
     assert str(tmp_path / "mine" / "write_scene.md") in capsys.readouterr().out
+
+
+def test_generate_suggest_puts_a_rewrite_into_the_scene_as_claudes_suggestions(
+    aw_library, aw_sample_book, fake_cli, capsys, monkeypatch
+):
+    from core.review.store import book_comments
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-cli")
+    sid = scene_id(aw_library, aw_sample_book, 0)
+    with aw_library.session() as s:
+        from core.store.manuscript import get_scene
+
+        text = get_scene(session=s, scene_id=sid).text
+    passage = " ".join(text.split()[:6])
+    rewritten = passage.replace(passage.split()[2], "QUIETLY", 1) + " Then more."
+    fake_cli.queue_message([rewritten])
+    code = run(
+        aw_library, "generate", "Gannet", "--scene", sid, "--action", "rewrite",
+        "--selection", passage, "--suggest",
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 0 and "suggested changes from Claude" in err
+    with aw_library.session() as s:
+        from core.store.manuscript import get_scene
+
+        assert get_scene(session=s, scene_id=sid).text == text  # nothing applied
+        [scene] = book_comments(s, "Gannet")
+    assert {x.author for x in scene.suggestions} == {"Claude"}
+    assert [x.kind for x in scene.suggestions] == ["replace", "insert"]
+    # Accept the word, reject the addition: one hunk at a time.
+    first, second = scene.suggestions
+    assert run(aw_library, "review", "Gannet", "accept", first.id) == 0
+    assert run(aw_library, "review", "Gannet", "reject", second.id) == 0
+    with aw_library.session() as s:
+        from core.store.manuscript import get_scene
+
+        now = get_scene(session=s, scene_id=sid).text
+    assert now == text.replace(passage, passage.replace(passage.split()[2], "QUIETLY", 1), 1)
