@@ -164,9 +164,14 @@ def decide_suggestions(
             raise NotFoundError(f"no pending suggestion {suggestion_id} in this book")
         raise ReviewError(f"{suggestion_id} is the start of {count} suggestion ids: give more")
     for scene_id, ids in chosen.items():
-        change_scene_document(session, scene_id, functools.partial(_decide, ids, accept))
-        _materialise_text(session, scene_id)
+        decide_in_scene(session, scene_id, ids, accept=accept)
     return count
+
+
+def decide_in_scene(session: Session, scene_id: str, ids: set[str], *, accept: bool) -> None:
+    """Accept (or reject) suggestions of one scene; its stored text follows."""
+    change_scene_document(session, scene_id, functools.partial(_decide, ids, accept))
+    _materialise_text(session, scene_id)
 
 
 def _decide(ids: set[str], accept: bool, doc: pycrdt.Doc) -> int:

@@ -101,7 +101,7 @@ class LiveText:
         self._review_moved = False
         self._review_watches = [
             self.doc.get(name, type=pycrdt.Map).observe(self._review_changed)
-            for name in ("comments", "resolved")
+            for name in ("comments", "resolved", "suggestions")
         ]
 
     def _review_changed(self, _event: Any) -> None:
@@ -320,7 +320,11 @@ class LiveText:
     def change(self, edit: Callable[[pycrdt.Doc], Any]) -> Any:
         """Run ``edit`` on the document as the writer's own change (a comment, say): it goes
         to the room like typing."""
+        before = str(self)
         result = edit(self.doc)
+        after = str(self)
+        if after != before:  # an accepted or rejected suggestion changes the text
+            self.on_text(after)
         self._report_review()
         return result
 

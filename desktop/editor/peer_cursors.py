@@ -102,3 +102,33 @@ def paint_peers(editor: QTextEdit, painter: QPainter, peers: list[PeerCursor]) -
         painter.setPen(QColor("#ffffff") if colour.lightness() < 150 else QColor("#202020"))
         painter.drawText(flag, Qt.AlignmentFlag.AlignCenter, label)
         painter.restore()
+
+
+def paint_suggestion_marks(
+    editor: QTextEdit,
+    painter: QPainter,
+    deletions: list[QTextCursor],
+    insertions: list[QTextCursor],
+) -> None:
+    """Pending suggestions: words proposed for deletion struck through in red, and a green
+    flag where a proposed insertion would go (its text is in the Comments dock)."""
+    red, green = QColor(200, 40, 40), QColor(30, 140, 60)
+    painter.save()
+    for mark in deletions:
+        start, end = mark.selectionStart(), mark.selectionEnd()
+        position = start
+        while position < end:
+            # One stretch per line: from here to the end of the line or of the deletion.
+            here = _rect_at(editor, position)
+            stop = position
+            while stop < end and _rect_at(editor, stop + 1).top() == here.top():
+                stop += 1
+            there = _rect_at(editor, stop if stop < end else end)
+            y = here.top() + here.height() // 2
+            painter.fillRect(QRect(here.left(), y, max(2, there.left() - here.left()), 2), red)
+            position = stop + 1 if stop < end else end
+    for mark in insertions:
+        caret = _rect_at(editor, mark.position())
+        painter.fillRect(QRect(caret.left() - 1, caret.top(), 2, caret.height()), green)
+        painter.fillRect(QRect(caret.left() - 4, caret.top(), 8, 3), green)
+    painter.restore()

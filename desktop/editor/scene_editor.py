@@ -51,7 +51,12 @@ from core.text.smart_punctuation import replacement_for
 from desktop.editor.block_kinds import HEADINGS, Kind
 from desktop.editor.highlighters import FountainHighlighter, MarkdownHighlighter
 from desktop.editor.paste import prepare_paste
-from desktop.editor.peer_cursors import PeerCursor, paint_comment_marks, paint_peers
+from desktop.editor.peer_cursors import (
+    PeerCursor,
+    paint_comment_marks,
+    paint_peers,
+    paint_suggestion_marks,
+)
 
 # Characters of a newly loaded scene whose marks are painted before it is shown (a screenful
 # and more); the rest follow in steps of a few milliseconds, between events.
@@ -160,6 +165,9 @@ class SceneEditor(QTextEdit):
         self.peers: list[PeerCursor] = []
         # The passages open comments are anchored to (cursors: Qt keeps them on their words).
         self.comment_marks: list[QTextCursor] = []
+        # Pending suggestions: deletions (selections) and insertion points.
+        self.deletion_marks: list[QTextCursor] = []
+        self.insertion_marks: list[QTextCursor] = []
         self.cursorPositionChanged.connect(self._keep_cursor_centred)
         self.load("", "")
 
@@ -629,13 +637,27 @@ class SceneEditor(QTextEdit):
             self.comment_marks = marks
             self.viewport().update()
 
+    def set_suggestion_marks(self, deletions: list[tuple[int, int]], insertions: list[int]) -> None:
+        def cursor(start: int, end: int) -> QTextCursor:
+            made = QTextCursor(self.document())
+            made.setPosition(start)
+            made.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            return made
+
+        if deletions or insertions or self.deletion_marks or self.insertion_marks:
+            self.deletion_marks = [cursor(a, b) for a, b in deletions]
+            self.insertion_marks = [cursor(p, p) for p in insertions]
+            self.viewport().update()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if self.peers or self.comment_marks:
+        if self.peers or self.comment_marks or self.deletion_marks or self.insertion_marks:
             painter = QPainter(self.viewport())
             try:
                 if self.comment_marks:
                     paint_comment_marks(self, painter, self.comment_marks)
+                if self.deletion_marks or self.insertion_marks:
+                    paint_suggestion_marks(self, painter, self.deletion_marks, self.insertion_marks)
                 if self.peers:
                     paint_peers(self, painter, self.peers)
             finally:

@@ -1,9 +1,14 @@
-"""The Comments dock: the open scene's comment threads, beside the editor.
+"""The Comments dock: the open scene's comment threads and suggested changes, beside the editor.
 
 Each thread shows who wrote it, the words it is anchored to now and its replies; choosing one
 selects its passage in the editor, and the anchored passages are washed in the editor. Comment
 on Selection (Ctrl+Alt+M) anchors a new comment to the selected words; Reply and Resolve (or
 Reopen) act on the chosen thread; resolved threads are hidden unless asked for.
+
+Below them are the scene's pending suggestions (from Word's tracked changes, a commenter, or
+Claude): who proposes what; Accept and Reject decide the chosen one, Accept All and Reject All
+every one. In the editor a word proposed for deletion is struck through, and a proposed
+insertion is a small flag where it would go (its text in the list).
 
 Comments live in the scene's synced document (:mod:`core.review.comments`): on a live scene
 they go into the live document and reach the room at once; otherwise the text is saved first
@@ -68,6 +73,21 @@ class CommentsPanel(QWidget):
         self.show_resolved.toggled.connect(lambda _on: self.refresh())
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        self.suggestions: list[Any] = []
+        self.changes = QTreeWidget()
+        self.changes.setObjectName("suggested_changes")
+        self.changes.setHeaderHidden(True)
+        self.changes.setWordWrap(True)
+        self.changes.itemClicked.connect(self._show_change)
+        self.accept_button = QPushButton("Accept")
+        self.reject_button = QPushButton("Reject")
+        self.accept_all_button = QPushButton("Accept All")
+        self.reject_all_button = QPushButton("Reject All")
+        self.accept_button.clicked.connect(lambda: self.decide(accept=True))
+        self.reject_button.clicked.connect(lambda: self.decide(accept=False))
+        self.accept_all_button.clicked.connect(lambda: self.decide(accept=True, every=True))
+        self.reject_all_button.clicked.connect(lambda: self.decide(accept=False, every=True))
+        self.changes.currentItemChanged.connect(lambda *_: self._update_buttons())
         buttons = QHBoxLayout()
         for button in (self.add_button, self.reply_button, self.resolve_button):
             buttons.addWidget(button)
@@ -75,6 +95,17 @@ class CommentsPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.show_resolved)
         layout.addWidget(self.threads, 1)
+        layout.addWidget(QLabel("Suggested changes"))
+        layout.addWidget(self.changes, 1)
+        deciding = QHBoxLayout()
+        for button in (
+            self.accept_button,
+            self.reject_button,
+            self.accept_all_button,
+            self.reject_all_button,
+        ):
+            deciding.addWidget(button)
+        layout.addLayout(deciding)
         layout.addWidget(self.message)
         self.threads.currentItemChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
@@ -121,9 +152,12 @@ class CommentsPanel(QWidget):
 
     def refresh(self) -> None:
         from core.review.comments import list_comments
+        from core.review.suggestions import list_suggestions
 
         doc = self._document() if self.scene_id else None
         self.comments = list_comments(doc) if doc is not None else []
+        self.suggestions = list_suggestions(doc) if doc is not None else []
+        self._fill_changes()
         text = self.studio.editor.scene_text() if self.scene_id else ""
         chosen = self._chosen_id()
         self.threads.clear()
@@ -155,6 +189,72 @@ class CommentsPanel(QWidget):
         )
         self._update_buttons()
         self.changed.emit()
+
+    def _fill_changes(self) -> None:
+        chosen = self._chosen_change()
+        self.changes.clear()
+        for suggestion in self.suggestions:
+            if suggestion.kind == "replace":
+                what = f"replace “{suggestion.deleted}” with “{suggestion.text}”"
+            else:
+                what = f"{suggestion.kind} “{suggestion.text}”"
+            item = QTreeWidgetItem([f"{suggestion.author}: {what}"])
+            item.setData(0, _ID, suggestion.id)
+            self.changes.addTopLevelItem(item)
+            if suggestion.id == chosen:
+                self.changes.setCurrentItem(item)
+
+    def _chosen_change(self) -> str:
+        item = self.changes.currentItem()
+        return str(item.data(0, _ID)) if item is not None else ""
+
+    def suggestion_marks(self) -> tuple[list[tuple[int, int]], list[int]]:
+        """Pending deletions (Qt ranges) and insertion points (Qt positions) in the editor."""
+        text = self.studio.editor.scene_text()
+        deletions, insertions = [], []
+        for s in self.suggestions:
+            if s.kind in ("delete", "replace"):
+                gone = s.text if s.kind == "delete" else s.deleted
+                deletions.append((to_utf16(text, s.at), to_utf16(text, s.at + len(gone))))
+            if s.kind in ("insert", "replace"):
+                end = s.at + (len(s.deleted) if s.kind == "replace" else 0)
+                insertions.append(to_utf16(text, end))
+        return deletions, insertions
+
+    def _show_change(self, item: QTreeWidgetItem, _column: int) -> None:
+        found = next((s for s in self.suggestions if s.id == item.data(0, _ID)), None)
+        if found is None:
+            return
+        editor = self.studio.editor
+        cursor = editor.textCursor()
+        cursor.setPosition(to_utf16(editor.scene_text(), found.at))
+        editor.setTextCursor(cursor)
+        editor.ensureCursorVisible()
+
+    def decide(self, *, accept: bool, every: bool = False) -> int:
+        """Accept (or reject) the chosen suggestion, or all of them; how many."""
+        from core.review.suggestions import decide
+
+        ids = {s.id for s in self.suggestions} if every else {self._chosen_change()} - {""}
+        if not ids or not self.scene_id:
+            return 0
+        live = self.studio.live.live_text(self.scene_id)
+        if live is not None:
+            live.change(lambda doc: decide(doc, ids, accept=accept))
+            self.studio.live.note_review_change(self.scene_id)
+        else:
+            library = self.studio.library
+            if library is None:
+                return 0
+            from core.review.store import decide_in_scene
+
+            if self.studio.autosaver is not None:
+                self.studio.autosaver.flush()
+            with library.write_session() as session:
+                decide_in_scene(session, self.scene_id, ids, accept=accept)
+            self.studio.reload_current_scene()
+        self.refresh()
+        return len(ids)
 
     def anchored_ranges(self) -> list[tuple[int, int]]:
         """The open threads' passages, in Qt positions of the editor's text."""

@@ -183,9 +183,13 @@ class StudioPanels:
         self.docks["ai"].hide()
 
         comments = CommentsPanel(window, author=lambda: _reviewer(library))
-        comments.changed.connect(
-            lambda: window.editor.set_comment_marks(comments.anchored_ranges())
-        )
+        def mark_review() -> None:
+            window.editor.set_comment_marks(comments.anchored_ranges())
+            window.editor.set_suggestion_marks(*comments.suggestion_marks())
+
+        comments.changed.connect(mark_review)
+        # The panels follow a scene before its document is in the editor: marked again then.
+        window.editor.scene_loaded.connect(lambda _scene_id: mark_review())
         self._dock("comments", "Comments", comments, right)
         self.docks["comments"].hide()
         comment = window.menus["Edit"].addAction("Co&mment on Selection…")

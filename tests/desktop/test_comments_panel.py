@@ -67,3 +67,57 @@ def test_comment_reply_resolve_in_the_studio(qtbot, aw_library, tmp_path):
     assert stored.resolved and stored.anchor(found.text) == words
     assert found.text.startswith("So. ")
     window.close()
+
+
+def test_suggested_changes_are_shown_and_decided_in_the_studio(qtbot, aw_library, tmp_path):
+    from datetime import UTC, datetime
+
+    from core.review.store import change_scene_document
+    from core.review.suggestions import suggest_delete, suggest_insert
+    from core.store.manuscript import get_scene, list_chapters
+
+    book_id = add_sample_book(aw_library)
+    with aw_library.session() as s:
+        first = list_chapters(session=s, book_id=book_id)[0].scenes[0]
+        scene_id, text = first.id, first.text
+    word = text.split()[1]
+    at = text.index(word)
+    now = datetime.now(UTC)
+
+    def insert(doc):
+        return suggest_insert(doc, at=0, text="Rain. ", author="Claude", now=now)
+
+    def delete(doc):
+        return suggest_delete(doc, start=at, end=at + len(word), author="Ed", now=now)
+
+    with aw_library.write_session() as s:
+        change_scene_document(s, scene_id, insert)
+        change_scene_document(s, scene_id, delete)
+    settings = QSettings(str(tmp_path / "studio.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(aw_library, settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    assert window.select(NodeKind.SCENE, scene_id)
+    panel = window.panels.widgets["comments"]
+    assert [(x.author, x.kind) for x in panel.suggestions] == [
+        ("Claude", "insert"),
+        ("Ed", "delete"),
+    ]
+    editor = window.editor
+    assert editor.scene_text() == text  # pending: nothing applied
+    marks = [(m.selectionStart(), m.selectionEnd()) for m in editor.deletion_marks]
+    assert marks == [(at, at + len(word))]
+    assert [m.position() for m in editor.insertion_marks] == [0]
+    window.panels.docks["comments"].show()
+    window.panels.docks["comments"].raise_()
+    window.grab().save(str(tmp_path / "suggestions.png"))
+
+    panel.changes.setCurrentItem(panel.changes.topLevelItem(0))
+    assert panel.decide(accept=True) == 1
+    assert editor.scene_text() == "Rain. " + text
+    assert panel.decide(accept=False, every=True) == 1  # the deletion, rejected: the word stays
+    assert editor.scene_text() == "Rain. " + text and panel.suggestions == []
+    with aw_library.session() as s:
+        assert get_scene(session=s, scene_id=scene_id).text == "Rain. " + text
+    window.close()
