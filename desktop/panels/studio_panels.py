@@ -183,6 +183,7 @@ class StudioPanels:
         self.docks["ai"].hide()
 
         comments = CommentsPanel(window, author=lambda: _reviewer(library))
+
         def mark_review() -> None:
             window.editor.set_comment_marks(comments.anchored_ranges())
             window.editor.set_suggestion_marks(*comments.suggestion_marks())
