@@ -219,3 +219,36 @@ def test_suggestions_are_listed_accepted_and_rejected_from_the_cli(tmp_path, cap
     )
     code = main(["--library", library, "review", "Gannet", "accept"])
     assert code != 0 and "takes a suggestion's ID or --all" in capsys.readouterr().err
+
+
+def test_comments_and_suggestions_are_part_of_a_backup(tmp_path, capsys):
+    library = str(tmp_path / "lib")
+    with open_library(Path(library)) as lib:
+        import_manuscript(lib, SAMPLE_MANUSCRIPT, title="Gannet Rock", author="Ann")
+    scene_id, text = _first_scene(library)
+    quote = text.split(".")[0][-10:]
+    assert (
+        main(
+            [
+                "--library",
+                library,
+                "review",
+                "Gannet",
+                "comment",
+                "--scene",
+                scene_id,
+                "--quote",
+                quote,
+                "--text",
+                "Keep?",
+            ]
+        )
+        == 0
+    )
+    backup = tmp_path / "backup.zip"
+    assert main(["--library", library, "backup", "-o", str(backup)]) == 0
+    restored = str(tmp_path / "restored")
+    assert main(["--library", restored, "restore", str(backup)]) == 0
+    capsys.readouterr()
+    review = json.loads(_out(capsys, main(["--library", restored, "review", "Gannet", "--json"])))
+    assert [(c["text"], c["anchor"]) for c in review["comments"]] == [("Keep?", quote)]
