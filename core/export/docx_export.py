@@ -20,11 +20,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph
-from lxml import etree
 
 from core.export.content import BookContent
 from core.export.copyright_notice import notice_lines, notice_parts
 from core.export.docx_review import ReviewRuns, has_review_marks
+from core.export.docx_runs import append_run
 from core.export.flow import Break, SceneTitle, Subheading, Synopsis, TextParagraph, chapter_flow
 from core.export.geometry import geometry_for
 from core.export.options import ExportOptions
@@ -87,27 +87,11 @@ def _plain_heading(style: Any, name: str, size: float) -> None:
     fmt.keep_with_next = True
 
 
-_W_R, _W_T, _W_RPR, _W_I, _W_B, _W_BR = (qn(f"w:{t}") for t in ("r", "t", "rPr", "i", "b", "br"))
-_XML_SPACE = qn("xml:space")
-
-
 def _add_runs(paragraph: Any, spans: tuple[Span, ...] | list[Span]) -> None:
     """Append styled runs; built straight in XML because python-docx sets text char by char."""
     p = paragraph._p
     for span in spans:
-        r = etree.SubElement(p, _W_R)
-        if span.italic or span.bold:
-            rpr = etree.SubElement(r, _W_RPR)
-            if span.bold:
-                etree.SubElement(rpr, _W_B)
-            if span.italic:
-                etree.SubElement(rpr, _W_I)
-        for i, line in enumerate(span.text.split("\n")):
-            if i:
-                etree.SubElement(r, _W_BR)
-            t = etree.SubElement(r, _W_T)
-            t.text = line
-            t.set(_XML_SPACE, "preserve")
+        append_run(p, span.text, bold=span.bold, italic=span.italic)
 
 
 def _page_field(paragraph: Any) -> None:

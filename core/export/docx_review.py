@@ -16,13 +16,12 @@ from typing import Any
 from docx.oxml.ns import qn
 from lxml import etree
 
+from core.export.docx_runs import append_run
 from core.importers.review_marks import CLOSE, OPEN
 from core.text import Span
 
 _MARK_RE = re.compile(f"({OPEN}[cid][se][^{CLOSE}]+{CLOSE})")
-_W_R, _W_T, _W_RPR, _W_I, _W_B, _W_BR = (qn(f"w:{t}") for t in ("r", "t", "rPr", "i", "b", "br"))
-_W_DEL_TEXT = qn("w:delText")
-_XML_SPACE = qn("xml:space")
+_W_R, _W_RPR = qn("w:r"), qn("w:rPr")
 
 
 def has_review_marks(spans: Any) -> bool:
@@ -90,16 +89,4 @@ class ReviewRuns:
                 wrapper.set(qn("w:date"), info["date"][:19] + "Z")
             parent = wrapper
             deleting = kind == "d"
-        r = etree.SubElement(parent, _W_R)
-        if span.italic or span.bold:
-            rpr = etree.SubElement(r, _W_RPR)
-            if span.bold:
-                etree.SubElement(rpr, _W_B)
-            if span.italic:
-                etree.SubElement(rpr, _W_I)
-        for i, line in enumerate(text.split("\n")):
-            if i:
-                etree.SubElement(r, _W_BR)
-            t = etree.SubElement(r, _W_DEL_TEXT if deleting else _W_T)
-            t.text = line
-            t.set(_XML_SPACE, "preserve")
+        append_run(parent, text, bold=span.bold, italic=span.italic, deleted=deleting)

@@ -314,22 +314,11 @@ class CommentsPanel(QWidget):
         body = editor.scene_text()
         start = from_utf16(body, cursor.selectionStart())
         end = from_utf16(body, cursor.selectionEnd())
-        try:
-            made = self._change(
-                lambda doc: add_comment(
-                    doc,
-                    author=self.author(),
-                    text=text,
-                    start=start,
-                    end=end,
-                    now=_now(),
-                )
+        return self._act(
+            lambda doc: add_comment(
+                doc, author=self.author(), text=text, start=start, end=end, now=_now()
             )
-        except AuthorWorksError as exc:
-            self.message.setText(str(exc))
-            return None
-        self.refresh()
-        return str(made) if made else None
+        )
 
     def reply_to_chosen(self, text: str | None = None) -> str | None:
         from core.review.comments import reply
@@ -341,16 +330,17 @@ class CommentsPanel(QWidget):
             text, ok = QInputDialog.getMultiLineText(self, "Reply", f"Reply to {comment.author}:")
             if not ok:
                 return None
-        try:
-            made = self._change(
-                lambda doc: reply(
-                    doc,
-                    parent_id=comment.id,
-                    author=self.author(),
-                    text=text,
-                    now=_now(),
-                )
+        return self._act(
+            lambda doc: reply(
+                doc, parent_id=comment.id, author=self.author(), text=text, now=_now()
             )
+        )
+
+    def _act(self, edit: Callable[[Any], Any]) -> str | None:
+        """Make a change of the scene's review; its result (an id), or None with the reason
+        shown."""
+        try:
+            made = self._change(edit)
         except AuthorWorksError as exc:
             self.message.setText(str(exc))
             return None
