@@ -79,6 +79,8 @@ class AiPanel(QWidget):
         self.scene_id: str | None = None
         self.state = "idle"
         self.pending: PendingInsertion | None = None
+        # Set by the studio (the Comments dock): (Qt start, Qt end, text) -> suggestions made.
+        self.suggest_handler: Callable[[int, int, str], int] | None = None
         self.background = background or Background(self)
         self.worker: JobRunner | None = None  # the generation streaming now
         self.context: AssembledContext | None = None
@@ -120,6 +122,11 @@ class AiPanel(QWidget):
         self.instructions.setPlaceholderText("Instructions (tighter, more tension, another POV…)")
         self.generate_button = QPushButton("Generate")
         self.accept_button = QPushButton("Accept")
+        self.suggest_button = QPushButton("As Suggestions")
+        self.suggest_button.setToolTip(
+            "Put the result into the scene as suggested changes from Claude, to accept or "
+            "reject one by one in the Comments dock"
+        )
         self.retry_button = QPushButton("Retry")
         self.discard_button = QPushButton("Discard")
         self.cancel_button = QPushButton("Cancel")
@@ -131,6 +138,7 @@ class AiPanel(QWidget):
         for button in (
             self.generate_button,
             self.accept_button,
+            self.suggest_button,
             self.retry_button,
             self.discard_button,
             self.cancel_button,
@@ -212,6 +220,7 @@ class AiPanel(QWidget):
 
         self.generate_button.clicked.connect(self.generate)
         self.accept_button.clicked.connect(self.accept)
+        self.suggest_button.clicked.connect(lambda: self.accept_as_suggestions())
         self.retry_button.clicked.connect(self.retry)
         self.discard_button.clicked.connect(self.discard)
         self.cancel_button.clicked.connect(self.cancel)
@@ -445,6 +454,21 @@ class AiPanel(QWidget):
             self._insert_now(chosen)
         self._set_state("idle")
 
+    def accept_as_suggestions(self) -> int:
+        """Turn the pending result into suggested changes from Claude (a rewrite of what it
+        replaces, hunk by hunk, or an insertion) instead of text; how many suggestions."""
+        pending = self.pending
+        if self.state != "pending" or pending is None or self.suggest_handler is None:
+            return 0
+        start, end, text = pending.start, pending.replace_end, pending.text
+        self.discard()  # the editor's text as it was; the suggestions carry the change
+        made = self.suggest_handler(start, end, text)
+        self._say(
+            f"{made} suggested change{'s' if made != 1 else ''} from Claude: accept or reject "
+            "them in the Comments dock."
+        )
+        return made
+
     def discard(self) -> None:
         if self.state != "pending":
             return
@@ -646,6 +670,9 @@ class AiPanel(QWidget):
         self.cancel_button.setEnabled(state == "streaming")
         for button in (self.accept_button, self.retry_button, self.discard_button):
             button.setEnabled(state == "pending")
+        self.suggest_button.setEnabled(
+            state == "pending" and self.pending is not None and self.suggest_handler is not None
+        )
         self.reinsert_button.setEnabled(state == "idle")
         emit(self.state_changed, state)
 

@@ -231,6 +231,27 @@ class CommentsPanel(QWidget):
         editor.setTextCursor(cursor)
         editor.ensureCursorVisible()
 
+    def suggest_generated(self, start: int, end: int, text: str) -> int:
+        """Claude's result as suggestions: a rewrite of the editor's ``start:end`` (Qt
+        positions), hunk by hunk, or an insertion at ``start``; how many."""
+        from core.review.suggestions import suggest_insert, suggest_rewrite
+
+        body = self.studio.editor.scene_text()
+        begin, stop = from_utf16(body, start), from_utf16(body, end)
+
+        def change(doc: Any) -> int:
+            if stop > begin:
+                made = suggest_rewrite(
+                    doc, start=begin, end=stop, text=text, author="Claude", now=_now()
+                )
+                return len(made)
+            suggest_insert(doc, at=begin, text=text, author="Claude", now=_now())
+            return 1
+
+        made = self._act(change)
+        self.studio.panels.docks["comments"].show()
+        return int(made or 0)
+
     def decide(self, *, accept: bool, every: bool = False) -> int:
         """Accept (or reject) the chosen suggestion, or all of them; how many."""
         from core.review.suggestions import decide

@@ -189,6 +189,7 @@ class StudioPanels:
             window.editor.set_suggestion_marks(*comments.suggestion_marks())
 
         comments.changed.connect(mark_review)
+        ai.suggest_handler = comments.suggest_generated
         # The panels follow a scene before its document is in the editor: marked again then.
         window.editor.scene_loaded.connect(lambda _scene_id: mark_review())
         self._dock("comments", "Comments", comments, right)

@@ -11,6 +11,7 @@ from core.review.store import book_comments
 from core.sample import add_sample_book
 from desktop.binder.model import NodeKind
 from desktop.window.main_window import MainWindow
+from tests.core.generation.conftest import memory_keyring  # noqa: F401
 
 
 def test_comment_reply_resolve_in_the_studio(qtbot, aw_library, tmp_path):
@@ -120,4 +121,58 @@ def test_suggested_changes_are_shown_and_decided_in_the_studio(qtbot, aw_library
     assert editor.scene_text() == "Rain. " + text and panel.suggestions == []
     with aw_library.session() as s:
         assert get_scene(session=s, scene_id=scene_id).text == "Rain. " + text
+    window.close()
+
+
+def test_an_ai_rewrite_lands_as_claudes_suggestions(
+    qtbot,
+    aw_library,
+    tmp_path,
+    memory_keyring,  # noqa: F811
+):
+    from core.generation.client import ClaudeClient
+    from core.generation.credentials import set_api_key
+    from tests.core.generation.anthropic_fake import FakeAnthropic
+
+    set_api_key("sk-ant-desktop")
+    book_id = add_sample_book(aw_library)
+    settings = QSettings(str(tmp_path / "studio.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(aw_library, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    book = next(b for b in window.binder_model.books if b.id == book_id)
+    scene = book.children[0].children[0]
+    assert window.select(NodeKind.SCENE, scene.id)
+    editor = window.editor
+    text = editor.scene_text()
+    sentence = text[: text.index(".") + 1]
+    cursor = editor.textCursor()
+    cursor.setPosition(0)
+    cursor.setPosition(len(sentence), QTextCursor.MoveMode.KeepAnchor)
+    editor.setTextCursor(cursor)
+    ai = window.panels.widgets["ai"]
+    fake = FakeAnthropic()
+    ai.client_factory = lambda key: ClaudeClient(
+        key, transport=fake.transport(), sleep=lambda s: None
+    )
+    words = sentence.split()
+    rewritten = " ".join([words[0], "slow", *words[1:]])
+    fake.queue_message([rewritten])
+    ai.set_action("rewrite")
+    with qtbot.waitSignal(ai.generation_finished, timeout=30_000):
+        ai.generate_button.click()
+    qtbot.waitUntil(lambda: not ai.busy() and ai.state == "pending", timeout=10_000)
+    assert ai.suggest_button.isEnabled()
+    assert ai.accept_as_suggestions() == 1
+    assert editor.scene_text() == text  # nothing applied: one suggestion waits
+    panel = window.panels.widgets["comments"]
+    [suggestion] = panel.suggestions
+    assert (suggestion.author, suggestion.kind, suggestion.text.strip()) == (
+        "Claude",
+        "insert",
+        "slow",
+    )
+    panel.changes.setCurrentItem(panel.changes.topLevelItem(0))
+    assert panel.decide(accept=True) == 1
+    assert editor.scene_text() == text.replace(sentence, rewritten, 1)
     window.close()
