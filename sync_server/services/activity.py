@@ -31,6 +31,7 @@ NOTIFICATION_KINDS = (
     "member_left",
     "ownership_transferred",
     "book_deleted",
+    "mentioned",
 )
 
 

@@ -101,6 +101,51 @@ def _review_ops(
     return allowed
 
 
+def tell_mentioned(session: Session, *, author_id: str, items: list[tuple[str, str, bytes]]) -> int:
+    """Notify the members that new comments in ``items`` (book, document, update) @mention;
+    how many notices. Read before the items are appended (the document as it was)."""
+    from core.review.mentions import mentioned, new_comments
+    from sync_server.services.activity import Notice, record
+
+    made = 0
+    for book_id, doc_id, data in items:
+        if b"comments" not in data:  # the map's name is in every update that writes to it
+            continue
+        added = new_comments(document_state(session, book_id=book_id, doc_id=doc_id), data)
+        if not added:
+            continue
+        people = {
+            str(email): str(user)
+            for user, email in session.execute(
+                select(BookMember.user_id, User.email)
+                .join(User, User.id == BookMember.user_id)
+                .where(BookMember.book_id == book_id, live_membership())
+            )
+        }
+        for comment in added:
+            named = mentioned(str(comment.get("text", "")), people) - {author_id}
+            if not named:
+                continue
+            who = str(comment.get("author") or "Someone")
+            record(
+                session,
+                book_id=book_id,
+                kind="mentioned",
+                actor_id=author_id,
+                detail={"document": doc_id, "comment": str(comment.get("id", ""))},
+                notify=[
+                    Notice(
+                        user,
+                        f"{who} mentioned you in a comment: {str(comment.get('text', ''))[:200]}",
+                        {"book_id": book_id, "document": doc_id, "comment": comment.get("id")},
+                    )
+                    for user in sorted(named)
+                ],
+            )
+            made += len(named)
+    return made
+
+
 def document_state(session: Session, *, book_id: str, doc_id: str) -> bytes:
     """The document as the feed holds it: its changes merged into one update (b"" if none)."""
     datas = [
@@ -348,6 +393,9 @@ def push(
             to_apply.append((op, data))
     applied = len(to_apply)
     duplicates = len(writable) - applied
+    tell_mentioned(
+        session, author_id=user_id, items=[(op.book_id, op.doc_id, data) for op, data in to_apply]
+    )
     _append(
         session,
         connection,
@@ -420,6 +468,8 @@ def append_live(
     last_seq = {book_id: int(seq)}
     for author, datas in by_author.items():
         merged = datas[0] if len(datas) == 1 else pycrdt.merge_updates(*datas)
+        if author is not None:
+            tell_mentioned(session, author_id=author, items=[(book_id, doc_id, merged)])
         _append(
             session,
             connection,

@@ -74,7 +74,7 @@ def test_a_commenter_comments_and_the_owner_answers(
     scene_id, text = _first_scene(cat)
     quote = text.split(".")[0][-12:]
 
-    # Cat comments and syncs; Ann syncs and sees it on the same words.
+    # Cat comments (naming Ann) and syncs; Ann is told, syncs and sees it on the same words.
     capsys.readouterr()
     made = _out(
         capsys,
@@ -90,7 +90,7 @@ def test_a_commenter_comments_and_the_owner_answers(
                 "--quote",
                 quote,
                 "--text",
-                "Say where we are?",
+                "Say where we are? @ann",
             ]
         ),
     )
@@ -103,9 +103,12 @@ def test_a_commenter_comments_and_the_owner_answers(
     [comment] = review["comments"]
     assert (comment["author"], comment["text"], comment["anchor"]) == (
         "cat@example.org",
-        "Say where we are?",
+        "Say where we are? @ann",
         quote,
     )
+    inbox = json.loads(_out(capsys, main(["--library", ann, "inbox", "--json"])))
+    mentions = [n for n in inbox["items"] if n["kind"] == "mentioned"]
+    assert len(mentions) == 1 and "cat@example.org mentioned you" in mentions[0]["message"]
     assert comment["scene_id"] == scene_id and not comment["resolved"]
 
     # Ann edits the text around it, replies and resolves; Cat sees it all.
