@@ -17,18 +17,17 @@ a resolve made at once on two devices both stay.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import pycrdt
 
 from core.errors import ValidationError
 from core.ids import new_id
 from core.sync.documents import TEXT
-from core.sync.text_view import View, accepted_text, to_full
-from core.text.offsets import from_utf8, to_utf8
+from core.sync.text_view import View, accepted_text, state_clocks, sticky_at, sticky_index
 
 COMMENTS = "comments"
 RESOLVED = "resolved"
@@ -72,13 +71,6 @@ def _maps(doc: pycrdt.Doc) -> tuple[pycrdt.Text, pycrdt.Map, pycrdt.Map]:
     )
 
 
-def _sticky(ytext: pycrdt.Text, index: int, assoc: pycrdt.Assoc) -> dict[str, Any]:
-    """A sticky index at accepted-view ``index`` (see core.sync.text_view)."""
-    whole = str(ytext)
-    sticky = pycrdt.StickyIndex.new(ytext, to_utf8(whole, to_full(ytext, index)), assoc)
-    return dict(sticky.to_json())
-
-
 def add_comment(
     doc: pycrdt.Doc,
     *,
@@ -106,8 +98,8 @@ def add_comment(
         "parent": None,
         # The start leans on the first anchored character and the end on the last, so
         # typing right before or right after the passage does not grow the anchor.
-        "start": _sticky(ytext, start, pycrdt.Assoc.AFTER),
-        "end": _sticky(ytext, end, pycrdt.Assoc.BEFORE),
+        "start": sticky_at(ytext, start, pycrdt.Assoc.AFTER),
+        "end": sticky_at(ytext, end, pycrdt.Assoc.BEFORE),
     }
     with doc.transaction():
         comments[comment_id] = json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -147,23 +139,17 @@ def set_resolved(
         states[root] = json.dumps({"resolved": resolved, "by": by, "at": now.isoformat()})
 
 
-def _index_of(ytext: pycrdt.Text, whole: str, sticky: Any, view: View) -> int | None:
-    """Where a sticky index is now, as an accepted-view index."""
-    if not isinstance(sticky, dict):
-        return None
-    try:
-        position = pycrdt.StickyIndex.from_json(sticky, ytext).get_index()
-    except (ValueError, KeyError, TypeError):
-        return None
-    return view.to_accepted(from_utf8(whole, position))
-
-
 def list_comments(doc: pycrdt.Doc) -> list[Comment]:
     """The threads of the scene (replies under their comment), in the order of the text
     (orphaned ones last, by time)."""
     ytext, comments, states = _maps(doc)
-    body = str(ytext)  # the whole text: sticky indexes count in it
-    view = View(ytext)
+    place = functools.partial(
+        sticky_index,
+        ytext,
+        whole=str(ytext),  # sticky indexes count in the whole text
+        view=View(ytext),
+        clocks=state_clocks(doc.get_state()),
+    )
     raw = [json.loads(v) for v in comments.values()]
     threads: dict[str, Comment] = {}
     replies: list[Comment] = []
@@ -179,8 +165,8 @@ def list_comments(doc: pycrdt.Doc) -> list[Comment]:
         if item.parent:
             replies.append(item)
             continue
-        item.start = _index_of(ytext, body, value.get("start"), view)
-        item.end = _index_of(ytext, body, value.get("end"), view)
+        item.start = place(value.get("start"))
+        item.end = place(value.get("end"))
         state = states.get(item.id)
         if state:
             parsed = json.loads(state)

@@ -18,18 +18,9 @@ import pycrdt
 from core.review.comments import COMMENTS, RESOLVED
 from core.review.suggestions import SUGGESTIONS
 from core.sync.documents import FIELDS_MAP, TEXT
-from core.sync.text_view import DELETE_KEY, INSERT_KEY
+from core.sync.text_view import DELETE_KEY, INSERT_KEY, state_clocks
 
 REVIEW_ROOTS = frozenset({COMMENTS, RESOLVED, SUGGESTIONS})
-
-
-def _clocks(state_vector: bytes) -> dict[int, int]:
-    decoder = pycrdt.Decoder(state_vector)
-    clocks = {}
-    for _ in range(decoder.read_var_uint()):
-        client = decoder.read_var_uint()
-        clocks[client] = decoder.read_var_uint()
-    return clocks
 
 
 def _proposes(delta: list[dict[str, object]]) -> bool:
@@ -72,6 +63,6 @@ def review_only(state: bytes, update: bytes) -> bool:
         fields.unobserve(watches[1])
     if moved or set(probe.keys()) - roots - REVIEW_ROOTS:
         return False
-    have = _clocks(probe.get_state())
-    wanted = _clocks(pycrdt.get_state(update))
+    have = state_clocks(probe.get_state())
+    wanted = state_clocks(pycrdt.get_state(update))
     return all(have.get(client, 0) >= clock for client, clock in wanted.items())

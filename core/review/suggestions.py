@@ -25,7 +25,7 @@ import pycrdt
 from core.ids import new_id
 from core.review.comments import ReviewError
 from core.sync.documents import TEXT
-from core.sync.text_view import DELETE_KEY, INSERT_KEY, to_full
+from core.sync.text_view import DELETE_KEY, INSERT_KEY, View
 from core.text.offsets import utf8_length
 
 SUGGESTIONS = "suggestions"
@@ -73,8 +73,7 @@ def suggest_insert(
     ytext, meta = _parts(doc)
     if not text:
         raise ReviewError("a suggested insertion needs some text")
-    whole = str(ytext)
-    position = utf8_length(whole[: to_full(ytext, at)])
+    position = View(ytext).utf8_of(at)
     with doc.transaction():
         suggestion_id = _record(meta, "insert", author, now, suggestion_id)
         ytext.insert(position, text, {INSERT_KEY: suggestion_id, DELETE_KEY: None})
@@ -100,28 +99,9 @@ def suggest_delete(
         raise ReviewError("a suggested deletion needs some text")
     with doc.transaction():
         suggestion_id = _record(meta, "delete", author, now, suggestion_id)
-        for lo, hi in _accepted_runs(ytext, start, end):
+        for lo, hi in View(ytext).runs(start, end):
             ytext.format(lo, hi, {DELETE_KEY: suggestion_id})
     return suggestion_id
-
-
-def _accepted_runs(ytext: pycrdt.Text, start: int, end: int) -> list[tuple[int, int]]:
-    """UTF-8 ranges of the whole text holding accepted characters ``start:end``."""
-    runs = []
-    accepted = offset = 0
-    for text, attrs in ytext.diff():
-        piece = str(text)
-        size = utf8_length(piece)
-        if attrs and attrs.get(INSERT_KEY):
-            offset += size
-            continue
-        lo, hi = max(start, accepted), min(end, accepted + len(piece))
-        if lo < hi:
-            a = offset + utf8_length(piece[: lo - accepted])
-            runs.append((a, a + utf8_length(piece[lo - accepted : hi - accepted])))
-        accepted += len(piece)
-        offset += size
-    return runs
 
 
 def _spans(ytext: pycrdt.Text) -> list[tuple[str, str, str, int, int, int]]:

@@ -25,6 +25,7 @@ Positions in this module's API are Python string indexes (see :mod:`core.text.of
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import threading
@@ -35,8 +36,14 @@ from typing import Any
 import pycrdt
 
 from core.sync.documents import TEXT
-from core.sync.text_view import accepted_text, edit_accepted, to_accepted, to_full
-from core.text.offsets import from_utf8, to_utf8
+from core.sync.text_view import (
+    View,
+    accepted_text,
+    edit_accepted,
+    state_clocks,
+    sticky_at,
+    sticky_index,
+)
 
 log = logging.getLogger(__name__)
 
@@ -121,11 +128,9 @@ class LiveText:
 
     def edit(self, new_text: str) -> None:
         """The writer's text is now ``new_text``: record the difference as their edit."""
-        if str(self) == new_text:
-            return
         with self.doc.transaction(origin=_LOCAL):
-            edit_accepted(self.text, new_text)
-        if self._states:
+            changed = edit_accepted(self.text, new_text)
+        if changed and self._states:
             self._report_presence()  # the others' cursors moved with the text
 
     def undo(self) -> bool:
@@ -218,7 +223,10 @@ class LiveText:
         indexes in the text; None: no cursor to show)."""
         state: dict[str, Any] = {"user": {"name": name, "color": colour}, "scene": scene_id}
         if anchor is not None and head is not None:
-            state["cursor"] = {"anchor": self._sticky(anchor), "head": self._sticky(head)}
+            state["cursor"] = {
+                "anchor": sticky_at(self.text, anchor),
+                "head": sticky_at(self.text, head),
+            }
         self._presence = state
         self._send_presence()
 
@@ -229,15 +237,6 @@ class LiveText:
         body = b"null"
         update = _uint(1) + _uint(self.doc.client_id) + _uint(self._clock) + _framed(body)
         self.send(bytes([AWARENESS]) + _framed(update))
-
-    def _sticky(self, accepted_index: int) -> dict[str, Any]:
-        text = str(self.text)
-        index = max(0, min(to_full(self.text, accepted_index), len(text)))
-        # Bound to the character after the position, or, at the very end (where there is
-        # none, and pycrdt cannot make one), to the one before it.
-        assoc = pycrdt.Assoc.AFTER if index < len(text) else pycrdt.Assoc.BEFORE
-        sticky = pycrdt.StickyIndex.new(self.text, to_utf8(text, index), assoc)
-        return dict(sticky.to_json())
 
     def _send_presence(self) -> None:
         self._clock += 1
@@ -267,8 +266,14 @@ class LiveText:
         self._report_presence()
 
     def peers(self) -> list[Peer]:
-        text = str(self.text)
-        clocks = self._clocks()
+        # One reading of the text for every cursor: where each sticky index is now.
+        place = functools.partial(
+            sticky_index,
+            self.text,
+            whole=str(self.text),
+            view=View(self.text),
+            clocks=state_clocks(self.doc.get_state()),
+        )
         found = []
         for client, (_clock, state) in sorted(self._states.items()):
             user: dict[str, Any] = state.get("user") or {}
@@ -283,36 +288,11 @@ class LiveText:
                     name=str(user.get("name") or "Someone"),
                     colour=str(user.get("color") or "#888888"),
                     scene_id=str(state.get("scene") or ""),
-                    anchor=self._index_of(text, cursor.get("anchor"), clocks),
-                    head=self._index_of(text, cursor.get("head"), clocks),
+                    anchor=place(cursor.get("anchor")),
+                    head=place(cursor.get("head")),
                 )
             )
         return found
-
-    def _index_of(self, text: str, sticky: Any, clocks: dict[int, int]) -> int | None:
-        if not isinstance(sticky, dict):
-            return None
-        item = sticky.get("item")
-        if isinstance(item, dict):
-            # A cursor on a character this document has not received yet: pycrdt would
-            # panic on it, so it waits for the next presence update.
-            known = clocks.get(int(item.get("client", -1)), 0)
-            if int(item.get("clock", 0)) >= known:
-                return None
-        try:
-            position = pycrdt.StickyIndex.from_json(sticky, self.text).get_index()
-        except (ValueError, KeyError, TypeError):  # a form we do not read (another binding)
-            return None
-        return to_accepted(self.text, from_utf8(text, position))
-
-    def _clocks(self) -> dict[int, int]:
-        """The state vector: for each client, how many of its items this document has."""
-        decoder = pycrdt.Decoder(self.doc.get_state())
-        clocks = {}
-        for _ in range(decoder.read_var_uint()):
-            client = decoder.read_var_uint()
-            clocks[client] = decoder.read_var_uint()
-        return clocks
 
     def _report_presence(self) -> None:
         self.on_presence(self.peers())
