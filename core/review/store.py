@@ -25,7 +25,7 @@ from core.review.comments import set_resolved as _set_resolved
 from core.review.suggestions import Suggestion, decide, list_suggestions
 from core.store.manuscript import find_book, get_scene, list_chapters, list_scenes
 from core.sync.capture import capture, queue_update
-from core.sync.documents import doc_text, new_doc
+from core.sync.documents import changes_made, doc_text, new_doc
 from core.sync.live_store import live_doc
 from core.sync.local_state import sync_docs
 
@@ -54,15 +54,11 @@ def _document(session: Session, scene_id: str) -> tuple[pycrdt.Doc, str, str]:
 def change_scene_document(session: Session, scene_id: str, change: Callable[[pycrdt.Doc], T]) -> T:
     """Run ``change`` on the scene's document, store it and queue what it changed."""
     doc, kind, book_id = _document(session, scene_id)
-    updates: list[bytes] = []
-    subscription = doc.observe(lambda event: updates.append(event.update))
-    result = change(doc)
-    doc.unobserve(subscription)
-    if updates:
+    result, delta = changes_made(doc, lambda: change(doc))
+    if delta is not None:
         session.execute(
             update(sync_docs).where(sync_docs.c.doc_id == scene_id).values(state=doc.get_update())
         )
-        delta = updates[0] if len(updates) == 1 else pycrdt.merge_updates(*updates)
         queue_update(session, doc_id=scene_id, kind=kind, book_id=book_id, update=delta)
     return result
 

@@ -15,8 +15,9 @@ same scene offline both keep their edits when the documents merge.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pycrdt
 
@@ -25,6 +26,7 @@ from core.domain.models import BOOK_EDITABLE_FIELDS, ENTITY_KINDS
 from core.text.edits import text_edits
 from core.text.offsets import utf8_span
 
+T = TypeVar("T")
 SyncedEntity = Book | Chapter | Scene | Character | Location | LoreEntry | Note
 
 MODELS: dict[str, type[SyncedEntity]] = ENTITY_KINDS
@@ -112,6 +114,21 @@ def new_doc(update: bytes | None = None) -> pycrdt.Doc:
     if update:
         doc.apply_update(update)
     return doc
+
+
+def changes_made(doc: pycrdt.Doc, change: Callable[[], T]) -> tuple[T, bytes | None]:
+    """Run ``change`` (anything that writes to ``doc``, or applies an update to it); its
+    result, and an update of exactly what it changed in ``doc`` (None: nothing — an update
+    the document already held, say)."""
+    updates: list[bytes] = []
+    subscription = doc.observe(lambda event: updates.append(event.update))
+    try:
+        result = change()
+    finally:
+        doc.unobserve(subscription)
+    if not updates:
+        return result, None
+    return result, updates[0] if len(updates) == 1 else pycrdt.merge_updates(*updates)
 
 
 def doc_fields(doc: pycrdt.Doc) -> dict[str, Any]:

@@ -16,15 +16,13 @@ in one transaction, so that the feed sync that runs beside it never sees them di
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-import pycrdt
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.store.saving import SavedText, save_text
 from core.sync.capture import queue_update, text_hash
-from core.sync.documents import doc_text, new_doc
+from core.sync.documents import changes_made, doc_text, new_doc
 from core.sync.local_state import sync_docs
 
 
@@ -65,10 +63,7 @@ def save_live_text(session: Session, *, kind: str, item_id: str, state: bytes) -
     found = live_doc(session, item_id)
     stored = found.state if found is not None else b""
     doc = new_doc(stored)
-    changes: list[bytes] = []
-    subscription = doc.observe(lambda event: changes.append(event.update))
-    doc.apply_update(state)
-    doc.unobserve(subscription)
+    _, delta = changes_made(doc, lambda: doc.apply_update(state))
     text = doc_text(doc)
     saved = save_text(session, kind=kind, item_id=item_id, text=text)
     merged_state = doc.get_update()
@@ -78,20 +73,11 @@ def save_live_text(session: Session, *, kind: str, item_id: str, state: bytes) -
             .where(sync_docs.c.doc_id == item_id)
             .values(state=merged_state, text_hash=text_hash(text))
         )
-        if changes:
-            delta = changes[0] if len(changes) == 1 else pycrdt.merge_updates(*changes)
+        if delta is not None:
             queue_update(
                 session, doc_id=item_id, kind=found.kind, book_id=found.book_id, update=delta
             )
-    richer = _holds_more(merged_state, state)
-    return LiveSaved(saved, text, merged_state if richer else None)
-
-
-def _holds_more(merged: bytes, live: bytes) -> bool:
-    """Whether ``merged`` has anything ``live`` lacks (a pull brought it)."""
-    probe: Any = new_doc(live)
-    changed: list[bytes] = []
-    subscription = probe.observe(lambda event: changed.append(event.update))
-    probe.apply_update(merged)
-    probe.unobserve(subscription)
-    return bool(changed)
+    # Whether the merge holds anything the live state lacks (a pull brought it).
+    probe = new_doc(state)
+    _, more = changes_made(probe, lambda: probe.apply_update(merged_state))
+    return LiveSaved(saved, text, merged_state if more is not None else None)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket
 
+from core.sync.documents import changes_made
 from sync_server.collab.bus import Bus, LocalBus, RedisBus
 from sync_server.collab.room import (
     FORBIDDEN,
@@ -316,12 +317,10 @@ class CollabHub:
         probe: pycrdt.Doc = pycrdt.Doc()
         if stored:
             probe.apply_update(stored)
-        missing: list[bytes] = []
-        subscription = probe.observe(lambda event: missing.append(event.update))
-        probe.apply_update(room.doc.get_update(probe.get_state()))
-        probe.unobserve(subscription)
-        if missing:
-            room.pending.append((None, missing[0]))
+        held = room.doc.get_update(probe.get_state())
+        _, missing = changes_made(probe, lambda: probe.apply_update(held))
+        if missing is not None:
+            room.pending.append((None, missing))
             await self._flush(room)
 
     def connections_of(self, user_id: str) -> int:
