@@ -9,6 +9,7 @@ and the DOCX writer turns them into Word comments and tracked changes.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pycrdt
@@ -38,8 +39,6 @@ def marked_text(doc: pycrdt.Doc) -> tuple[str, dict[str, dict[str, dict[str, str
 
     def change(ident: str, kind: str) -> None:
         if ident not in changes:
-            import json
-
             info: dict[str, Any] = json.loads(meta_map[ident]) if ident in meta_map else {}
             changes[ident] = {
                 "kind": kind,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime
+from typing import Any
 
 import pycrdt
 from sqlalchemy.orm import Session
@@ -53,20 +54,17 @@ def add_imported_review(
             )
             count += 1
         for ident, at, text in marks.insertions:
-            info = changes.get(ident, {})
-            suggest_insert(
-                doc, at=at, text=text, author=info.get("author") or "Unknown",
-                now=_when(info.get("date", "")),
-            )  # fmt: skip
+            suggest_insert(doc, at=at, text=text, **by(ident))
             count += 1
         for ident, start, end in marks.deletions:
-            info = changes.get(ident, {})
-            suggest_delete(
-                doc, start=start, end=end, author=info.get("author") or "Unknown",
-                now=_when(info.get("date", "")),
-            )  # fmt: skip
+            suggest_delete(doc, start=start, end=end, **by(ident))
             count += 1
         return count
+
+    def by(ident: str) -> dict[str, Any]:
+        """The author and time of tracked change ``ident``."""
+        info = changes.get(ident, {})
+        return {"author": info.get("author") or "Unknown", "now": _when(info.get("date", ""))}
 
     for scene_id, marks in scenes:
         made += change_scene_document(session, scene_id, functools.partial(apply, marks))

@@ -176,15 +176,10 @@ def _decide(ids: set[str], accept: bool, doc: pycrdt.Doc) -> int:
 
 def _materialise_text(session: Session, scene_id: str) -> None:
     """The scene's row takes the document's accepted text (and its counts), and the library's
-    copy records that it matches, so the next capture records nothing."""
-    from core.store.saving import save_text
-    from core.sync.capture import text_hash
+    copy records that it matches, so the next capture records nothing: what a live save does
+    with the document as the library holds it."""
+    from core.sync.live_store import save_live_text
 
     found = live_doc(session, scene_id)
-    if found is None:
-        return
-    text = doc_text(new_doc(found.state))
-    save_text(session, kind="scene", item_id=scene_id, text=text)
-    session.execute(
-        update(sync_docs).where(sync_docs.c.doc_id == scene_id).values(text_hash=text_hash(text))
-    )
+    if found is not None:
+        save_live_text(session, kind=found.kind, item_id=scene_id, state=found.state)

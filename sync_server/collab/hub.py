@@ -37,10 +37,10 @@ from sync_server.collab.room import (
     SIGNED_OUT,
     Connection,
     Room,
-    utcnow,
 )
 from sync_server.collab.standing import Standing, current_roles
 from sync_server.services import feed
+from sync_server.services.books import utcnow
 from sync_server.settings import Settings
 
 log = logging.getLogger("authorworks.server.collab")

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pycrdt
@@ -253,7 +253,3 @@ class Room:
 
     def close(self) -> None:
         self.doc.unobserve(self._subscription)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
