@@ -14,16 +14,17 @@ from desktop.window.main_window import MainWindow
 from tests.core.generation.conftest import memory_keyring  # noqa: F401
 
 
-def test_comment_reply_resolve_in_the_studio(qtbot, aw_library, tmp_path):
-    book_id = add_sample_book(aw_library)
-    settings = QSettings(str(tmp_path / "studio.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(aw_library, settings=settings)
-    qtbot.addWidget(window)
-    window.resize(1100, 700)
-    window.show()
-    book = next(b for b in window.binder_model.books if b.id == book_id)
-    scene = book.children[0].children[0]
+def _open_first_scene(window: MainWindow) -> str:
+    """The id of the sample book's first scene, opened in the editor."""
+    scene = window.binder_model.books[0].children[0].children[0]
     assert window.select(NodeKind.SCENE, scene.id)
+    return scene.id
+
+
+def test_comment_reply_resolve_in_the_studio(qtbot, aw_library, tmp_path, sample_studio):
+    window = sample_studio
+    book_id = window.binder_model.books[0].id
+    _open_first_scene(window)
     editor = window.editor
     text = editor.scene_text()
     words = text.split()[3]
@@ -126,8 +127,7 @@ def test_suggested_changes_are_shown_and_decided_in_the_studio(qtbot, aw_library
 
 def test_an_ai_rewrite_lands_as_claudes_suggestions(
     qtbot,
-    aw_library,
-    tmp_path,
+    sample_studio,
     memory_keyring,  # noqa: F811
 ):
     from core.generation.client import ClaudeClient
@@ -135,14 +135,8 @@ def test_an_ai_rewrite_lands_as_claudes_suggestions(
     from tests.core.generation.anthropic_fake import FakeAnthropic
 
     set_api_key("sk-ant-desktop")
-    book_id = add_sample_book(aw_library)
-    settings = QSettings(str(tmp_path / "studio.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(aw_library, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    book = next(b for b in window.binder_model.books if b.id == book_id)
-    scene = book.children[0].children[0]
-    assert window.select(NodeKind.SCENE, scene.id)
+    window = sample_studio
+    _open_first_scene(window)
     editor = window.editor
     text = editor.scene_text()
     sentence = text[: text.index(".") + 1]
