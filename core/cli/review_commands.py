@@ -133,15 +133,25 @@ def _decide(library: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _suggestion_json(scene_id: str, suggestion: Any) -> dict[str, Any]:
-    return {
-        "id": suggestion.id,
-        "scene_id": scene_id,
-        "kind": suggestion.kind,
-        "text": suggestion.text,
-        "author": suggestion.author,
-        "created_at": suggestion.created_at,
-    }
+def _suggestion_json(scene_id: str, suggestion: Any) -> list[dict[str, Any]]:
+    """A suggestion as the listing's entries, each of ``kind`` insert or delete: a
+    replacement is its deletion and its insertion, under its one id (decided together)."""
+    parts = (
+        [("delete", suggestion.deleted), ("insert", suggestion.text)]
+        if suggestion.kind == "replace"
+        else [(suggestion.kind, suggestion.text)]
+    )
+    return [
+        {
+            "id": suggestion.id,
+            "scene_id": scene_id,
+            "kind": kind,
+            "text": text,
+            "author": suggestion.author,
+            "created_at": suggestion.created_at,
+        }
+        for kind, text in parts
+    ]
 
 
 def _print_review(scenes: list[Any], *, as_json: bool) -> int:
@@ -154,7 +164,10 @@ def _print_review(scenes: list[Any], *, as_json: bool) -> int:
                     for c in s.comments
                 ],
                 "suggestions": [
-                    _suggestion_json(s.scene_id, x) for s in scenes for x in s.suggestions
+                    entry
+                    for s in scenes
+                    for x in s.suggestions
+                    for entry in _suggestion_json(s.scene_id, x)
                 ],
             }
         )

@@ -213,3 +213,29 @@ def test_generate_suggest_puts_a_rewrite_into_the_scene_as_claudes_suggestions(
 
         now = get_scene(session=s, scene_id=sid).text
     assert now == text.replace(passage, passage.replace(passage.split()[2], "QUIETLY", 1), 1)
+
+
+def test_a_replacement_is_listed_as_its_deletion_and_insertion_under_one_id(
+    aw_library, aw_sample_book, fake_cli, capsys, monkeypatch
+):
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-cli")
+    sid = scene_id(aw_library, aw_sample_book, 0)
+    with aw_library.session() as s:
+        from core.store.manuscript import get_scene
+
+        text = get_scene(session=s, scene_id=sid).text
+    passage = " ".join(text.split()[:4])
+    fake_cli.queue_message([passage.replace(passage.split()[1], "QUIETLY", 1)])
+    code = run(
+        aw_library, "generate", "Gannet", "--scene", sid, "--action", "rewrite",
+        "--selection", passage, "--suggest",
+    )  # fmt: skip
+    assert code == 0
+    capsys.readouterr()
+    assert run(aw_library, "review", "Gannet", "--json") == 0
+    entries = json.loads(capsys.readouterr().out)["suggestions"]
+    assert [(e["kind"], e["text"]) for e in entries] == [
+        ("delete", passage.split()[1]),
+        ("insert", "QUIETLY"),
+    ]
+    assert entries[0]["id"] == entries[1]["id"] and {e["author"] for e in entries} == {"Claude"}
