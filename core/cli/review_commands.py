@@ -12,10 +12,10 @@ the other devices with the next ``authorworks sync``.
 from __future__ import annotations
 
 import argparse
-import getpass
 from typing import Any
 
 from core.cli.common import library_from_args, print_json
+from core.review.reviewer import reviewer
 
 
 def register(subparsers: Any) -> None:
@@ -52,13 +52,6 @@ def register(subparsers: Any) -> None:
     review.set_defaults(handler=_review)
 
 
-def _reviewer(library: Any) -> str:
-    """Who is commenting: the account the library syncs as, else this computer's user."""
-    from core.sync.status import status
-
-    return status(library).email or getpass.getuser()
-
-
 def _comment_json(comment: Any, text: str) -> dict[str, Any]:
     return {
         "id": comment.id,
@@ -84,7 +77,7 @@ def _review(args: argparse.Namespace) -> int:
             with library.session() as session:
                 scenes = store.book_comments(session, args.book)
             return _print_review(scenes, as_json=args.json)
-        who = _reviewer(library)
+        who = reviewer(library)
         if args.action in ("accept", "reject"):
             return _decide(library, args)
         with library.write_session() as session:

@@ -3,34 +3,39 @@
 A commenter reads a book, comments on it and suggests changes; the server takes their updates
 (pushed or live) only when :func:`review_only` says the update changes the document's comments,
 resolve states and suggestions, and touches its text only by proposing: inserting characters
-marked as a suggested insertion, or marking characters as a suggested deletion. Deleting text,
-formatting it otherwise, or changing the fields is an editor's. The check applies the
-update to a copy of the document and watches what moves, so a deletion (which names no part
-of the document, only the items it removes) is judged by what it removes. An update that
-cannot be integrated whole (it waits for another one) is refused: integrated later, it could
-change anything.
+marked as a suggested insertion, or marking characters as a suggested deletion, or deleting
+characters of their own pending insertion (a typo in one's suggestion, fixed in suggesting
+mode; someone else's suggestion is the editor's to reject).
+Deleting the book's text, formatting it otherwise, or changing the fields is an editor's. The
+check applies the update to a copy of the document and watches what moves, so a deletion
+(which names no part of the document, only the items it removes) is judged by what it
+removes. An update that cannot be integrated whole (it waits for another one) is refused:
+integrated later, it could change anything.
 """
 
 from __future__ import annotations
+
+import json
 
 import pycrdt
 
 from core.review.comments import COMMENTS, RESOLVED
 from core.review.suggestions import SUGGESTIONS
 from core.sync.documents import FIELDS_MAP, TEXT
-from core.sync.text_view import DELETE_KEY, INSERT_KEY, state_clocks
+from core.sync.text_view import DELETE_KEY, INSERT_KEY, accepted_text, state_clocks
 
 REVIEW_ROOTS = frozenset({COMMENTS, RESOLVED, SUGGESTIONS})
 
 
-def _proposes(delta: list[dict[str, object]]) -> bool:
+def _proposes(delta: list[dict[str, object]], deleted: list[bool]) -> bool:
     """Whether a change of the text only proposes: inserts suggested text, or marks text as
-    suggested for deletion."""
+    suggested for deletion (a deletion is noted in ``deleted``, judged once applied)."""
     for step in delta:
         attributes = step.get("attributes") or {}
         assert isinstance(attributes, dict)
         if "delete" in step:
-            return False
+            deleted.append(True)
+            continue
         if "insert" in step:
             if not attributes.get(INSERT_KEY) or attributes.get(DELETE_KEY):
                 return False
@@ -39,8 +44,31 @@ def _proposes(delta: list[dict[str, object]]) -> bool:
     return True
 
 
-def review_only(state: bytes, update: bytes) -> bool:
-    """Whether ``update``, applied to the document ``state``, changes only its comments."""
+def _pending(text: pycrdt.Text) -> dict[str, str]:
+    """Each pending insertion's characters, by suggestion id."""
+    found: dict[str, str] = {}
+    for chunk, attrs in text.diff():
+        if attrs and attrs.get(INSERT_KEY):
+            key = str(attrs[INSERT_KEY])
+            found[key] = found.get(key, "") + str(chunk)
+    return found
+
+
+def _authors(meta: pycrdt.Map) -> dict[str, str]:
+    authors = {}
+    for key in meta:
+        try:
+            info = json.loads(meta[key])
+        except (TypeError, ValueError):
+            continue
+        if isinstance(info, dict):
+            authors[str(key)] = str(info.get("author", ""))
+    return authors
+
+
+def review_only(state: bytes, update: bytes, *, author: str | None = None) -> bool:
+    """Whether ``update``, applied to the document ``state``, changes only its comments and
+    suggestions (deleting characters only of ``author``'s own pending insertions)."""
     probe: pycrdt.Doc = pycrdt.Doc()
     text = probe.get(TEXT, type=pycrdt.Text)
     fields = probe.get(FIELDS_MAP, type=pycrdt.Map)
@@ -49,9 +77,12 @@ def review_only(state: bytes, update: bytes) -> bool:
     if state:
         probe.apply_update(state)
     roots = set(probe.keys())
+    before, pending = accepted_text(text), _pending(text)
+    owners = _authors(probe.get(SUGGESTIONS, type=pycrdt.Map))
     moved: list[str] = []
+    deleted: list[bool] = []
     watches = [
-        text.observe(lambda event: None if _proposes(event.delta) else moved.append(TEXT)),
+        text.observe(lambda event: None if _proposes(event.delta, deleted) else moved.append(TEXT)),
         fields.observe(lambda _event: moved.append(FIELDS_MAP)),
     ]
     try:
@@ -63,6 +94,13 @@ def review_only(state: bytes, update: bytes) -> bool:
         fields.unobserve(watches[1])
     if moved or set(probe.keys()) - roots - REVIEW_ROOTS:
         return False
+    if deleted:
+        if author is None or accepted_text(text) != before:
+            return False  # it deleted the book's own text, not only suggested characters
+        after = _pending(text)
+        for key, inserted in pending.items():
+            if owners.get(key) != author and after.get(key, "") != inserted:
+                return False  # someone else's suggestion: rejecting it is an editor's
     have = state_clocks(probe.get_state())
     wanted = state_clocks(pycrdt.get_state(update))
     return all(have.get(client, 0) >= clock for client, clock in wanted.items())

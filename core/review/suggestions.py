@@ -47,7 +47,7 @@ def _parts(doc: pycrdt.Doc) -> tuple[pycrdt.Text, pycrdt.Map]:
     return doc.get(TEXT, type=pycrdt.Text), doc.get(SUGGESTIONS, type=pycrdt.Map)
 
 
-def _record(
+def record_suggestion(
     meta: pycrdt.Map, kind: str, author: str, now: datetime, suggestion_id: str | None = None
 ) -> str:
     suggestion_id = suggestion_id or new_id()
@@ -75,7 +75,7 @@ def suggest_insert(
         raise ReviewError("a suggested insertion needs some text")
     position = View(ytext).utf8_of(at)
     with doc.transaction():
-        suggestion_id = _record(meta, "insert", author, now, suggestion_id)
+        suggestion_id = record_suggestion(meta, "insert", author, now, suggestion_id)
         ytext.insert(position, text, {INSERT_KEY: suggestion_id, DELETE_KEY: None})
     return suggestion_id
 
@@ -98,7 +98,7 @@ def suggest_delete(
     if end <= start:
         raise ReviewError("a suggested deletion needs some text")
     with doc.transaction():
-        suggestion_id = _record(meta, "delete", author, now, suggestion_id)
+        suggestion_id = record_suggestion(meta, "delete", author, now, suggestion_id)
         for lo, hi in View(ytext).runs(start, end):
             ytext.format(lo, hi, {DELETE_KEY: suggestion_id})
     return suggestion_id

@@ -102,7 +102,11 @@ class LiveText:
         self._clock = 0
         self._presence: dict[str, Any] | None = None
         self._states: dict[int, tuple[int, dict[str, Any]]] = {}
-        self.undo_manager = pycrdt.UndoManager(scopes=[self.text], capture_timeout_millis=600)
+        # The suggestions' Map too: undoing a typed suggestion takes its record with it.
+        self.undo_manager = pycrdt.UndoManager(
+            scopes=[self.text, self.doc.get("suggestions", type=pycrdt.Map)],
+            capture_timeout_millis=600,
+        )
         self.undo_manager.include_origin(_LOCAL)
         self._subscription = self.doc.observe(self._changed)
         self._review_moved = False
@@ -110,6 +114,12 @@ class LiveText:
             self.doc.get(name, type=pycrdt.Map).observe(self._review_changed)
             for name in ("comments", "resolved", "suggestions")
         ]
+        self._format_watch = self.text.observe(self._text_changed)
+
+    def _text_changed(self, event: Any) -> None:
+        # A change of format only (a suggested deletion made or grown) moves no character.
+        if any("attributes" in part for part in event.delta):
+            self._review_moved = True
 
     def _review_changed(self, _event: Any) -> None:
         # Inside the transaction's commit: only noted here, reported once it is over.
@@ -133,6 +143,21 @@ class LiveText:
         if changed and self._states:
             self._report_presence()  # the others' cursors moved with the text
 
+    def suggest(self, new_whole: str, *, author: str, now: Any, backward: bool = True) -> int:
+        """Suggesting mode: the writer's edit of the whole text (pending suggestions shown)
+        recorded as their suggestions, sent and undoable like typing; the cursor's place in
+        the whole text afterwards (see :func:`core.review.suggesting.suggest_edit`)."""
+        from core.review.suggesting import suggest_edit
+
+        with self.doc.transaction(origin=_LOCAL):
+            cursor = suggest_edit(self.doc, new_whole, author=author, now=now, backward=backward)
+        self._report_review()
+        return cursor
+
+    def whole(self) -> str:
+        """The text with every pending suggestion in it (what suggesting mode shows)."""
+        return str(self.text)
+
     def undo(self) -> bool:
         """Take back the writer's last edit (only theirs); whether there was one."""
         return self._replay(self.undo_manager.undo)
@@ -141,11 +166,14 @@ class LiveText:
         return self._replay(self.undo_manager.redo)
 
     def _replay(self, step: Callable[[], bool]) -> bool:
-        before = str(self)
+        before, whole = str(self), self.whole()
         done = step()
         after = str(self)
         if after != before:
             self.on_text(after)
+        if self.whole() != whole:
+            self._review_moved = True  # a suggestion typed (or taken back) was undone
+        self._report_review()
         return bool(done)
 
     def absorb(self, update: bytes) -> None:
@@ -173,7 +201,7 @@ class LiveText:
     def _apply_remote(self, update: bytes) -> None:
         if update == _EMPTY_UPDATE:
             return
-        before = str(self)
+        before, whole = str(self), self.whole()
         self._remote = True
         try:
             with self.doc.transaction(origin="remote"):
@@ -181,6 +209,10 @@ class LiveText:
         finally:
             self._remote = False
         after = str(self)
+        if self.whole() != whole:
+            # Someone's suggestion (typed, taken back or decided) changed the whole text,
+            # maybe not the accepted one: suggesting mode shows it.
+            self._review_moved = True
         if after != before:
             self.on_text(after)
             self._report_presence()  # their cursors are relative to the text that moved

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import AuthorWorksError
+from core.review.reviewer import reviewer
 from core.store import Library
 from core.store.scene_view import SceneView
 from core.text.counts import count_of
@@ -50,15 +51,6 @@ _log = logging.getLogger(__name__)
 MAX_SPELLCHECK_CHARS = 300_000
 
 BookDialogFactory = Callable[[Library, str, QWidget], QWidget]
-
-
-def _reviewer(library: Library) -> str:
-    """Who comments: the account the library syncs as, else this computer's user."""
-    import getpass
-
-    from core.sync.status import status
-
-    return status(library).email or getpass.getuser()
 
 
 def _export(library: Library, book_id: str, parent: QWidget) -> QWidget:
@@ -182,7 +174,7 @@ class StudioPanels:
         self._dock("ai", "AI", ai, right)
         self.docks["ai"].hide()
 
-        comments = CommentsPanel(window, author=lambda: _reviewer(library))
+        comments = CommentsPanel(window, author=lambda: reviewer(library))
 
         def mark_review() -> None:
             window.editor.set_comment_marks(comments.anchored_ranges())

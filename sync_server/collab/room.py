@@ -245,7 +245,7 @@ class Room:
             return False
         from core.review.permissions import review_only
 
-        return review_only(self.doc.get_update(), update)
+        return review_only(self.doc.get_update(), update, author=connection.email)
 
     def close_all(self, code: int, reason: str) -> None:
         for connection in list(self.connections):

@@ -78,6 +78,7 @@ def _review_ops(
     decoded: list[tuple[OpIn, bytes]],
     reviewing: set[str],
     rejected: dict[str, str],
+    author: str,
 ) -> set[int]:
     """The indexes of the ops of ``reviewing`` books that change only comments (judged
     against the document as the feed holds it, then as each earlier op leaves it); the
@@ -93,7 +94,7 @@ def _review_ops(
         if key not in states:
             states[key] = document_state(session, book_id=op.book_id, doc_id=op.doc_id)
         state = states[key]
-        if state and review_only(state, data):
+        if state and review_only(state, data, author=author):
             allowed.add(i)
             states[key] = pycrdt.merge_updates(state, data)
         else:
@@ -364,7 +365,11 @@ def push(
     reviewing = {b for b, (_seq, role) in standing.items() if role in REVIEWERS}
     # A commenter's ops go through when they change only comments; any other marks the book
     # read_only in the answer (the rest of their ops still go through).
-    allowed = _review_ops(session, decoded, reviewing, rejected) if reviewing else set()
+    allowed = set()
+    if reviewing:
+        # Their suggestions carry their email as author: only those may they take back.
+        email = session.scalar(select(User.email).where(User.id == user_id)) or ""
+        allowed = _review_ops(session, decoded, reviewing, rejected, str(email))
     writable = [
         (op, data)
         for i, (op, data) in enumerate(decoded)

@@ -8,6 +8,7 @@ import pycrdt
 
 from core.review.comments import add_comment, set_resolved
 from core.review.permissions import review_only
+from core.sync.documents import doc_text
 
 NOW = datetime(2026, 12, 7, tzinfo=UTC)
 
@@ -82,3 +83,24 @@ def test_a_suggestion_passes_but_accepting_or_deleting_does_not():
     assert not review_only(base.get_update(), reject)  # so is deleting text
     plain = _change(base, lambda d: d.get("text", type=pycrdt.Text).insert(0, "X", {"bold": True}))
     assert not review_only(base.get_update(), plain)
+
+
+def test_a_commenter_may_take_back_only_their_own_suggested_words():
+    from core.review.suggesting import suggest_edit, whole_text
+
+    base = _base()
+    typed = "The lamp burned very low."
+    mine = _change(base, lambda d: suggest_edit(d, typed, author="c@x.org", now=NOW))
+    base.apply_update(mine)
+    assert whole_text(base) == typed and doc_text(base) == "The lamp burned low."
+    state = base.get_update()
+    # Fixing a typo in one's own suggestion deletes its characters: allowed for its author.
+    fix = _change(
+        base, lambda d: suggest_edit(d, "The lamp burned ver low.", author="c@x.org", now=NOW)
+    )
+    assert review_only(state, fix, author="c@x.org")
+    assert not review_only(state, fix, author="d@x.org")  # someone else's: an editor's
+    assert not review_only(state, fix)
+    # Deleting the book's own words is never a commenter's, even beside a suggestion.
+    cut = _change(base, lambda d: d.get("text", type=pycrdt.Text).__delitem__(slice(0, 1)))
+    assert not review_only(state, cut, author="c@x.org")

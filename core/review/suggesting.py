@@ -1,0 +1,229 @@
+"""Suggesting mode: what a writer types into a scene's whole text becomes suggestions.
+
+In suggesting mode the editor shows the *whole* text of the scene's Y.Text — the book's text
+with every pending suggested insertion in place and every pending deletion still there
+(struck through) — and the writer edits that. :func:`suggest_edit` turns the difference
+between the whole text and what the editor now holds into suggestions, as Word's track
+changes and Google Docs' suggesting mode do:
+
+* typed characters become a suggested insertion (extending the writer's own insertion they
+  touch, so a typed word is one suggestion, not one per key);
+* deleted characters of the book's text are marked as a suggested deletion (extending the
+  writer's own deletion next to them, so holding Backspace makes one); they stay in the text;
+* deleting characters of the writer's *own* pending insertion takes them back for real (a
+  typo in a suggestion is just fixed); someone else's pending insertion, or characters
+  already proposed for deletion, are left as they are: those are decided in the Comments dock;
+* typing over a selection is a replacement: its deletion and insertion share one id and are
+  accepted or rejected together.
+
+Positions here are Python string indexes into the whole text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import pycrdt
+
+from core.ids import new_id
+from core.review.suggestions import SUGGESTIONS, record_suggestion
+from core.sync.documents import TEXT
+from core.sync.text_view import DELETE_KEY, INSERT_KEY
+from core.text.edits import text_edits
+from core.text.offsets import utf8_length
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A stretch of the whole text that is part of a pending suggestion."""
+
+    start: int
+    end: int
+    kind: str  # "insert" or "delete"
+    suggestion_id: str
+    author: str
+
+
+class _Pieces:
+    """The whole text's formatted pieces, with who proposed each suggested one."""
+
+    def __init__(self, ytext: pycrdt.Text, meta: pycrdt.Map) -> None:
+        self.pieces: list[tuple[int, str, str, str]] = []  # (start, text, kind, id)
+        self.starts: list[int] = []
+        at = 0
+        for chunk, attrs in ytext.diff():
+            text = str(chunk)
+            attrs = attrs or {}
+            if attrs.get(INSERT_KEY):
+                kind, sid = "insert", str(attrs[INSERT_KEY])
+            elif attrs.get(DELETE_KEY):
+                kind, sid = "delete", str(attrs[DELETE_KEY])
+            else:
+                kind, sid = "", ""
+            self.pieces.append((at, text, kind, sid))
+            self.starts.append(at)
+            at += len(text)
+        self.whole = "".join(piece[1] for piece in self.pieces)
+        self._meta = meta
+        self._authors: dict[str, str] = {}
+
+    def author_of(self, suggestion_id: str) -> str:
+        if suggestion_id not in self._authors:
+            raw = self._meta.get(suggestion_id) if suggestion_id in self._meta else None
+            try:
+                info = json.loads(raw) if isinstance(raw, str) else {}
+            except ValueError:
+                info = {}
+            self._authors[suggestion_id] = str(info.get("author", "")) if info else ""
+        return self._authors[suggestion_id]
+
+    def at(self, index: int) -> tuple[str, str]:
+        """(kind, id) of the character at ``index`` ("", "" outside the text)."""
+        if index < 0 or index >= len(self.whole):
+            return "", ""
+        piece = self.pieces[bisect.bisect_right(self.starts, index) - 1]
+        return piece[2], piece[3]
+
+    def runs(self, begin: int, end: int) -> list[tuple[int, int, str, str]]:
+        """(start, end, kind, id) of the pieces' parts inside ``begin:end``."""
+        found = []
+        first = max(0, bisect.bisect_right(self.starts, begin) - 1)
+        for start, text, kind, sid in self.pieces[first:]:
+            if start >= end:
+                break
+            lo, hi = max(begin, start), min(end, start + len(text))
+            if lo < hi:
+                found.append((lo, hi, kind, sid))
+        return found
+
+    def own(self, index: int, kind: str, author: str) -> str:
+        """The id of ``author``'s own suggestion of ``kind`` at ``index``, or ""."""
+        found_kind, sid = self.at(index)
+        return sid if found_kind == kind and sid and self.author_of(sid) == author else ""
+
+
+def marks(doc: pycrdt.Doc) -> list[Mark]:
+    """The pending suggestions' stretches of the whole text, in order."""
+    pieces = _Pieces(doc.get(TEXT, type=pycrdt.Text), doc.get(SUGGESTIONS, type=pycrdt.Map))
+    return [
+        Mark(start, start + len(text), kind, sid, pieces.author_of(sid))
+        for start, text, kind, sid in pieces.pieces
+        if kind
+    ]
+
+
+def suggest_edit(
+    doc: pycrdt.Doc,
+    new_whole: str,
+    *,
+    author: str,
+    now: datetime,
+    backward: bool = True,
+    cursor: int | None = None,
+) -> int:
+    """Record the difference between the scene's whole text and ``new_whole`` (the editor's
+    text after the writer's edit) as ``author``'s suggestions, in one transaction; where the
+    writer's cursor goes in the whole text afterwards.
+
+    ``backward`` says a pure deletion was made with Backspace (the cursor goes before the
+    struck text) rather than Delete (after it, so the next Delete strikes the next
+    character). ``cursor`` is where the editor's cursor is in ``new_whole``: typing "c" into
+    "bla|cat" could be either "c" of "cc", and the cursor says which was typed.
+    """
+    ytext, meta = doc.get(TEXT, type=pycrdt.Text), doc.get(SUGGESTIONS, type=pycrdt.Map)
+    pieces = _Pieces(ytext, meta)
+    old = pieces.whole
+    edits = text_edits(old, new_whole)
+    if not edits:
+        return len(new_whole) if cursor is None else cursor
+    if len(edits) == 1 and cursor is not None:
+        edits = [_slide(old, edits[0], cursor)]
+    placed = 0
+    shift = 0  # how much the edits before the last one moved it
+    with doc.transaction():
+        for number, (begin, end, replacement) in enumerate(reversed(edits)):
+            taken, place = _apply(
+                ytext, meta, pieces, begin, end, replacement, author=author, now=now,
+                backward=backward,
+            )  # fmt: skip
+            if number == 0:
+                placed = place
+            else:
+                shift += len(replacement) - taken
+    return placed + shift
+
+
+def _slide(old: str, edit: tuple[int, int, str], cursor: int) -> tuple[int, int, str]:
+    """The same insertion (or deletion) moved along a run of repeated characters, to where
+    the cursor says it was made."""
+    begin, end, replacement = edit
+    if replacement and begin == end:  # an insertion: it ends at the cursor
+        while begin + len(replacement) > cursor and begin > 0 and old[begin - 1] == replacement[-1]:
+            replacement = old[begin - 1] + replacement[:-1]
+            begin -= 1
+        while (
+            begin + len(replacement) < cursor and begin < len(old) and old[begin] == replacement[0]
+        ):
+            replacement = replacement[1:] + old[begin]
+            begin += 1
+        return begin, begin, replacement
+    if not replacement:  # a deletion: the cursor is where it began
+        while begin > cursor and old[begin - 1] == old[end - 1]:
+            begin, end = begin - 1, end - 1
+        while begin < cursor and end < len(old) and old[begin] == old[end]:
+            begin, end = begin + 1, end + 1
+    return begin, end, replacement
+
+
+def _apply(
+    ytext: pycrdt.Text,
+    meta: pycrdt.Map,
+    pieces: _Pieces,
+    begin: int,
+    end: int,
+    replacement: str,
+    *,
+    author: str,
+    now: datetime,
+    backward: bool,
+) -> tuple[int, int]:
+    """One edit of the whole text as suggestions: (characters really removed, the cursor)."""
+    old = pieces.whole
+    runs = pieces.runs(begin, end)
+    strike = [(lo, hi) for lo, hi, kind, _sid in runs if not kind]
+    retract = [
+        (lo, hi)
+        for lo, hi, kind, sid in runs
+        if kind == "insert" and pieces.author_of(sid) == author
+    ]
+    deletion = ""
+    if strike:
+        # Holding Backspace (or Delete) grows one suggestion, not one per character.
+        deletion = pieces.own(end, "delete", author) or pieces.own(begin - 1, "delete", author)
+        deletion = record_suggestion(meta, "delete", author, now, deletion or None)
+    if replacement:
+        insertion = deletion if strike else ""
+        if not insertion:
+            insertion = pieces.own(begin - 1, "insert", author) or pieces.own(end, "insert", author)
+        insertion = record_suggestion(meta, "insert", author, now, insertion or new_id())
+        # After the struck text, as Word puts a replacement.
+        ytext.insert(utf8_length(old[:end]), replacement, {INSERT_KEY: insertion, DELETE_KEY: None})
+    # From the last run, so the earlier offsets stay true (all are before ``end``).
+    for lo, hi in sorted(strike + retract, reverse=True):
+        start, stop = utf8_length(old[:lo]), utf8_length(old[:hi])
+        if (lo, hi) in retract:
+            del ytext[start:stop]
+        else:
+            ytext.format(start, stop, {DELETE_KEY: deletion})
+    taken = sum(hi - lo for lo, hi in retract)
+    if replacement:
+        return taken, end - taken + len(replacement)
+    return taken, begin if backward else end - taken
+
+
+def whole_text(doc: pycrdt.Doc) -> str:
+    """The scene's text with every pending suggestion in it (what suggesting mode shows)."""
+    return str(doc.get(TEXT, type=pycrdt.Text))
