@@ -56,7 +56,7 @@ def _pending(text: pycrdt.Text) -> dict[str, str]:
 
 def _authors(meta: pycrdt.Map) -> dict[str, str]:
     authors = {}
-    for key in meta:
+    for key in list(meta.keys()):
         try:
             info = json.loads(meta[key])
         except (TypeError, ValueError):

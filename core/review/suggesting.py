@@ -123,6 +123,7 @@ def suggest_edit(
     now: datetime,
     backward: bool = True,
     cursor: int | None = None,
+    selection: tuple[int, int] | None = None,
 ) -> int:
     """Record the difference between the scene's whole text and ``new_whole`` (the editor's
     text after the writer's edit) as ``author``'s suggestions, in one transaction; where the
@@ -132,11 +133,14 @@ def suggest_edit(
     struck text) rather than Delete (after it, so the next Delete strikes the next
     character). ``cursor`` is where the editor's cursor is in ``new_whole``: typing "c" into
     "bla|cat" could be either "c" of "cc", and the cursor says which was typed.
+    ``selection`` is the stretch of the whole text that was selected when the writer typed
+    or pasted: all of it is replaced (a diff would keep a first letter that happens to be
+    typed again, "The" overtyped by "Then" keeping its "T").
     """
     ytext, meta = doc.get(TEXT, type=pycrdt.Text), doc.get(SUGGESTIONS, type=pycrdt.Map)
     pieces = _Pieces(ytext, meta)
     old = pieces.whole
-    edits = text_edits(old, new_whole)
+    edits = _over_selection(old, new_whole, selection) or text_edits(old, new_whole)
     if not edits:
         return len(new_whole) if cursor is None else cursor
     if len(edits) == 1 and cursor is not None:
@@ -154,6 +158,21 @@ def suggest_edit(
             else:
                 shift += len(replacement) - taken
     return placed + shift
+
+
+def _over_selection(
+    old: str, new: str, selection: tuple[int, int] | None
+) -> list[tuple[int, int, str]]:
+    """The edit replacing the selected ``old[a:b]``, when ``new`` is that (else none)."""
+    if selection is None:
+        return []
+    a, b = selection
+    kept = len(old) - b
+    if not (0 <= a < b <= len(old)) or len(new) < a + kept:
+        return []
+    if new[:a] != old[:a] or new[len(new) - kept :] != old[b:]:
+        return []
+    return [(a, b, new[a : len(new) - kept])]
 
 
 def _slide(old: str, edit: tuple[int, int, str], cursor: int) -> tuple[int, int, str]:

@@ -143,16 +143,33 @@ class LiveText:
         if changed and self._states:
             self._report_presence()  # the others' cursors moved with the text
 
-    def suggest(self, new_whole: str, *, author: str, now: Any, backward: bool = True) -> int:
+    def suggest(
+        self,
+        new_whole: str,
+        *,
+        author: str,
+        now: Any,
+        backward: bool = True,
+        cursor: int | None = None,
+        selection: tuple[int, int] | None = None,
+    ) -> int:
         """Suggesting mode: the writer's edit of the whole text (pending suggestions shown)
         recorded as their suggestions, sent and undoable like typing; the cursor's place in
         the whole text afterwards (see :func:`core.review.suggesting.suggest_edit`)."""
         from core.review.suggesting import suggest_edit
 
         with self.doc.transaction(origin=_LOCAL):
-            cursor = suggest_edit(self.doc, new_whole, author=author, now=now, backward=backward)
+            placed = suggest_edit(
+                self.doc,
+                new_whole,
+                author=author,
+                now=now,
+                backward=backward,
+                cursor=cursor,
+                selection=selection,
+            )
         self._report_review()
-        return cursor
+        return placed
 
     def whole(self) -> str:
         """The text with every pending suggestion in it (what suggesting mode shows)."""

@@ -46,7 +46,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QMenu, QTextEdit, QWidget
 
 from core.text.edits import text_edits
-from core.text.offsets import utf16_span
+from core.text.offsets import from_utf16, to_utf16, utf16_length, utf16_span
 from core.text.smart_punctuation import replacement_for
 from desktop.editor.block_kinds import HEADINGS, Kind
 from desktop.editor.highlighters import FountainHighlighter, MarkdownHighlighter
@@ -57,6 +57,7 @@ from desktop.editor.peer_cursors import (
     paint_peers,
     paint_suggestion_marks,
 )
+from desktop.editor.suggesting_view import SuggestingHost
 
 # Characters of a newly loaded scene whose marks are painted before it is shown (a screenful
 # and more); the rest follow in steps of a few milliseconds, between events.
@@ -168,6 +169,17 @@ class SceneEditor(QTextEdit):
         # Pending suggestions: deletions (selections) and insertion points.
         self.deletion_marks: list[QTextCursor] = []
         self.insertion_marks: list[QTextCursor] = []
+        # Suggesting mode: the document shows the whole text (pending suggestions in it) and
+        # the writer's edits go to ``suggesting`` to become suggestions, right after each one.
+        self.suggesting: SuggestingHost | None = None
+        self._backward = True  # the last deletion was made with Backspace, not Delete
+        self._overtyped: tuple[int, int] | None = None  # the selection typed or pasted over
+        self._suggest_timer = QTimer(self)
+        self._suggest_timer.setSingleShot(True)
+        self._suggest_timer.setInterval(0)
+        self._suggest_timer.timeout.connect(self._send_suggestion)
+        # Extra selections by who set them (find hits, suggestions), shown together.
+        self._extra: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self.cursorPositionChanged.connect(self._keep_cursor_centred)
         self.load("", "")
 
@@ -356,13 +368,36 @@ class SceneEditor(QTextEdit):
             self._unpainted = None
 
     def scene_text(self) -> str:
-        """The scene's text exactly as stored (Qt's paragraph separators back to newlines)."""
+        """The scene's text exactly as stored (Qt's paragraph separators back to newlines);
+        in suggesting mode, the text without pending suggestions, as the book has it."""
+        if self.suggesting is not None:
+            return self.suggesting.accepted()
+        return self.shown_text()
+
+    def positions(self, indexes: list[int]) -> list[int]:
+        """Qt positions of string indexes into the scene's text (:meth:`scene_text`): in
+        suggesting mode the shown text has the suggestions in it too."""
+        if self.suggesting is not None:
+            return self.suggesting.positions(indexes)
+        text = self.scene_text()
+        if utf16_length(text) == len(text):
+            return list(indexes)
+        return [to_utf16(text, index) for index in indexes]
+
+    def index_of(self, position: int) -> int:
+        """The string index into the scene's text of Qt position ``position``."""
+        if self.suggesting is not None:
+            return self.suggesting.index_of(position)
+        return from_utf16(self.scene_text(), position)
+
+    def shown_text(self) -> str:
+        """The text the document holds (in suggesting mode, with the suggestions in it)."""
         return self.document().toRawText().replace("\u2029", "\n")
 
     def take_text(self, text: str) -> None:
-        """Make the scene's text ``text`` by editing only what differs, so that the cursor,
+        """Make the shown text ``text`` by editing only what differs, so that the cursor,
         the scroll position and the undo history stay; not reported as the writer's edit."""
-        old = self.scene_text()
+        old = self.shown_text()
         edits = text_edits(old, text)
         if not edits:
             return
@@ -390,9 +425,14 @@ class SceneEditor(QTextEdit):
         if self._styling or self._loading:
             return
         if (removed or added) and not self._taking:
-            self.revision += 1
-            if self.scene_id:
-                self.edited.emit(self.scene_id, self.revision)
+            if self.suggesting is not None:
+                # Not an edit of the book's text: it becomes a suggestion once Qt is done
+                # (a key can change the document twice: a quote typed, then curled).
+                self._suggest_timer.start()
+            else:
+                self.revision += 1
+                if self.scene_id:
+                    self.edited.emit(self.scene_id, self.revision)
         start = max(0, position - 1)
         end = position + added + 1
         if removed > 64 and abs(added - removed) <= 2:
@@ -621,6 +661,44 @@ class SceneEditor(QTextEdit):
         else:
             super().redo()
 
+    def flush_suggestion(self) -> None:
+        """Make the edit waiting to become a suggestion one now (before other text comes in,
+        which would otherwise replace it)."""
+        if self._suggest_timer.isActive():
+            self._suggest_timer.stop()
+            self._send_suggestion()
+
+    def _send_suggestion(self) -> None:
+        host = self.suggesting
+        backward, self._backward = self._backward, True
+        selection, self._overtyped = self._overtyped, None
+        if host is not None and self.scene_id:
+            host.typed(self.shown_text(), self.textCursor().position(), backward, selection)
+
+    def _note_selection(self) -> None:
+        """Before a key or a paste in suggesting mode: the selection it will replace."""
+        if self.suggesting is not None and not self._suggest_timer.isActive():
+            cursor = self.textCursor()
+            self._overtyped = (
+                (cursor.selectionStart(), cursor.selectionEnd()) if cursor.hasSelection() else None
+            )
+
+    def show_whole(self, text: str, cursor: int | None = None) -> None:
+        """Suggesting mode: show ``text`` (the whole text) and put the cursor at Qt position
+        ``cursor`` (None: where it is)."""
+        self.take_text(text)
+        if cursor is not None:
+            moved = self.textCursor()
+            moved.setPosition(max(0, min(cursor, self.document().characterCount() - 1)))
+            self.setTextCursor(moved)
+
+    def set_extra(self, key: str, selections: list[QTextEdit.ExtraSelection]) -> None:
+        """Show ``selections`` as the extra selections of ``key`` (beside the others')."""
+        if not selections and not self._extra.get(key):
+            return
+        self._extra[key] = selections
+        self.setExtraSelections([s for found in self._extra.values() for s in found])
+
     def set_peers(self, peers: list[PeerCursor]) -> None:
         if peers or self.peers:
             self.peers = peers
@@ -664,6 +742,9 @@ class SceneEditor(QTextEdit):
                 painter.end()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.suggesting is not None:
+            self._backward = event.key() != Qt.Key.Key_Delete
+            self._note_selection()
         if self.live_undo is not None and not self.isReadOnly():
             if event.matches(QKeySequence.StandardKey.Undo):
                 self.undo()
@@ -844,6 +925,7 @@ class SceneEditor(QTextEdit):
         return source.hasText() or source.hasHtml() or source.hasImage()
 
     def insertFromMimeData(self, source: QMimeData) -> None:
+        self._note_selection()
         result = prepare_paste(
             text=source.text() if source.hasText() else None,
             html=source.html() if source.hasHtml() else None,

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import AuthorWorksError
-from core.text.offsets import from_utf16, to_utf16
 
 if TYPE_CHECKING:
     from core.review.comments import Comment
@@ -209,16 +208,20 @@ class CommentsPanel(QWidget):
         return str(item.data(0, _ID)) if item is not None else ""
 
     def suggestion_marks(self) -> tuple[list[tuple[int, int]], list[int]]:
-        """Pending deletions (Qt ranges) and insertion points (Qt positions) in the editor."""
-        text = self.studio.editor.scene_text()
+        """Pending deletions (Qt ranges) and insertion points (Qt positions) in the editor
+        (none in suggesting mode: the editor shows the suggestions themselves)."""
+        editor = self.studio.editor
+        if editor.suggesting is not None:
+            return [], []
         deletions, insertions = [], []
         for s in self.suggestions:
             if s.kind in ("delete", "replace"):
                 gone = s.text if s.kind == "delete" else s.deleted
-                deletions.append((to_utf16(text, s.at), to_utf16(text, s.at + len(gone))))
+                start, end = editor.positions([s.at, s.at + len(gone)])
+                deletions.append((start, end))
             if s.kind in ("insert", "replace"):
                 end = s.at + (len(s.deleted) if s.kind == "replace" else 0)
-                insertions.append(to_utf16(text, end))
+                insertions.append(editor.positions([end])[0])
         return deletions, insertions
 
     def _show_change(self, item: QTreeWidgetItem, _column: int) -> None:
@@ -227,7 +230,7 @@ class CommentsPanel(QWidget):
             return
         editor = self.studio.editor
         cursor = editor.textCursor()
-        cursor.setPosition(to_utf16(editor.scene_text(), found.at))
+        cursor.setPosition(editor.positions([found.at])[0])
         editor.setTextCursor(cursor)
         editor.ensureCursorVisible()
 
@@ -236,8 +239,8 @@ class CommentsPanel(QWidget):
         positions), hunk by hunk, or an insertion at ``start``; how many."""
         from core.review.suggestions import suggest_insert, suggest_rewrite
 
-        body = self.studio.editor.scene_text()
-        begin, stop = from_utf16(body, start), from_utf16(body, end)
+        editor = self.studio.editor
+        begin, stop = editor.index_of(start), editor.index_of(end)
 
         def change(doc: Any) -> int:
             if stop > begin:
@@ -279,13 +282,14 @@ class CommentsPanel(QWidget):
 
     def anchored_ranges(self) -> list[tuple[int, int]]:
         """The open threads' passages, in Qt positions of the editor's text."""
-        text = self.studio.editor.scene_text()
-        ranges = []
-        for comment in self.comments:
-            if comment.resolved or comment.orphaned or comment.start is None or comment.end is None:
-                continue
-            ranges.append((to_utf16(text, comment.start), to_utf16(text, comment.end)))
-        return ranges
+        ends = [
+            (comment.start, comment.end)
+            for comment in self.comments
+            if not comment.resolved and not comment.orphaned
+            if comment.start is not None and comment.end is not None
+        ]
+        places = self.studio.editor.positions([i for pair in ends for i in pair])
+        return [(places[2 * n], places[2 * n + 1]) for n in range(len(ends))]
 
     def _chosen_id(self) -> str:
         item = self.threads.currentItem()
@@ -310,10 +314,10 @@ class CommentsPanel(QWidget):
         if comment is None or comment.orphaned or comment.start is None or comment.end is None:
             return
         editor = self.studio.editor
-        text = editor.scene_text()
+        start, end = editor.positions([comment.start, comment.end])
         cursor = editor.textCursor()
-        cursor.setPosition(to_utf16(text, comment.start))
-        cursor.setPosition(to_utf16(text, comment.end), cursor.MoveMode.KeepAnchor)
+        cursor.setPosition(start)
+        cursor.setPosition(end, cursor.MoveMode.KeepAnchor)
         editor.setTextCursor(cursor)
         editor.ensureCursorVisible()
 
@@ -332,9 +336,8 @@ class CommentsPanel(QWidget):
             text, ok = QInputDialog.getMultiLineText(self, "Comment", "Your comment:")
             if not ok:
                 return None
-        body = editor.scene_text()
-        start = from_utf16(body, cursor.selectionStart())
-        end = from_utf16(body, cursor.selectionEnd())
+        start = editor.index_of(cursor.selectionStart())
+        end = editor.index_of(cursor.selectionEnd())
         return self._act(
             lambda doc: add_comment(
                 doc, author=self.author(), text=text, start=start, end=end, now=_now()

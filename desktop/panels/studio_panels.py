@@ -190,6 +190,15 @@ class StudioPanels:
         comment.setShortcut(QKeySequence("Ctrl+Alt+M"))
         comment.triggered.connect(self.comment_on_selection)
         self._menu_actions.append(comment)
+        # Google Docs' key for its suggesting mode (Ctrl+Shift+E, Word's, is the Inspector).
+        suggest = window.menus["Edit"].addAction("&Suggest Changes")
+        suggest.setObjectName("suggest_changes")
+        suggest.setCheckable(True)
+        suggest.setChecked(window.suggesting.on)
+        suggest.setShortcut(QKeySequence("Ctrl+Alt+Shift+X"))
+        suggest.setStatusTip("Your edits become suggestions the author accepts or rejects")
+        suggest.toggled.connect(self._suggest_changes)
+        self._menu_actions.append(suggest)
 
         sync = SyncPanel(library, background=window.background)
         sync.keep_lost_books = bool(window.settings.value(KEEP_LOST_KEY, False, type=bool))
@@ -239,6 +248,21 @@ class StudioPanels:
         self._menu_actions.append(keep)
         book_menu.menuAction().setVisible(True)
         window.restore_dock_layout()
+
+    def _suggest_changes(self, on: bool) -> None:
+        """Edit › Suggest Changes: the Comments dock shows the suggestions as they are made."""
+        window = self.window
+        window.suggesting.set_on(on)
+        if on:
+            self.docks["comments"].show()
+            self.docks["comments"].raise_()
+            window.statusBar().showMessage(
+                "Suggesting: what you type and delete becomes suggestions "
+                "(accept or reject them in the Comments dock).",
+                6000,
+            )
+        else:
+            window.statusBar().showMessage("Editing: your changes go straight into the text.", 4000)
 
     def comment_on_selection(self) -> str | None:
         """Edit › Comment on Selection… (Ctrl+Alt+M): shows the Comments dock and asks."""
@@ -437,7 +461,7 @@ class StudioPanels:
             selection.cursor = cursor
             selection.format = mark
             selections.append(selection)
-        editor.setExtraSelections(selections)
+        editor.set_extra("find", selections)
 
     # -------------------------------------------------------------- the editor's menu
 

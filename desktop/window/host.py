@@ -64,6 +64,46 @@ class LiveBinding(Protocol):
         """A comment changed in the live document: have autosave store it."""
         ...
 
+    @property
+    def scene_book_id(self) -> str:
+        """The book of the bound scene ("" when none)."""
+        ...
+
+    @property
+    def local(self) -> bool:
+        """Whether the bound scene's document is held here without a room."""
+        ...
+
+    def bind_current(self) -> None:
+        """Bind the scene shown now afresh."""
+        ...
+
+    def unbind_scene(self) -> None: ...
+
+
+class SuggestingMode(Protocol):
+    """What the live session asks of suggesting mode (desktop.window.suggesting)."""
+
+    @property
+    def active(self) -> bool:
+        """Whether the editor shows the bound scene in suggesting mode."""
+        ...
+
+    @property
+    def on(self) -> bool:
+        """Whether the writer turned the mode on (Edit › Suggest Changes)."""
+        ...
+
+    def set_on(self, on: bool) -> None: ...
+
+    def wanted(self, book_id: str) -> bool: ...
+
+    def attach(self, live: Any, book_id: str) -> None: ...
+
+    def detach(self) -> None: ...
+
+    def render(self, cursor: int | None = None) -> None: ...
+
 
 class StudioWindow(Protocol):
     """The main window as its collaborators see it."""
@@ -87,6 +127,9 @@ class StudioWindow(Protocol):
 
     @property
     def live(self) -> LiveBinding: ...
+
+    @property
+    def suggesting(self) -> SuggestingMode: ...
 
     @property
     def shared(self) -> dict[str, SharedBook]: ...

@@ -30,7 +30,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
 from core.sync.live_registry import hold, release
-from core.text.offsets import from_utf16, to_utf16
 from desktop.binder.model import BinderNode, NodeKind
 from desktop.editor.peer_cursors import PeerCursor
 
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PRESENCE_DELAY_MS = 80
 KEPT_STATES = 8  # a cursor moving under the arrow keys is sent at most this often
+LOCAL = "local"  # a document bound without a room (suggesting mode, offline)
 COLOURS = ("#c0392b", "#2471a3", "#1e8449", "#b9770e", "#7d3c98", "#117a65", "#a04000")
 
 
@@ -55,27 +55,35 @@ def display_name(email: str) -> str:
 
 
 class _Room(QObject):
-    """One room: its live document and its link, with the link's thread marshalled here."""
+    """One room: its live document and its link, with the link's thread marshalled here.
+
+    Without a URL it is a document held on this machine only (suggesting mode offline): no
+    link, nothing sent; autosave keeps it and the next sync carries it.
+    """
 
     opened = Signal()
     message = Signal(bytes)
     state = Signal(str, str)
 
-    def __init__(self, url: str, state: bytes, token: Any, parent: QObject) -> None:
+    def __init__(self, url: str | None, state: bytes, token: Any, parent: QObject) -> None:
         super().__init__(parent)
         from core.sync.live import CONNECTING, LiveLink, LiveText
 
-        self.link = LiveLink(
-            url,
-            token=token,
-            on_open=self.opened.emit,
-            on_message=self.message.emit,
-            on_state=self.state.emit,
+        self.link = (
+            LiveLink(
+                url,
+                token=token,
+                on_open=self.opened.emit,
+                on_message=self.message.emit,
+                on_state=self.state.emit,
+            )
+            if url is not None
+            else None
         )
-        self.live = LiveText(state, send=self.link.send)
+        self.live = LiveText(state, send=self.link.send if self.link is not None else _nowhere)
         self.opened.connect(self.live.hello)
         self.message.connect(self._receive)
-        self.status = CONNECTING
+        self.status = CONNECTING if self.link is not None else LOCAL
 
     def _receive(self, data: bytes) -> None:
         try:
@@ -84,14 +92,20 @@ class _Room(QObject):
             log.exception("a live message could not be read")
 
     def start(self) -> None:
-        self.link.start()
+        if self.link is not None:
+            self.link.start()
 
     def close(self) -> None:
         if self.status == "live":
             self.live.leave()
-        self.link.close()
+        if self.link is not None:
+            self.link.close()
         self.live.close()
         self.deleteLater()
+
+
+def _nowhere(_data: bytes) -> None:
+    """A document held on this machine sends nothing."""
 
 
 class LiveSession(QObject):
@@ -103,13 +117,15 @@ class LiveSession(QObject):
         self.scene: _Room | None = None
         self.book: _Room | None = None
         self.scene_id = ""
-        self.book_id = ""
+        self.scene_book_id = ""
+        self.book_id = ""  # the book's own room (who is in which scene)
         self._names: dict[int, str] = {}
         # The states of the scenes last left (their saves may be in flight), by id.
         self._left: dict[str, bytes] = {}
         self._token: str | None = None
         self._email = ""
         self._library_key = ""
+        self._node: BinderNode | None = None  # what the window last asked to bind
         self.label = QLabel("")
         self.label.setObjectName("live_status")
         self._presence_timer = QTimer(self)
@@ -136,9 +152,17 @@ class LiveSession(QObject):
             and self.scene is not None
             and str(self.scene.live) == self.window.editor.scene_text()
         ):
-            return  # shown again as it is (a restore shows other text: bound afresh)
+            # Shown again as it is (a restore shows other text: bound afresh).
+            self.window.suggesting.attach(self.scene.live, node.book_id)
+            return
         self.unbind_scene()
-        if node is None or not wanted or not self._can_go_live(node.book_id):
+        self._node = node
+        if node is None or not wanted:
+            self._bind_book("")
+            return
+        online = self._can_go_live(node.book_id)
+        local = not online and self.window.suggesting.wanted(node.book_id)
+        if not online and not local:
             self._bind_book("")
             return
         from core.sync.live_store import live_doc
@@ -147,20 +171,25 @@ class LiveSession(QObject):
         assert library is not None
         with library.session() as session:
             found = live_doc(session, node.id)
+        if found is None and local:
+            found = self._first_document(node.id)
         if found is None:  # never synced: the server has no room for it yet
-            self._bind_book(node.book_id)
+            self._bind_book(node.book_id if online else "")
             return
-        status = self._status()
-        self._email = status.email
         state = found.state
         kept = self._left.pop(node.id, None)
         if kept is not None:  # its last save may still be on its way to the library
             import pycrdt
 
             state = pycrdt.merge_updates(state, kept)
-        from core.sync.live import room_url
+        if online:
+            from core.sync.live import room_url
 
-        room = _Room(room_url(status.server, node.id), state, self._token_for, self)
+            status = self._status()
+            self._email = status.email
+            room = _Room(room_url(status.server, node.id), state, self._token_for, self)
+        else:
+            room = _Room(None, state, self._token_for, self)
         live = room.live
         self._library_key = str(library.engine.url)
         hold(self._library_key, node.id)
@@ -176,19 +205,47 @@ class LiveSession(QObject):
         live.on_denied = self._denied
         live.on_review = self._review_arrived
         room.state.connect(self._on_state)
-        self.scene, self.scene_id = room, node.id
+        self.scene, self.scene_id, self.scene_book_id = room, node.id, node.book_id
         editor = self.window.editor
         editor.document().setUndoRedoEnabled(False)  # the live document keeps the history
         editor.live_undo = (live.undo, live.redo)
         if self.window.autosaver is not None:
             self.window.autosaver.live_state_of = self._state_of
         room.start()
-        self._bind_book(node.book_id)
+        self._bind_book(node.book_id if online else "")
+        self.window.suggesting.attach(live, node.book_id)
         self._send_presence()
+
+    @property
+    def local(self) -> bool:
+        """Whether the bound scene's document is held here without a room."""
+        return self.scene is not None and self.scene.link is None
+
+    def bind_current(self) -> None:
+        """Bind the scene shown now afresh (suggesting mode turned on, say)."""
+        node = self._node
+        self.unbind_scene()
+        self.bind(node)
+
+    def _first_document(self, scene_id: str) -> Any:
+        """The scene's document, made from its text by a capture (a library that never
+        synced has none until something needs one)."""
+        from core.sync.capture import capture
+        from core.sync.live_store import live_doc
+
+        library = self.window.library
+        assert library is not None
+        if self.window.autosaver is not None:
+            self.window.autosaver.flush()
+        with library.write_session() as session:
+            capture(session)
+            return live_doc(session, scene_id)
 
     def unbind_scene(self) -> None:
         room, scene_id = self.scene, self.scene_id
-        self.scene, self.scene_id = None, ""
+        if room is not None:
+            self.window.suggesting.detach()
+        self.scene, self.scene_id, self.scene_book_id = None, "", ""
         if room is None:
             return
         release(self._library_key, scene_id)
@@ -279,7 +336,10 @@ class LiveSession(QObject):
         editor = self.window.editor
         if editor.scene_id != self.scene_id:
             return
-        editor.take_text(text)
+        if self.window.suggesting.active:
+            self.window.suggesting.render()  # the whole text, suggestions and all
+        else:
+            editor.take_text(text)
         # Stored like the writer's own edits (the library keeps what the room brought).
         editor.revision += 1
         if self.window.autosaver is not None:
@@ -334,15 +394,15 @@ class LiveSession(QObject):
             return
         name, colour = self._me()
         editor = self.window.editor
-        if self.scene is not None and editor.scene_id == self.scene_id:
-            text = editor.scene_text()
+        room = self.scene
+        if room is not None and room.link is not None and editor.scene_id == self.scene_id:
             cursor = editor.textCursor()
-            self.scene.live.set_presence(
+            room.live.set_presence(
                 name=name,
                 colour=colour,
                 scene_id=self.scene_id,
-                anchor=from_utf16(text, cursor.anchor()),
-                head=from_utf16(text, cursor.position()),
+                anchor=editor.index_of(cursor.anchor()),
+                head=editor.index_of(cursor.position()),
             )
         if self.book is not None:
             self.book.live.set_presence(
@@ -351,16 +411,17 @@ class LiveSession(QObject):
 
     def _show_peers(self, peers: list[Peer]) -> None:
         editor = self.window.editor
-        text = editor.scene_text() if peers else ""
+        here = [p for p in peers if p.head is not None and p.scene_id in ("", self.scene_id)]
+        places = editor.positions(
+            [
+                i
+                for p in here
+                for i in (p.anchor if p.anchor is not None else p.head or 0, p.head or 0)
+            ]
+        )
         cursors = [
-            PeerCursor(
-                p.name,
-                p.colour,
-                to_utf16(text, p.anchor if p.anchor is not None else p.head or 0),
-                to_utf16(text, p.head or 0),
-            )
-            for p in peers
-            if p.head is not None and p.scene_id in ("", self.scene_id)
+            PeerCursor(p.name, p.colour, places[2 * n], places[2 * n + 1])
+            for n, p in enumerate(here)
         ]
         editor.set_peers(cursors)
         names = {p.client_id: p.name for p in peers}
@@ -381,6 +442,8 @@ class LiveSession(QObject):
         self.window.binder_model.set_presence(where)
 
     def _review_arrived(self) -> None:
+        if self.window.suggesting.active:
+            self.window.suggesting.render()
         panel = self.window.panels.widgets.get("comments")
         if panel is not None:
             panel.refresh()

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from core.domain.values import FOUNTAIN_TYPES
 from core.errors import AuthorWorksError
 from core.importers import import_manuscript
+from core.review.reviewer import reviewer
 from core.store import Library, open_library
 from core.store.manuscript import get_scene, list_scenes
 from core.store.notes import get_note
@@ -68,6 +69,7 @@ from desktop.window.actions import build_actions
 from desktop.window.library_files import LibraryFiles
 from desktop.window.live_session import LiveSession
 from desktop.window.reading_view import ReadingView
+from desktop.window.suggesting import Suggesting
 from desktop.window.sync_refresh import SyncRefresh
 from desktop.window.theme import apply_theme
 from desktop.window.view_commands import ViewCommands
@@ -194,7 +196,9 @@ class MainWindow(QMainWindow):
         self.save_label = QLabel()
         self.save_label.setObjectName("save_state")
         self.statusBar().addWidget(self.selection_label, 1)
+        self.suggesting = Suggesting(self, author=self._reviewer)
         self.live = LiveSession(self)
+        self.statusBar().addPermanentWidget(self.suggesting.label)
         self.statusBar().addPermanentWidget(self.live.label)
         self.statusBar().addPermanentWidget(self.save_label)
         self.statusBar().addPermanentWidget(self.book_label)
@@ -474,16 +478,23 @@ class MainWindow(QMainWindow):
             self.read_only_banner.hide()
             return False
         what = (
-            "you can read it and, once review comes, comment on it"
+            "you can read it, comment on it and suggest changes (what you type becomes suggestions)"
             if standing.role == "commenter"
             else "you can read it"
         )
+        heading = "Review only." if standing.role == "commenter" else "Read only."
         self.read_only_banner.setText(
-            f"<b>Read only.</b> {standing.owner or 'Its owner'} shared “{standing.title}” "
+            f"<b>{heading}</b> {standing.owner or 'Its owner'} shared “{standing.title}” "
             f"with you as {a_role(standing.role)}: {what}, not change its text."
         )
         self.read_only_banner.show()
         return True
+
+    def _reviewer(self) -> str:
+        """Who signs comments and suggestions made in this window."""
+        import getpass
+
+        return reviewer(self._library) if self._library is not None else getpass.getuser()
 
     def is_read_only(self, book_id: str) -> bool:
         """Whether the book was shared with this account for reading only."""

@@ -234,3 +234,77 @@ def test_a_studio_keeps_writing_through_a_server_crash_and_rejoins_with_nothing_
             ann.close()
         finally:
             other.close()
+
+
+def test_a_commenter_suggests_live_and_the_author_accepts(
+    qtbot,
+    aw_library,
+    tmp_path,
+    sync_live_server,  # noqa: F811
+    sync_keyring,  # noqa: F811
+):
+    """A commenter's studio is in suggesting mode on the shared scene: their typing reaches
+    the author as a suggestion (the room takes it from a commenter), their Backspace strikes
+    the author's words instead of deleting them, and what the author accepts reaches them."""
+    book_id = add_sample_book(aw_library)
+    sign_in(
+        aw_library,
+        server_url=sync_live_server,
+        email="ann@example.org",
+        password=PASSWORD,
+        register=True,
+    )
+    sync_library(aw_library)
+    cleo_library = open_library(tmp_path / "cleo")
+    sign_in(
+        cleo_library,
+        server_url=sync_live_server,
+        email="cleo@example.org",
+        password=PASSWORD,
+        register=True,
+    )
+    with account_api(aw_library) as api:
+        invitation = share(aw_library, api, book_id, "cleo@example.org", role="commenter")
+    with account_api(cleo_library) as api:
+        accept(cleo_library, api, invitation["link"])
+    ann = _studio(qtbot, aw_library, tmp_path, "ann")
+    cleo = _studio(qtbot, cleo_library, tmp_path, "cleo")
+    ann.refresh_standing()
+    cleo.refresh_standing()
+    scene_id = _open_first_scene(qtbot, ann, book_id)
+    assert _open_first_scene(qtbot, cleo, book_id) == scene_id
+    opening = ann.editor.scene_text()
+    assert cleo.suggesting.active and not cleo.editor.isReadOnly()  # a commenter suggests
+    assert not ann.suggesting.active
+
+    cleo.editor.moveCursor(QTextCursor.MoveOperation.Start)
+    qtbot.keyClicks(cleo.editor, "Rain. ")
+    ann_comments = ann.panels.widgets["comments"]
+    qtbot.waitUntil(
+        lambda: (
+            [(s.kind, s.text, s.author) for s in ann_comments.suggestions]
+            == [("insert", "Rain. ", "cleo@example.org")]
+        ),
+        timeout=5000,
+    )
+    assert ann.editor.scene_text() == opening  # proposed, not made
+    # Cleo's Backspace at the end of the first word strikes it; Ann's text keeps it.
+    first = opening.split()[0]
+    cursor = cleo.editor.textCursor()
+    cursor.setPosition(len("Rain. ") + len(first))
+    cleo.editor.setTextCursor(cursor)
+    for _ in first:
+        qtbot.keyClick(cleo.editor, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: len(ann_comments.suggestions) == 2, timeout=5000)
+    struck = [x.cursor.selectedText() for x in cleo.editor.extraSelections()]
+    assert first in struck and "Rain. " in struck
+    assert cleo.editor.shown_text() == "Rain. " + opening
+    assert ann.editor.scene_text() == opening
+    cleo.grab().save(str(tmp_path / "live-commenter-suggesting.png"))
+
+    # Ann accepts both: the words change for everyone.
+    ann_comments.decide(accept=True, every=True)
+    accepted = "Rain. " + opening[len(first) :]
+    assert ann.editor.scene_text() == accepted
+    qtbot.waitUntil(lambda: cleo.editor.shown_text() == accepted, timeout=5000)
+    assert cleo.editor.scene_text() == accepted
