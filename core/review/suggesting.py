@@ -22,6 +22,7 @@ Positions here are Python string indexes into the whole text.
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,14 +49,18 @@ class Mark:
 
 
 class _Pieces:
-    """The whole text's formatted pieces, with who proposed each suggested one."""
+    """The whole text's formatted pieces, with who proposed each suggested one.
 
-    def __init__(self, ytext: pycrdt.Text, meta: pycrdt.Map) -> None:
-        self.pieces: list[tuple[int, str, str, str]] = []  # (start, text, kind, id)
-        self.starts: list[int] = []
-        at = 0
+    Read once from the Y.Text (its ``diff``, the costly part), then kept in step with the
+    edits :func:`_apply` makes, so that a keystroke in suggesting mode reads the document
+    once at most (see :class:`Suggester`).
+    """
+
+    def __init__(
+        self, ytext: pycrdt.Text, meta: pycrdt.Map, authors: dict[str, str] | None = None
+    ) -> None:
+        self.items: list[list[str]] = []  # [text, kind, id]
         for chunk, attrs in ytext.diff():
-            text = str(chunk)
             attrs = attrs or {}
             if attrs.get(INSERT_KEY):
                 kind, sid = "insert", str(attrs[INSERT_KEY])
@@ -63,35 +68,49 @@ class _Pieces:
                 kind, sid = "delete", str(attrs[DELETE_KEY])
             else:
                 kind, sid = "", ""
-            self.pieces.append((at, text, kind, sid))
-            self.starts.append(at)
-            at += len(text)
-        self.whole = "".join(piece[1] for piece in self.pieces)
+            self.items.append([str(chunk), kind, sid])
         self._meta = meta
-        self._authors: dict[str, str] = {}
+        self._authors = {} if authors is None else authors
+        self._index()
+
+    def _index(self) -> None:
+        merged: list[list[str]] = []
+        for item in self.items:  # neighbours of one kind and id are one piece, as diff says
+            if merged and merged[-1][1:] == item[1:]:
+                merged[-1][0] += item[0]
+            elif item[0]:
+                merged.append(item)
+        self.items = merged
+        self.starts = list(itertools.accumulate((len(item[0]) for item in self.items), initial=0))
+        self.starts.pop()
+        self.whole = "".join(item[0] for item in self.items)
 
     def author_of(self, suggestion_id: str) -> str:
-        if suggestion_id not in self._authors:
-            raw = self._meta.get(suggestion_id) if suggestion_id in self._meta else None
-            try:
-                info = json.loads(raw) if isinstance(raw, str) else {}
-            except ValueError:
-                info = {}
-            self._authors[suggestion_id] = str(info.get("author", "")) if info else ""
-        return self._authors[suggestion_id]
+        known = self._authors.get(suggestion_id)
+        if known is not None:
+            return known
+        raw = self._meta.get(suggestion_id)
+        try:
+            info = json.loads(raw) if isinstance(raw, str) else {}
+        except ValueError:
+            info = {}
+        author = str(info.get("author", "")) if isinstance(info, dict) else ""
+        if author:  # not kept while unknown: its record may arrive after its text
+            self._authors[suggestion_id] = author
+        return author
 
     def at(self, index: int) -> tuple[str, str]:
         """(kind, id) of the character at ``index`` ("", "" outside the text)."""
         if index < 0 or index >= len(self.whole):
             return "", ""
-        piece = self.pieces[bisect.bisect_right(self.starts, index) - 1]
-        return piece[2], piece[3]
+        item = self.items[bisect.bisect_right(self.starts, index) - 1]
+        return item[1], item[2]
 
     def runs(self, begin: int, end: int) -> list[tuple[int, int, str, str]]:
         """(start, end, kind, id) of the pieces' parts inside ``begin:end``."""
         found = []
         first = max(0, bisect.bisect_right(self.starts, begin) - 1)
-        for start, text, kind, sid in self.pieces[first:]:
+        for start, (text, kind, sid) in zip(self.starts[first:], self.items[first:], strict=True):
             if start >= end:
                 break
             lo, hi = max(begin, start), min(end, start + len(text))
@@ -104,15 +123,112 @@ class _Pieces:
         found_kind, sid = self.at(index)
         return sid if found_kind == kind and sid and self.author_of(sid) == author else ""
 
+    def marks(self) -> list[Mark]:
+        return [
+            Mark(start, start + len(text), kind, sid, self.author_of(sid))
+            for start, (text, kind, sid) in zip(self.starts, self.items, strict=True)
+            if kind
+        ]
 
-def marks(doc: pycrdt.Doc) -> list[Mark]:
-    """The pending suggestions' stretches of the whole text, in order."""
-    pieces = _Pieces(doc.get(TEXT, type=pycrdt.Text), doc.get(SUGGESTIONS, type=pycrdt.Map))
-    return [
-        Mark(start, start + len(text), kind, sid, pieces.author_of(sid))
-        for start, text, kind, sid in pieces.pieces
-        if kind
-    ]
+    # What _apply does to the Y.Text, done to the pieces (whole-text indexes, before it).
+
+    def _split(self, index: int) -> int:
+        """The position in ``items`` of the piece starting at ``index`` (made so)."""
+        at = bisect.bisect_right(self.starts, index) - 1
+        if at < 0:
+            return 0
+        if at >= len(self.items):
+            return len(self.items)
+        start = self.starts[at]
+        if start == index:
+            return at
+        text, kind, sid = self.items[at]
+        if index >= start + len(text):
+            return at + 1
+        self.items[at : at + 1] = [
+            [text[: index - start], kind, sid],
+            [text[index - start :], kind, sid],
+        ]
+        self.starts.insert(at + 1, index)
+        return at + 1
+
+    def insert(self, index: int, text: str, kind: str, sid: str) -> None:
+        at = self._split(index)
+        self.items.insert(at, [text, kind, sid])
+        self._index()
+
+    def restyle(self, begin: int, end: int, kind: str, sid: str) -> None:
+        first = self._split(begin)
+        last = self._split(end)
+        for item in self.items[first:last]:
+            item[1], item[2] = kind, sid
+        self._index()
+
+    def remove(self, begin: int, end: int) -> None:
+        first = self._split(begin)
+        last = self._split(end)
+        del self.items[first:last]
+        self._index()
+
+
+class Suggester:
+    """Suggesting mode on one document, its pieces kept between keystrokes.
+
+    The pieces read for one edit serve the next edit and the marks shown after it, as long
+    as nothing else changed the document. Whoever applies other changes to it says so with
+    :meth:`invalidate` (an undo that takes a format back deletes its markers: no new item,
+    no other text); as a safety net, the state vector and the whole text are compared too.
+    """
+
+    def __init__(self, doc: pycrdt.Doc, authors: dict[str, str] | None = None) -> None:
+        self.doc = doc
+        self.ytext = doc.get(TEXT, type=pycrdt.Text)
+        self.meta = doc.get(SUGGESTIONS, type=pycrdt.Map)
+        self.authors = {} if authors is None else authors
+        self._pieces: _Pieces | None = None
+        self._state = b""
+
+    def invalidate(self) -> None:
+        """The document changed other than by :meth:`edit`: read it afresh next time."""
+        self._pieces = None
+
+    def pieces(self) -> _Pieces:
+        state = self.doc.get_state()
+        found = self._pieces
+        if found is None or state != self._state or found.whole != str(self.ytext):
+            found = self._pieces = _Pieces(self.ytext, self.meta, self.authors)
+            self._state = state
+        return found
+
+    def marks(self) -> list[Mark]:
+        """The pending suggestions' stretches of the whole text, in order."""
+        return self.pieces().marks()
+
+    def edit(
+        self,
+        new_whole: str,
+        *,
+        author: str,
+        now: datetime,
+        backward: bool = True,
+        cursor: int | None = None,
+        selection: tuple[int, int] | None = None,
+    ) -> int:
+        """See :func:`suggest_edit`."""
+        pieces = self.pieces()
+        placed = _suggest(
+            self.doc, pieces, new_whole, author=author, now=now, backward=backward,
+            cursor=cursor, selection=selection,
+        )  # fmt: skip
+        self._state = self.doc.get_state()  # the pieces follow what was just done
+        return placed
+
+
+def marks(doc: pycrdt.Doc, authors: dict[str, str] | None = None) -> list[Mark]:
+    """The pending suggestions' stretches of the whole text, in order. ``authors`` keeps who
+    made each suggestion between calls (a suggestion's author never changes; reading them
+    from the document is a good part of the cost of a repaint)."""
+    return Suggester(doc, authors).marks()
 
 
 def suggest_edit(
@@ -137,8 +253,23 @@ def suggest_edit(
     or pasted: all of it is replaced (a diff would keep a first letter that happens to be
     typed again, "The" overtyped by "Then" keeping its "T").
     """
+    return Suggester(doc).edit(
+        new_whole, author=author, now=now, backward=backward, cursor=cursor, selection=selection
+    )
+
+
+def _suggest(
+    doc: pycrdt.Doc,
+    pieces: _Pieces,
+    new_whole: str,
+    *,
+    author: str,
+    now: datetime,
+    backward: bool,
+    cursor: int | None,
+    selection: tuple[int, int] | None,
+) -> int:
     ytext, meta = doc.get(TEXT, type=pycrdt.Text), doc.get(SUGGESTIONS, type=pycrdt.Map)
-    pieces = _Pieces(ytext, meta)
     old = pieces.whole
     edits = _over_selection(old, new_whole, selection) or text_edits(old, new_whole)
     if not edits:
@@ -230,13 +361,16 @@ def _apply(
         insertion = record_suggestion(meta, "insert", author, now, insertion or new_id())
         # After the struck text, as Word puts a replacement.
         ytext.insert(utf8_length(old[:end]), replacement, {INSERT_KEY: insertion, DELETE_KEY: None})
+        pieces.insert(end, replacement, "insert", insertion)
     # From the last run, so the earlier offsets stay true (all are before ``end``).
     for lo, hi in sorted(strike + retract, reverse=True):
         start, stop = utf8_length(old[:lo]), utf8_length(old[:hi])
         if (lo, hi) in retract:
             del ytext[start:stop]
+            pieces.remove(lo, hi)
         else:
             ytext.format(start, stop, {DELETE_KEY: deletion})
+            pieces.restyle(lo, hi, "delete", deletion)
     taken = sum(hi - lo for lo, hi in retract)
     if replacement:
         return taken, end - taken + len(replacement)

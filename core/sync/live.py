@@ -110,6 +110,7 @@ class LiveText:
         self.undo_manager.include_origin(_LOCAL)
         self._subscription = self.doc.observe(self._changed)
         self._review_moved = False
+        self._suggesting = False
         self._review_watches = [
             self.doc.get(name, type=pycrdt.Map).observe(self._review_changed)
             for name in ("comments", "resolved", "suggestions")
@@ -156,24 +157,37 @@ class LiveText:
         """Suggesting mode: the writer's edit of the whole text (pending suggestions shown)
         recorded as their suggestions, sent and undoable like typing; the cursor's place in
         the whole text afterwards (see :func:`core.review.suggesting.suggest_edit`)."""
-        from core.review.suggesting import suggest_edit
-
-        with self.doc.transaction(origin=_LOCAL):
-            placed = suggest_edit(
-                self.doc,
-                new_whole,
-                author=author,
-                now=now,
-                backward=backward,
-                cursor=cursor,
-                selection=selection,
-            )
+        self._suggesting = True  # the suggester keeps its pieces in step with this one
+        try:
+            with self.doc.transaction(origin=_LOCAL):
+                placed = self.suggester.edit(
+                    new_whole,
+                    author=author,
+                    now=now,
+                    backward=backward,
+                    cursor=cursor,
+                    selection=selection,
+                )
+        finally:
+            self._suggesting = False
         self._report_review()
         return placed
 
     def whole(self) -> str:
         """The text with every pending suggestion in it (what suggesting mode shows)."""
         return str(self.text)
+
+    @functools.cached_property
+    def suggester(self) -> Any:
+        """Suggesting mode on this document (:class:`core.review.suggesting.Suggester`):
+        what it reads for one keystroke serves the next, and the marks shown between."""
+        from core.review.suggesting import Suggester
+
+        return Suggester(self.doc)
+
+    def marks(self) -> list[Any]:
+        """The pending suggestions' stretches of the whole text (Marks), in order."""
+        return list(self.suggester.marks())
 
     def undo(self) -> bool:
         """Take back the writer's last edit (only theirs); whether there was one."""
@@ -209,6 +223,8 @@ class LiveText:
 
     def _changed(self, event: Any) -> None:
         update: bytes = event.update
+        if not self._suggesting and "suggester" in self.__dict__:
+            self.suggester.invalidate()  # typed, undone, decided or received: read afresh
         if self._remote:
             return
         # Ours: typed, or an undo or redo of what we typed.

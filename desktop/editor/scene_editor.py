@@ -38,6 +38,7 @@ from PySide6.QtGui import (
     QSyntaxHighlighter,
     QTextBlock,
     QTextBlockFormat,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextDocumentFragment,
@@ -57,7 +58,7 @@ from desktop.editor.peer_cursors import (
     paint_peers,
     paint_suggestion_marks,
 )
-from desktop.editor.suggesting_view import SuggestingHost
+from desktop.editor.suggesting_view import SuggestingHost, visible_selections
 
 # Characters of a newly loaded scene whose marks are painted before it is shown (a screenful
 # and more); the rest follow in steps of a few milliseconds, between events.
@@ -178,8 +179,12 @@ class SceneEditor(QTextEdit):
         self._suggest_timer.setSingleShot(True)
         self._suggest_timer.setInterval(0)
         self._suggest_timer.timeout.connect(self._send_suggestion)
-        # Extra selections by who set them (find hits, suggestions), shown together.
+        # Extra selections by who set them (find hits), shown together, and marks by who set
+        # them (suggestions: possibly hundreds) of which only those on screen are given to Qt.
         self._extra: dict[str, list[QTextEdit.ExtraSelection]] = {}
+        self._marks: dict[str, list[tuple[int, int, QTextCharFormat]]] = {}
+        self._shown_marks: list[QTextEdit.ExtraSelection] = []
+        self.verticalScrollBar().valueChanged.connect(self._show_visible_marks)
         self.cursorPositionChanged.connect(self._keep_cursor_centred)
         self.load("", "")
 
@@ -612,6 +617,8 @@ class SceneEditor(QTextEdit):
             cursor.endEditBlock()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        if self._marks:
+            QTimer.singleShot(0, self._show_visible_marks)
         super().resizeEvent(event)
         self._fit_column()
 
@@ -697,7 +704,39 @@ class SceneEditor(QTextEdit):
         if not selections and not self._extra.get(key):
             return
         self._extra[key] = selections
-        self.setExtraSelections([s for found in self._extra.values() for s in found])
+        self._update_extra()
+
+    def set_marks(self, key: str, spans: list[tuple[int, int, QTextCharFormat]]) -> None:
+        """Show ``spans`` (Qt start, Qt end, format; sorted by start) as the marks of
+        ``key``: those on screen are extra selections, the rest as the writer scrolls."""
+        if not spans and not self._marks.get(key):
+            return
+        self._marks[key] = spans
+        self._show_visible_marks()
+
+    def marks_of(self, key: str) -> list[tuple[int, int, QTextCharFormat]]:
+        return list(self._marks.get(key, []))
+
+    def _show_visible_marks(self) -> None:
+        if not self._marks and not self._shown_marks:
+            return
+        area = self.viewport().rect()
+        first = self.cursorForPosition(area.topLeft()).position()
+        last = self.cursorForPosition(area.bottomRight()).position()
+        # A few lines either side (scrolling shows the next ones: valueChanged).
+        first, last = max(0, first - 400), last + 400
+        document = self.document()
+        self._shown_marks = [
+            selection
+            for spans in self._marks.values()
+            for selection in visible_selections(document, spans, first, last)
+        ]
+        self._update_extra()
+
+    def _update_extra(self) -> None:
+        self.setExtraSelections(
+            [s for found in self._extra.values() for s in found] + self._shown_marks
+        )
 
     def set_peers(self, peers: list[PeerCursor]) -> None:
         if peers or self.peers:

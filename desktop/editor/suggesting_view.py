@@ -8,6 +8,7 @@ stored text or the undo history.
 
 from __future__ import annotations
 
+import bisect
 from typing import Protocol
 
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
@@ -38,28 +39,58 @@ class SuggestingHost(Protocol):
         ...
 
 
-def suggestion_selections(
-    document: QTextDocument, marks: list[tuple[int, int, str, str]]
-) -> list[QTextEdit.ExtraSelection]:
-    """Extra selections for ``marks``: (Qt start, Qt end, "insert" | "delete", colour)."""
-    selections = []
+def suggestion_formats(
+    marks: list[tuple[int, int, str, str]],
+) -> list[tuple[int, int, QTextCharFormat]]:
+    """(Qt start, Qt end, format) for ``marks``: (Qt start, Qt end, "insert" | "delete",
+    colour); one format per kind and colour, shared."""
+    formats: dict[tuple[str, str], QTextCharFormat] = {}
+    spans = []
     for start, end, kind, colour in marks:
-        tint = QColor(colour)
-        if not tint.isValid():
-            tint = QColor("#888888")
-        shape = QTextCharFormat()
-        # An insertion is underlined on a wash, its text in the usual colour: a foreground
-        # on one extra selection hides the strike-out of the one right after it (Qt 6).
-        if kind == "insert":
-            shape.setFontUnderline(True)
-            shape.setUnderlineColor(tint)
-            shape.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            wash = QColor(tint)
-            wash.setAlpha(28)
-            shape.setBackground(wash)
-        else:
-            shape.setForeground(tint)
-            shape.setFontStrikeOut(True)
+        shape = formats.get((kind, colour))
+        if shape is None:
+            shape = formats[(kind, colour)] = _format(kind, colour)
+        spans.append((start, end, shape))
+    return spans
+
+
+def _format(kind: str, colour: str) -> QTextCharFormat:
+    tint = QColor(colour)
+    if not tint.isValid():
+        tint = QColor("#888888")
+    shape = QTextCharFormat()
+    # An insertion is underlined on a wash, its text in the usual colour: a foreground on one
+    # extra selection hides the strike-out of the one right after it (Qt 6).
+    if kind == "insert":
+        shape.setFontUnderline(True)
+        shape.setUnderlineColor(tint)
+        shape.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        wash = QColor(tint)
+        wash.setAlpha(28)
+        shape.setBackground(wash)
+    else:
+        shape.setForeground(tint)
+        shape.setFontStrikeOut(True)
+    return shape
+
+
+def visible_selections(
+    document: QTextDocument, spans: list[tuple[int, int, QTextCharFormat]], first: int, last: int
+) -> list[QTextEdit.ExtraSelection]:
+    """Extra selections for the ``spans`` (sorted by start) that reach into ``first:last``.
+
+    Only those: Qt paints every extra selection it is given on every repaint, so 500 marks in
+    a long scene would cost a tenth of a second a keystroke; those on screen cost nothing.
+    """
+    starts = [span[0] for span in spans]
+    selections = []
+    # A span starting before ``first`` may still reach into it: look back a little.
+    index = max(0, bisect.bisect_left(starts, first) - 64)
+    for start, end, shape in spans[index:]:
+        if start > last:
+            break
+        if end < first:
+            continue
         cursor = QTextCursor(document)
         cursor.setPosition(start)
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)

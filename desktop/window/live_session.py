@@ -21,6 +21,7 @@ queued signals, so the live document is only ever touched here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -44,6 +45,7 @@ LOCAL = "local"  # a document bound without a room (suggesting mode, offline)
 COLOURS = ("#c0392b", "#2471a3", "#1e8449", "#b9770e", "#7d3c98", "#117a65", "#a04000")
 
 
+@functools.lru_cache(maxsize=256)
 def colour_for(email: str) -> str:
     """A writer's colour: the same on every device and for every collaborator."""
     digest = hashlib.sha256(email.strip().casefold().encode()).digest()

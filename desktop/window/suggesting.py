@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel
 
 from core.text.offsets import from_utf16, to_utf16, utf16_length
-from desktop.editor.suggesting_view import suggestion_selections
+from desktop.editor.suggesting_view import suggestion_formats
 
 if TYPE_CHECKING:
     from core.sync.live import LiveText
@@ -115,7 +115,7 @@ class Suggesting(QObject):
         self.live, self._view = None, None
         editor.suggesting = None
         self.label.hide()
-        editor.set_extra("suggestions", [])
+        editor.set_marks("suggestions", [])
         text = str(live)
         editor.take_text(text)
         cursor = editor.textCursor()
@@ -159,7 +159,6 @@ class Suggesting(QObject):
         live = self.live
         if live is None:
             return
-        from core.review.suggesting import marks
         from desktop.window.live_session import colour_for
 
         editor = self.window.editor
@@ -172,8 +171,8 @@ class Suggesting(QObject):
             return index if plain else to_utf16(whole, index)
 
         editor.show_whole(whole, qt(cursor) if cursor is not None else None)
-        shown = [(qt(m.start), qt(m.end), m.kind, colour_for(m.author)) for m in marks(live.doc)]
-        editor.set_extra("suggestions", suggestion_selections(editor.document(), shown))
+        shown = [(qt(m.start), qt(m.end), m.kind, colour_for(m.author)) for m in live.marks()]
+        editor.set_marks("suggestions", suggestion_formats(shown))
 
     # ------------------------------------------------------------------ positions
 

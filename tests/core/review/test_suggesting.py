@@ -8,7 +8,7 @@ import pycrdt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.review.suggesting import marks, suggest_edit, whole_text
+from core.review.suggesting import Suggester, marks, suggest_edit, whole_text
 from core.review.suggestions import decide, list_suggestions, pending_ids
 from core.sync.documents import doc_text
 
@@ -137,13 +137,17 @@ edits = st.lists(
 @given(edits)
 def test_whatever_is_typed_the_book_is_untouched_and_reject_all_restores_it(steps):
     doc = _doc("ab ba\nab")
+    kept = Suggester(doc)  # what the studio holds: its pieces follow its own edits
     for where, cut, typed, backward in steps:
         whole = whole_text(doc)
         at = int(where * len(whole))
         new = whole[:at] + typed + whole[at + cut :]
-        cursor = suggest_edit(doc, new, author="ann", now=NOW, backward=backward)
+        cursor = kept.edit(new, author="ann", now=NOW, backward=backward)
         assert 0 <= cursor <= len(whole_text(doc))
         assert doc_text(doc) == "ab ba\nab"
+        followed = kept._pieces
+        assert kept.marks() == marks(doc)  # kept in step = read afresh
+        assert kept._pieces is followed  # and not read again to get there
     accepted = pycrdt.Doc()
     accepted.apply_update(doc.get_update())
     decide(doc, pending_ids(doc), accept=False)
