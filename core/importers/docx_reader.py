@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from core.importers.comment_threads import comment_threads
 from core.importers.draft import BookDraft
 from core.importers.inline_spans import spans_to_markdown
 from core.importers.review_marks import mark
@@ -113,20 +114,27 @@ class _DocxBlocks:
     """Turns the document body into the block stream, resolving styles once per style id."""
 
     def review(self) -> dict[str, dict[str, dict[str, str]]]:
-        """The comments (author, text, date) and tracked changes (author, date) marked."""
+        """The comments (author, text, date, the comment answered, resolved) and tracked
+        changes (author, date) marked."""
         comments: dict[str, dict[str, str]] = {}
         try:
             found = list(self.document.comments)
         except (KeyError, ValueError, AttributeError):  # no comments part, or a broken one
             found = []
+        threads = comment_threads(self.document, found)
         for comment in found:
             ident = str(comment.comment_id)
-            if ident in self._comment_ids:
+            parent = threads.get(ident, ("", False))[0]
+            # A reply counts when its thread does: Word may mark no range for it.
+            if ident in self._comment_ids or parent in self._comment_ids:
                 stamp = comment.timestamp
+                parent, done = threads.get(ident, ("", False))
                 comments[ident] = {
                     "author": str(comment.author or ""),
                     "text": str(comment.text or "").strip(),
                     "date": stamp.isoformat() if stamp else "",
+                    "parent": parent,  # Word's id of the comment this one answers
+                    "done": "1" if done else "",
                 }
         review = {"comments": comments, "changes": dict(self._changes)}
         return review if comments or self._changes else {}

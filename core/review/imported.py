@@ -15,7 +15,7 @@ import pycrdt
 from sqlalchemy.orm import Session
 
 from core.importers.review_marks import SceneMarks
-from core.review.comments import add_comment
+from core.review.comments import add_comment, reply, set_resolved
 from core.review.store import change_scene_document
 from core.review.suggestions import suggest_delete, suggest_insert
 
@@ -40,11 +40,15 @@ def add_imported_review(
 
     def apply(marks: SceneMarks, doc: pycrdt.Doc) -> int:
         count = 0
+        made: dict[str, str] = {}  # Word's comment id -> ours
+        marked = {ident for ident, _start, _end in marks.comments}
         for ident, start, end in marks.comments:
             info = comments.get(ident)
             if info is None or not info.get("text"):
                 continue  # a range whose comment is missing from the file
-            add_comment(
+            if info.get("parent") in marked:
+                continue  # a reply in Word: it joins its thread below
+            made[ident] = add_comment(
                 doc,
                 author=info.get("author") or "Unknown",
                 text=info["text"],
@@ -53,6 +57,25 @@ def add_imported_review(
                 now=_when(info.get("date", "")),
             )
             count += 1
+        answers = sorted(
+            (info.get("date", ""), ident, info)
+            for ident, info in comments.items()
+            if info.get("parent") in made and info.get("text")
+        )
+        for _date, _ident, info in answers:
+            reply(
+                doc,
+                parent_id=made[info["parent"]],
+                author=info.get("author") or "Unknown",
+                text=info["text"],
+                now=_when(info.get("date", "")),
+            )
+            count += 1
+        for ident, ours in made.items():
+            info = comments[ident]
+            if info.get("done"):  # resolved in Word
+                when = max([_when(info.get("date", ""))] + [_when(a[0]) for a in answers])
+                set_resolved(doc, ours, resolved=True, by=info.get("author") or "", now=when)
         for ident, at, text in marks.insertions:
             suggest_insert(doc, at=at, text=text, **by(ident))
             count += 1

@@ -8,9 +8,10 @@ document's sticky indexes, so they stay on their characters while anyone types.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTextCursor
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTextCursor, QTextLine
 from PySide6.QtWidgets import QTextEdit
 
 
@@ -104,6 +105,45 @@ def paint_peers(editor: QTextEdit, painter: QPainter, peers: list[PeerCursor]) -
         painter.restore()
 
 
+def _x_of(line: QTextLine, position: int) -> float:
+    # PySide6 answers (x, position) where its stubs say object.
+    found: Any = line.cursorToX(position)
+    return float(found[0] if isinstance(found, tuple) else found)
+
+
+def _line_spans(editor: QTextEdit, start: int, end: int) -> list[QRect]:
+    """The rectangles (viewport coordinates) of ``start:end`` line by line, read from the
+    layout of its blocks (a cursor rectangle per character would cost a long passage dear)."""
+    document = editor.document()
+    layout = document.documentLayout()
+    dx = editor.horizontalScrollBar().value()
+    dy = editor.verticalScrollBar().value()
+    spans = []
+    block = document.findBlock(start)
+    while block.isValid() and block.position() < end:
+        origin = layout.blockBoundingRect(block).topLeft()
+        text_layout = block.layout()
+        base = block.position()
+        for i in range(text_layout.lineCount()):
+            line = text_layout.lineAt(i)
+            lo, hi = base + line.textStart(), base + line.textStart() + line.textLength()
+            a, b = max(start, lo), min(end, hi)
+            if a >= b:
+                continue
+            left = _x_of(line, a - base)
+            right = _x_of(line, b - base)
+            spans.append(
+                QRect(
+                    int(origin.x() + left) - dx,
+                    int(origin.y() + line.y()) - dy,
+                    int(right - left),
+                    int(line.height()),
+                )
+            )
+        block = block.next()
+    return spans
+
+
 def paint_suggestion_marks(
     editor: QTextEdit,
     painter: QPainter,
@@ -114,19 +154,12 @@ def paint_suggestion_marks(
     flag where a proposed insertion would go (its text is in the Comments dock)."""
     red, green = QColor(200, 40, 40), QColor(30, 140, 60)
     painter.save()
+    visible = editor.viewport().rect()
     for mark in deletions:
-        start, end = mark.selectionStart(), mark.selectionEnd()
-        position = start
-        while position < end:
-            # One stretch per line: from here to the end of the line or of the deletion.
-            here = _rect_at(editor, position)
-            stop = position
-            while stop < end and _rect_at(editor, stop + 1).top() == here.top():
-                stop += 1
-            there = _rect_at(editor, stop if stop < end else end)
-            y = here.top() + here.height() // 2
-            painter.fillRect(QRect(here.left(), y, max(2, there.left() - here.left()), 2), red)
-            position = stop + 1 if stop < end else end
+        for line in _line_spans(editor, mark.selectionStart(), mark.selectionEnd()):
+            if line.bottom() >= visible.top() and line.top() <= visible.bottom():
+                y = line.top() + line.height() // 2
+                painter.fillRect(QRect(line.left(), y, max(2, line.width()), 2), red)
     for mark in insertions:
         caret = _rect_at(editor, mark.position())
         painter.fillRect(QRect(caret.left() - 1, caret.top(), 2, caret.height()), green)

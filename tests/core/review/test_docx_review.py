@@ -84,6 +84,76 @@ def test_word_comments_import_anchored_to_their_words(tmp_path):
         assert comment.anchor(scene.text) == "The salt map"
 
 
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+
+
+def _threaded(tmp_path: Path) -> Path:
+    """A DOCX as Word writes a thread: a comment, a reply (a comment of its own on the same
+    words) linked to it in word/commentsExtended.xml, the thread marked done; a second,
+    open comment beside it."""
+    made = docx.Document()
+    paragraph = made.add_paragraph("Wren swept the floor. ")
+    marked = paragraph.add_run("The salt map")
+    paragraph.add_run(" lay on the desk. ")
+    other = paragraph.add_run("The gulls")
+    paragraph.add_run(" cried.")
+    made.add_comment([marked], text="Introduce the map earlier?", author="Ed Itor")
+    made.add_comment([marked], text="Moved it to chapter one.", author="Wren Writer")
+    made.add_comment([other], text="Which gulls?", author="Ed Itor")
+    plain = tmp_path / "plain.docx"
+    made.save(str(plain))
+    comments = member(plain, "word/comments.xml").decode()
+    # Word gives each comment's paragraph a w14:paraId; the thread is told by those.
+    for number, para_id in enumerate(("1A2B3C01", "1A2B3C02", "1A2B3C03")):
+        at = comments.index("<w:p>", comments.index(f'w:id="{number}"'))
+        comments = comments[:at] + f'<w:p w14:paraId="{para_id}">' + comments[at + 5 :]
+    if "xmlns:w14=" not in comments:
+        comments = comments.replace("<w:comments ", f'<w:comments xmlns:w14="{W14}" ', 1)
+    extended = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<w15:commentsEx xmlns:w15="{W15}">'
+        '<w15:commentEx w15:paraId="1A2B3C01" w15:done="1"/>'
+        '<w15:commentEx w15:paraId="1A2B3C02" w15:paraIdParent="1A2B3C01" w15:done="1"/>'
+        '<w15:commentEx w15:paraId="1A2B3C03" w15:done="0"/>'
+        "</w15:commentsEx>"
+    )
+    rels = member(plain, "word/_rels/document.xml.rels").decode().replace(
+        "</Relationships>",
+        '<Relationship Id="rIdX1" Type="http://schemas.microsoft.com/office/2011/relationships/'
+        'commentsExtended" Target="commentsExtended.xml"/></Relationships>',
+    )
+    types = member(plain, "[Content_Types].xml").decode().replace(
+        "</Types>",
+        '<Override PartName="/word/commentsExtended.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml"/></Types>',
+    )
+    return rewrite_zip(
+        plain,
+        tmp_path / "threaded.docx",
+        replace={
+            "word/comments.xml": comments.encode(),
+            "word/_rels/document.xml.rels": rels.encode(),
+            "[Content_Types].xml": types.encode(),
+        },
+        add={"word/commentsExtended.xml": extended.encode()},
+    )
+
+
+def test_word_threads_import_as_replies_and_done_as_resolved(tmp_path):
+    with open_library(tmp_path / "lib") as library:
+        import_manuscript(library, _threaded(tmp_path), title="Salt Map")
+        with library.session() as s:
+            [scene] = book_comments(s, "Salt Map")
+    thread, gulls = sorted(scene.comments, key=lambda c: c.text)
+    assert (thread.author, thread.text) == ("Ed Itor", "Introduce the map earlier?")
+    assert [(r.author, r.text) for r in thread.replies] == [
+        ("Wren Writer", "Moved it to chapter one.")
+    ]
+    assert thread.resolved and thread.anchor(scene.text) == "The salt map"
+    assert gulls.text == "Which gulls?" and not gulls.resolved and not gulls.replies
+
+
 def _reviewed_book(tmp_path):
     """The sample book with a comment, a pending insertion and a pending deletion."""
     from datetime import UTC, datetime
