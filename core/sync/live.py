@@ -362,11 +362,16 @@ class LiveText:
     def _report_presence(self) -> None:
         self.on_presence(self.peers())
 
-    def change(self, edit: Callable[[pycrdt.Doc], Any]) -> Any:
+    def change(self, edit: Callable[[pycrdt.Doc], Any], *, undoable: bool = False) -> Any:
         """Run ``edit`` on the document as the writer's own change (a comment, say): it goes
-        to the room like typing."""
+        to the room like typing. ``undoable``: one step of the writer's undo (suggestions
+        landed or decided; comments are outside the undo's reach either way)."""
         before = str(self)
-        result = edit(self.doc)
+        if undoable:
+            with self.doc.transaction(origin=_LOCAL):
+                result = edit(self.doc)
+        else:
+            result = edit(self.doc)
         after = str(self)
         if after != before:  # an accepted or rejected suggestion changes the text
             self.on_text(after)

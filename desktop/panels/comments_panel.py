@@ -251,7 +251,19 @@ class CommentsPanel(QWidget):
             suggest_insert(doc, at=begin, text=text, author="Claude", now=_now())
             return 1
 
-        made = self._act(change)
+        # In the scene's live document (bound here if need be), so that one Ctrl+Z takes
+        # Claude's suggestions back together.
+        live = self.studio.live.hold_document(self.scene_id)
+        if live is not None:
+            try:
+                made: Any = live.change(change, undoable=True)
+            except AuthorWorksError as exc:
+                self.message.setText(str(exc))
+                made = 0
+            self.studio.live.note_review_change(self.scene_id)
+            self.refresh()
+        else:
+            made = self._act(change)
         self.studio.panels.docks["comments"].show()
         return int(made or 0)
 
@@ -263,8 +275,8 @@ class CommentsPanel(QWidget):
         if not ids or not self.scene_id:
             return 0
         live = self.studio.live.live_text(self.scene_id)
-        if live is not None:
-            live.change(lambda doc: decide(doc, ids, accept=accept))
+        if live is not None:  # Ctrl+Z takes a decision back
+            live.change(lambda doc: decide(doc, ids, accept=accept), undoable=True)
             self.studio.live.note_review_change(self.scene_id)
         else:
             library = self.studio.library

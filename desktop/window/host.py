@@ -78,6 +78,10 @@ class LiveBinding(Protocol):
         """Bind the scene shown now afresh."""
         ...
 
+    def hold_document(self, scene_id: str) -> Any:
+        """The live document of the scene shown, bound here first when it is not live."""
+        ...
+
     def unbind_scene(self) -> None: ...
 
 

@@ -128,6 +128,7 @@ class LiveSession(QObject):
         self._email = ""
         self._library_key = ""
         self._node: BinderNode | None = None  # what the window last asked to bind
+        self._held: set[str] = set()  # scenes bound here for an undoable change
         self.label = QLabel("")
         self.label.setObjectName("live_status")
         self._presence_timer = QTimer(self)
@@ -163,7 +164,10 @@ class LiveSession(QObject):
             self._bind_book("")
             return
         online = self._can_go_live(node.book_id)
-        local = not online and self.window.suggesting.wanted(node.book_id)
+        self._held &= {node.id}  # held for the scene shown, not for the ones left
+        local = not online and (
+            self.window.suggesting.wanted(node.book_id) or node.id in self._held
+        )
         if not online and not local:
             self._bind_book("")
             return
@@ -222,6 +226,15 @@ class LiveSession(QObject):
     def local(self) -> bool:
         """Whether the bound scene's document is held here without a room."""
         return self.scene is not None and self.scene.link is None
+
+    def hold_document(self, scene_id: str) -> Any:
+        """The live document of the scene shown, bound here first when it is not live (so
+        what is done to it is one step of the writer's undo); None for another scene or one
+        without a document."""
+        if self.scene is None and scene_id and scene_id == self.window.editor.scene_id:
+            self._held.add(scene_id)
+            self.bind_current()
+        return self.live_text(scene_id)
 
     def bind_current(self) -> None:
         """Bind the scene shown now afresh (suggesting mode turned on, say)."""

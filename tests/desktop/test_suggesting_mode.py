@@ -136,3 +136,37 @@ def test_reject_all_in_suggesting_mode_leaves_the_book_as_it_was(qtbot, sample_s
     panel.decide(accept=False, every=True)
     qtbot.wait(50)
     assert editor.shown_text() == book == editor.scene_text()
+
+
+def test_claudes_rewrite_lands_as_suggestions_one_ctrl_z_takes_back(qtbot, sample_studio):
+    """The AI panel's As Suggestions (its handler is the dock's suggest_generated): a rewrite
+    of the selected sentence becomes Claude's suggestions, word hunk by word hunk; the book's
+    text is unchanged; one Ctrl+Z takes them all back."""
+    window = sample_studio
+    _open_first_scene(window)
+    editor = window.editor
+    book = editor.scene_text()
+    sentence = book[: book.index(".") + 1]
+    rewritten = sentence.replace("cart", "wagon").replace("with", "carrying", 1)
+    assert rewritten != sentence
+    panel = window.panels.widgets["comments"]
+    made = panel.suggest_generated(0, len(sentence), rewritten)
+    assert made == 2
+    assert {s.author for s in panel.suggestions} == {"Claude"}
+    assert sorted((s.deleted, s.text) for s in panel.suggestions) == [
+        ("cart", "wagon"),
+        ("with", "carrying"),
+    ]
+    assert editor.scene_text() == book
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(50)
+    assert panel.suggestions == [] and editor.scene_text() == book
+    # Accepting is a step of its own too: made again, accepted, and taken back.
+    panel.suggest_generated(0, len(sentence), rewritten)
+    qtbot.wait(700)
+    panel.decide(accept=True, every=True)
+    assert editor.scene_text().startswith(rewritten)
+    qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(50)
+    assert editor.scene_text() == book and len(panel.suggestions) == 2

@@ -118,15 +118,23 @@ def _threaded(tmp_path: Path) -> Path:
         '<w15:commentEx w15:paraId="1A2B3C03" w15:done="0"/>'
         "</w15:commentsEx>"
     )
-    rels = member(plain, "word/_rels/document.xml.rels").decode().replace(
-        "</Relationships>",
-        '<Relationship Id="rIdX1" Type="http://schemas.microsoft.com/office/2011/relationships/'
-        'commentsExtended" Target="commentsExtended.xml"/></Relationships>',
+    rels = (
+        member(plain, "word/_rels/document.xml.rels")
+        .decode()
+        .replace(
+            "</Relationships>",
+            '<Relationship Id="rIdX1" Type="http://schemas.microsoft.com/office/2011/relationships/'
+            'commentsExtended" Target="commentsExtended.xml"/></Relationships>',
+        )
     )
-    types = member(plain, "[Content_Types].xml").decode().replace(
-        "</Types>",
-        '<Override PartName="/word/commentsExtended.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml"/></Types>',
+    types = (
+        member(plain, "[Content_Types].xml")
+        .decode()
+        .replace(
+            "</Types>",
+            '<Override PartName="/word/commentsExtended.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml"/></Types>',
+        )
     )
     return rewrite_zip(
         plain,
