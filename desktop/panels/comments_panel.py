@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMenu,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -78,6 +79,10 @@ class CommentsPanel(QWidget):
         self.changes.setHeaderHidden(True)
         self.changes.setWordWrap(True)
         self.changes.itemClicked.connect(self._show_change)
+        # Right-click a suggestion: decide all of its author's at once (an editor taking
+        # one reviewer's pass, Claude's say, and not another's).
+        self.changes.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.changes.customContextMenuRequested.connect(self._changes_menu)
         self.accept_button = QPushButton("Accept")
         self.reject_button = QPushButton("Reject")
         self.accept_all_button = QPushButton("Accept All")
@@ -267,11 +272,33 @@ class CommentsPanel(QWidget):
         self.studio.panels.docks["comments"].show()
         return int(made or 0)
 
-    def decide(self, *, accept: bool, every: bool = False) -> int:
-        """Accept (or reject) the chosen suggestion, or all of them; how many."""
+    def author_menu(self, author: str) -> QMenu:
+        """The menu of a suggestion by ``author``: accept or reject all of theirs."""
+        menu = QMenu(self)
+        menu.addAction(
+            f"Accept All by {author}", lambda: self.decide(accept=True, every=True, by=author)
+        )
+        menu.addAction(
+            f"Reject All by {author}", lambda: self.decide(accept=False, every=True, by=author)
+        )
+        return menu
+
+    def _changes_menu(self, pos: Any) -> None:
+        item = self.changes.itemAt(pos)
+        found = next((s for s in self.suggestions if item and s.id == item.data(0, _ID)), None)
+        if found is not None:
+            self.author_menu(found.author).popup(self.changes.viewport().mapToGlobal(pos))
+
+    def decide(self, *, accept: bool, every: bool = False, by: str | None = None) -> int:
+        """Accept (or reject) the chosen suggestion, or all of them (``by``: all of that
+        author's); how many."""
         from core.review.suggestions import decide
 
-        ids = {s.id for s in self.suggestions} if every else {self._chosen_change()} - {""}
+        ids = (
+            {s.id for s in self.suggestions if by is None or s.author == by}
+            if every
+            else {self._chosen_change()} - {""}
+        )
         if not ids or not self.scene_id:
             return 0
         live = self.studio.live.live_text(self.scene_id)

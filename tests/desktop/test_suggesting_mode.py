@@ -170,3 +170,26 @@ def test_claudes_rewrite_lands_as_suggestions_one_ctrl_z_takes_back(qtbot, sampl
     qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.wait(50)
     assert editor.scene_text() == book and len(panel.suggestions) == 2
+
+
+def test_accept_all_by_one_author_leaves_the_others(qtbot, sample_studio):
+    window = sample_studio
+    _open_first_scene(window)
+    editor = window.editor
+    book = editor.scene_text()
+    panel = window.panels.widgets["comments"]
+    sentence = book[: book.index(".") + 1]
+    panel.suggest_generated(0, len(sentence), sentence.replace("cart", "wagon"))
+    window.suggesting.set_on(True)
+    first = book.split()[0]
+    _put_cursor(editor, len(first))
+    qtbot.keyClicks(editor, " old")
+    qtbot.wait(50)
+    authors = {s.author for s in panel.suggestions}
+    assert authors == {"Claude", window._reviewer()}
+    menu = panel.author_menu("Claude")
+    assert [a.text() for a in menu.actions()] == ["Accept All by Claude", "Reject All by Claude"]
+    menu.actions()[0].trigger()
+    qtbot.wait(50)
+    assert [s.author for s in panel.suggestions] == [window._reviewer()]
+    assert "wagon" in editor.scene_text() and " old" not in editor.scene_text()
