@@ -274,3 +274,60 @@ class UserBlob(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Subscription(Base):
+    """An account's plan: what Stripe last said of its subscription (or what an operator
+    set). ``plan`` is what was bought; the plan in force also depends on ``status`` and the
+    grace period (sync_server.billing.entitlements)."""
+
+    __tablename__ = "subscriptions"
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    plan: Mapped[str] = mapped_column(String(40), default="free")
+    # none, active, trialing, past_due, unpaid, canceled, incomplete, incomplete_expired
+    status: Mapped[str] = mapped_column(String(30), default="none")
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
+    stripe_subscription_id: Mapped[str | None] = mapped_column(
+        String(255), default=None, index=True
+    )
+    current_period_end: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    cancel_at_period_end: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A plan chosen to start at the period's end (a downgrade waits for it).
+    pending_plan: Mapped[str | None] = mapped_column(String(40), default=None)
+    # A failed payment keeps the plan until then; past it, the plan in force is free.
+    grace_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # Per-customer limits over the plan's (JSON), for enterprise.
+    limits: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class BillingEvent(Base):
+    """A Stripe webhook event: recorded when it arrives, marked processed only once its
+    handler has committed, so a failed one is handled again when Stripe retries it."""
+
+    __tablename__ = "billing_events"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    created: Mapped[int] = mapped_column(BigInteger, default=0)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class AiUsage(Base):
+    """Hosted AI tokens of one account in one month: used, and reserved by calls running."""
+
+    __tablename__ = "ai_usage"
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-12"
+    used_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    reserved_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    reserved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

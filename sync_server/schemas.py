@@ -107,7 +107,8 @@ class PushResult(BaseModel):
     duplicates: int
     # Every book the caller can reach, the ones of this push included.
     books: dict[str, BookCursor]
-    # Books whose ops were refused, with why: book_not_found or read_only.
+    # Books whose ops were refused, with why: book_not_found, read_only, or plan_limit (the
+    # owner's plan takes no more books: the ops wait on the device until it does).
     rejected: dict[str, str] = Field(default_factory=dict)
 
 

@@ -92,6 +92,30 @@ class Settings(BaseSettings):
     collab_max_queue: int = 1024  # messages a slow client may lag behind before it is dropped
     collab_max_connections: int = 64  # live connections of one account, per worker
 
+    # Plans and billing. The plan table (JSON overrides of the defaults, see
+    # sync_server.billing.plans) is enforced when Stripe is set up, or when enforce_plans says
+    # so (a team's own server without billing enforces nothing unless told to).
+    plans: str = ""
+    enforce_plans: bool | None = None
+    stripe_secret_key: str = ""
+    stripe_webhook_secret: str = ""
+    # The official stripe library talks to this (a local fake in tests).
+    stripe_api_base: str = "https://api.stripe.com"
+    stripe_price_basic: str = ""
+    stripe_price_pro: str = ""
+    stripe_price_enterprise: str = ""
+    # A failed payment keeps the plan this long (with emails), then it drops to free.
+    billing_grace_days: int = 7
+    # Webhooks signed longer ago than this, or this far in the future, are refused.
+    stripe_webhook_tolerance_seconds: int = 300
+    # Hosted AI: the server's own Anthropic key, and where it calls (a fake in tests).
+    anthropic_api_key: str = ""
+    anthropic_base_url: str = "https://api.anthropic.com"
+
+    @property
+    def plans_enforced(self) -> bool:
+        return bool(self.stripe_secret_key) if self.enforce_plans is None else self.enforce_plans
+
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
         if self.data_dir == Path():
@@ -110,6 +134,9 @@ class Settings(BaseSettings):
             from sync_server.services.mail import parse_smtp_url
 
             parse_smtp_url(self.smtp_url)  # a mistyped address fails at start, not per email
+        from sync_server.billing.plans import plan_table
+
+        plan_table(self.plans, self.stripe_prices())  # a mistyped plan table fails at start
         if not self.public_url:
             self.public_url = f"http://{self.host}:{self.port}"
         self.public_url = self.public_url.rstrip("/")
@@ -125,6 +152,13 @@ class Settings(BaseSettings):
             # with the data, so tokens survive a restart and no one else can sign them.
             self.secret_key = data_folder_secret(self.data_dir)
         return self
+
+    def stripe_prices(self) -> dict[str, str]:
+        return {
+            "basic": self.stripe_price_basic,
+            "pro": self.stripe_price_pro,
+            "enterprise": self.stripe_price_enterprise,
+        }
 
 
 def weak_secret(secret: str) -> bool:

@@ -31,6 +31,7 @@ def push(body: PushRequest, request: Request, claims: ClaimsDep) -> PushResult:
             ops=body.ops,
             compact_after=app.state.settings.compact_after,
             applied_out=applied,
+            settings=app.state.settings,
         )
     app.state.collab.feed_applied(applied)  # the open rooms of those documents see it live
     return result

@@ -39,6 +39,7 @@ from sync_server.errors import NotFound, ResyncRequired, Unauthorized, Unprocess
 from sync_server.models import AppliedOp, Book, BookMember, Change, Device, Document, User
 from sync_server.schemas import BookCursor, OpIn, PushResult
 from sync_server.services.books import WRITERS, active, heads, live_membership, refresh_title
+from sync_server.settings import Settings
 
 _BOOKS = cast(Table, Book.__table__)
 _MEMBERS = cast(Table, BookMember.__table__)
@@ -265,6 +266,42 @@ def begin_write(session: Session) -> Connection:
     return connection
 
 
+def _new_over_plan(
+    session: Session, settings: Settings, *, user_id: str, book_ids: list[str], now: datetime
+) -> dict[str, str]:
+    """The books a push would make that the caller's plan has no room for (not made)."""
+    from sync_server.billing.entitlements import standing as plan_standing
+
+    existing = set(session.scalars(select(Book.id).where(Book.id.in_(book_ids))))
+    new = [b for b in book_ids if b not in existing]
+    if not new:
+        return {}
+    limit = plan_standing(session, settings, user_id, now).limit("synced_books")
+    if limit is None:
+        return {}
+    count = select(func.count()).select_from(Book).where(Book.owner_id == user_id)
+    room = max(0, limit - int(session.scalar(count) or 0))
+    return dict.fromkeys(new[room:], "plan_limit")
+
+
+def _held_by_plan(
+    session: Session, settings: Settings, *, book_ids: list[str], now: datetime
+) -> dict[str, str]:
+    """The books (the caller's to write) past their owner's synced-books limit, after a
+    downgrade: the oldest stay writable, the others' writes wait."""
+    from sync_server.billing.entitlements import writable_books
+
+    owners: dict[str, list[str]] = {}
+    for book, owner in session.execute(select(Book.id, Book.owner_id).where(Book.id.in_(book_ids))):
+        owners.setdefault(str(owner), []).append(str(book))
+    held: dict[str, str] = {}
+    for owner, books in owners.items():
+        allowed = writable_books(session, settings, owner, now)
+        if allowed is not None:
+            held.update(dict.fromkeys((b for b in books if b not in allowed), "plan_limit"))
+    return held
+
+
 def _standing(
     connection: Connection, dialect: str, *, user_id: str, book_ids: list[str], now: datetime
 ) -> dict[str, tuple[int, str | None]]:
@@ -326,6 +363,7 @@ def push(
     ops: list[OpIn],
     compact_after: int,
     applied_out: list[tuple[str, str, bytes]] | None = None,
+    settings: Settings | None = None,
 ) -> PushResult:
     """Append the ops not yet applied; returns counts and the cursors of the caller's books.
 
@@ -351,17 +389,28 @@ def push(
         raise Unauthorized("this device was signed out", code="device_revoked")
     now = datetime.now(UTC)
     book_ids = sorted({op.book_id for op in ops})
-    standing = (
-        _standing(connection, dialect, user_id=user_id, book_ids=book_ids, now=now)
-        if book_ids
+    # A new book the caller's plan has no room for is not even made.
+    enforced = settings is not None and settings.plans_enforced and bool(book_ids)
+    over = (
+        _new_over_plan(session, settings, user_id=user_id, book_ids=book_ids, now=now)
+        if enforced and settings is not None
         else {}
     )
-    rejected: dict[str, str] = {}
+    reachable = [b for b in book_ids if b not in over]
+    standing = (
+        _standing(connection, dialect, user_id=user_id, book_ids=reachable, now=now)
+        if reachable
+        else {}
+    )
+    rejected: dict[str, str] = dict(over)
     for book_id, (_seq, role) in standing.items():
         if role is None:
             rejected[book_id] = "book_not_found"
         elif role not in WRITERS and role not in REVIEWERS:
             rejected[book_id] = "read_only"
+    if enforced and settings is not None:
+        members = [b for b, (_seq, role) in standing.items() if role and b not in rejected]
+        rejected.update(_held_by_plan(session, settings, book_ids=members, now=now))
     reviewing = {b for b, (_seq, role) in standing.items() if role in REVIEWERS}
     # A commenter's ops go through when they change only comments; any other marks the book
     # read_only in the answer (the rest of their ops still go through).

@@ -1,0 +1,1 @@
+"""Plans, subscriptions through Stripe, the limits they set, and hosted AI."""
