@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -23,6 +24,7 @@ from sync_server.observability import Metrics, RequestMiddleware, configure_logg
 from sync_server.ratelimit import make_rate_limiter, parse_proxies
 from sync_server.routers import (
     auth,
+    billing,
     books,
     collab,
     devices,
@@ -100,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.collab.start()
         yield
         await app.state.collab.stop()
+        await app.state.ai_client.aclose()
         engine.dispose()
 
     app = FastAPI(
@@ -123,6 +126,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.media = MediaService(settings, store)
     app.state.mailer = Mailer(settings.smtp_url, settings.mail_from, ca_file=settings.smtp_ca_file)
     app.state.metrics = metrics
+    # Hosted AI's calls to Anthropic (a test gives it a transport of its own).
+    app.state.ai_client = httpx.AsyncClient(
+        timeout=httpx.Timeout(connect=10.0, read=600.0, write=60.0, pool=10.0)
+    )
     app.state.collab = hub = CollabHub(settings, app.state.sessions)
     metrics.watch_collab(lambda: hub.stats())
     install_error_handlers(app)
@@ -131,8 +138,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestMiddleware, metrics=metrics)
 
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, devices, sync, books, invitations, notifications, media):
+    for module in (auth, devices, sync, books, invitations, notifications, media, billing):
         api.include_router(module.router, responses=ERROR_RESPONSES)
+    api.include_router(billing.ai_router, responses=ERROR_RESPONSES)
     # The live rooms speak y-websocket, not JSON: no error responses to document.
     api.include_router(collab.router)
     app.include_router(api)

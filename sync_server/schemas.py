@@ -258,6 +258,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     for status, description in (
         (400, "Bad request"),
         (401, "Not signed in, or the token was refused"),
+        (402, "Over a limit of the plan (plan_limit): the message says which, and how to upgrade"),
         (403, "The role in the book is too low"),
         (404, "Not found (or not yours)"),
         (405, "Method not allowed"),

@@ -16,7 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sync_server.blobstore import BlobStore
-from sync_server.errors import BadRequest, NotFound, PayloadTooLarge, RateLimited, RequestTimeout
+from sync_server.errors import (
+    ApiError,
+    BadRequest,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    RequestTimeout,
+)
 from sync_server.models import Blob, User, UserBlob
 from sync_server.schemas import BlobPublic, StorageUsage
 from sync_server.settings import Settings
@@ -44,9 +51,19 @@ class MediaService:
         items = [BlobPublic(sha256=r.sha256, size=r.size, media_type=r.media_type) for r in rows]
         return StorageUsage(
             used_bytes=sum(i.size for i in items),
-            limit_bytes=self.settings.storage_quota_bytes,
+            limit_bytes=self._quota(session, user.id),
             items=items,
         )
+
+    def _quota(self, session: Session, user_id: str) -> int:
+        """The account's storage: its plan's, where plans are enforced, else the server's."""
+        if self.settings.plans_enforced:
+            from sync_server.billing.entitlements import standing
+
+            limit = standing(session, self.settings, user_id).limit("storage_bytes")
+            if limit is not None:
+                return limit
+        return self.settings.storage_quota_bytes
 
     def owned(self, *, session: Session, user: User, sha256: str) -> UserBlob:
         row = session.get(UserBlob, (user.id, check_hash(sha256)))
@@ -75,12 +92,13 @@ class MediaService:
         if existing is not None:
             return BlobPublic(sha256=sha256, size=existing.size, media_type=existing.media_type)
         used = self._used(session, user.id)
-        room = min(self.settings.max_upload_bytes, self.settings.storage_quota_bytes - used)
+        quota = self._quota(session, user.id)
+        room = min(self.settings.max_upload_bytes, quota - used)
         if declared_size is not None and declared_size > room:
-            raise self._too_large(declared_size, used)
+            raise self._too_large(session, user.id, declared_size, used)
         session.commit()  # hands the connection back to the pool for the slow part
         with self._upload_slot(user.id):
-            temp, size = await self._spool(body, sha256, room, used)
+            temp, size = await self._spool(body, sha256, room, used, session, user.id)
         try:
             self._reserve(session, user.id, size)
             try:
@@ -112,7 +130,13 @@ class MediaService:
         )
 
     async def _spool(
-        self, body: AsyncIterator[bytes], sha256: str, room: int, used: int
+        self,
+        body: AsyncIterator[bytes],
+        sha256: str,
+        room: int,
+        used: int,
+        session: Session,
+        user_id: str,
     ) -> tuple[Path, int]:
         """The body written to a temp file (its path and size), its hash checked."""
         self.spool.mkdir(parents=True, exist_ok=True)
@@ -135,7 +159,7 @@ class MediaService:
                         ) from None
                     size += len(block)
                     if size > room:
-                        raise self._too_large(size, used)
+                        raise self._too_large(session, user_id, size, used)
                     digest.update(block)
                     fh.write(block)
             if digest.hexdigest() != sha256:
@@ -150,7 +174,7 @@ class MediaService:
     def _reserve(self, session: Session, user_id: str, size: int) -> None:
         """Count ``size`` against the quota in one statement, or refuse: two uploads that
         each fit but not together cannot both pass."""
-        quota = self.settings.storage_quota_bytes
+        quota = self._quota(session, user_id)
         done = session.execute(
             update(User)
             .where(User.id == user_id, User.storage_used + size <= quota)
@@ -159,7 +183,7 @@ class MediaService:
         session.commit()
         if not done:
             used = int(session.scalar(select(User.storage_used).where(User.id == user_id)) or 0)
-            raise self._too_large(used + size, used)
+            raise self._too_large(session, user_id, size, used)
 
     def _refund(self, session: Session, user_id: str, size: int) -> None:
         """Give ``size`` back to the quota (in one statement, like the reservation)."""
@@ -185,11 +209,21 @@ class MediaService:
                 if not self._slots[user_id]:
                     del self._slots[user_id]
 
-    def _too_large(self, size: int, used: int) -> PayloadTooLarge:
+    def _too_large(self, session: Session, user_id: str, size: int, used: int) -> ApiError:
         if size > self.settings.max_upload_bytes:
             return PayloadTooLarge(
                 f"the file is {size} bytes; the limit is {self.settings.max_upload_bytes}"
             )
+        if self.settings.plans_enforced:
+            from sync_server.billing.entitlements import PlanLimit, standing, upgrade_hint
+
+            where = standing(session, self.settings, user_id)
+            if where.limit("storage_bytes") is not None:
+                return PlanLimit(
+                    f"Your {where.plan.name} plan's storage is full: {used:,} of "
+                    f"{where.limit('storage_bytes'):,} bytes used, and this file has "
+                    f"{size:,}. " + upgrade_hint(self.settings, where.plan, "storage_bytes")
+                )
         return PayloadTooLarge(
             f"storage quota exceeded: {used} of {self.settings.storage_quota_bytes} bytes used",
             code="quota_exceeded",

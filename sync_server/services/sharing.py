@@ -293,6 +293,26 @@ def invite(
                 code="already_member",
             )
         session.delete(member)  # their access ended: the new invitation starts afresh
+    # The owner's plan says how many may work on a book (a new invitation to someone invited
+    # already replaces theirs: no one more).
+    again = session.scalar(
+        select(Invitation.id).where(
+            Invitation.book_id == book.id,
+            Invitation.email == email,
+            Invitation.status == "pending",
+            Invitation.expires_at > utcnow(),
+        )
+    )
+    from sync_server.billing.entitlements import check as plan_check
+
+    plan_check(
+        session,
+        settings,
+        book.owner_id,
+        "collaborators_per_book",
+        adding=0 if again else 1,
+        book_id=book.id,
+    )
     session.execute(
         update(Invitation)
         .where(

@@ -102,6 +102,14 @@ POLICY: dict[tuple[str, str], Any] = {
     ("PUT", "/api/v1/media/{sha256}"): Account(),
     ("GET", "/api/v1/media/{sha256}"): Account(),
     ("DELETE", "/api/v1/media/{sha256}"): Account(),
+    ("GET", "/api/v1/billing/plans"): Public(),
+    ("GET", "/api/v1/billing/subscription"): Account(),
+    ("POST", "/api/v1/billing/checkout"): Account(),
+    ("POST", "/api/v1/billing/portal"): Account(),
+    ("GET", "/api/v1/billing/invoices"): Account(),
+    # Signed by Stripe, not by a token: a request without a good signature is 400.
+    ("POST", "/api/v1/billing/webhook"): Public(),
+    ("POST", "/api/v1/ai/messages"): Account(),
     ("GET", "/health"): Public(),
     ("GET", "/metrics"): Public(),
 }
@@ -114,6 +122,8 @@ ACCOUNT_BODIES: dict[tuple[str, str], Any] = {
     ("PUT", "/api/v1/notifications/mutes"): {"kinds": []},
     ("POST", "/api/v1/auth/2fa/enable"): {"code": "123456"},
     ("POST", "/api/v1/auth/2fa/disable"): {"code": "123456"},
+    ("POST", "/api/v1/billing/checkout"): {"plan": "basic"},
+    ("POST", "/api/v1/ai/messages"): {"model": "m", "max_tokens": 10, "messages": []},
 }
 
 
