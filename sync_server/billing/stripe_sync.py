@@ -46,9 +46,11 @@ def client(settings: Settings) -> stripe.StripeClient:
     )
 
 
-def _stripe_call(what: str, call: Any) -> Any:
+def _stripe_call(what: str, call: Any) -> dict[str, Any]:
+    """The answer of one call, as plain data (the library's objects are not dicts)."""
     try:
-        return call()
+        found = call()
+        return dict(found.to_dict()) if hasattr(found, "to_dict") else dict(found)
     except stripe.InvalidRequestError as exc:
         raise BadRequest(f"Stripe refused to {what}: {exc.user_message or exc}") from None
     except stripe.StripeError as exc:  # network, 5xx, rate limits after the retries
@@ -76,7 +78,7 @@ def ensure_customer(session: Session, settings: Settings, user: User) -> str:
             params={"email": user.email, "metadata": {USER_KEY: user.id}}
         ),
     )
-    row.stripe_customer_id = str(made.id)
+    row.stripe_customer_id = str(made["id"])
     row.updated_at = utcnow()
     session.commit()
     return row.stripe_customer_id
@@ -114,7 +116,7 @@ def change_plan(session: Session, settings: Settings, user: User, plan_id: str) 
             }
         ),
     )
-    return {"action": "checkout", "url": str(checkout.url), "plan": plan.id}
+    return {"action": "checkout", "url": str(checkout["url"]), "plan": plan.id}
 
 
 def _move(
@@ -167,7 +169,7 @@ def portal_url(session: Session, settings: Settings, user: User) -> str:
             params={"customer": customer, "return_url": f"{settings.public_url}/billing/done"}
         ),
     )
-    return str(made.url)
+    return str(made["url"])
 
 
 def invoices(session: Session, settings: Settings, user_id: str) -> list[dict[str, Any]]:
