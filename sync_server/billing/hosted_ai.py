@@ -165,7 +165,8 @@ class UsageMeter:
 
 
 async def relay(upstream: Any, meter: UsageMeter) -> AsyncIterator[bytes]:
-    """The upstream response's bytes, unchanged, read by ``meter`` as they pass."""
-    async for chunk in upstream.aiter_raw():
+    """The upstream response's bytes, unchanged, read by ``meter`` as they pass (decoded
+    from any transfer compression: the encoding header is not passed on)."""
+    async for chunk in upstream.aiter_bytes():
         meter.feed(chunk)
         yield chunk

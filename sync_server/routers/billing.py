@@ -110,10 +110,13 @@ async def webhook(request: Request) -> JSONResponse:
 
 @ai_router.post("/messages")
 @ai_router.post("/v1/messages", include_in_schema=False)  # the Anthropic SDK's own path
-async def messages(request: Request, caller: CallerDep) -> Response:
+async def messages(request: Request, caller: CallerDep, session: SessionDep) -> Response:
     """A Messages request answered by Anthropic with the server's key; streamed events come
     back unchanged. Tokens are reserved first (402 ``plan_limit`` when the plan has none
     left) and settled after."""
+    # The token's check is done: its connection goes back to the pool now, not after a
+    # stream that may run for minutes (the calls below take their own, briefly).
+    session.close()
     app = request.app
     settings = app.state.settings
     if not settings.anthropic_api_key:
