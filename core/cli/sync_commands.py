@@ -140,6 +140,10 @@ def _sync(args: argparse.Namespace) -> int:
             f"Synced: sent {report.pushed} change(s), received {report.pulled}, "
             f"updated {report.applied} item(s)" + (" (full re-sync)" if report.resynced else "")
         )
+        if report.waiting_for_plan:
+            from core.sync.engine import PLAN_WAIT_NOTE
+
+            print(PLAN_WAIT_NOTE.format(n=len(report.waiting_for_plan)) + ".")
     return 0
 
 

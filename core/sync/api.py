@@ -292,6 +292,24 @@ class SyncApi:
         else:
             self._json("POST", f"/notifications/{quote(notification_id)}/read")
 
+    # ------------------------------------------------------------------ plans and billing
+
+    def plans(self) -> list[dict[str, Any]]:
+        return list(self._json("GET", "/billing/plans")["plans"])
+
+    def subscription(self) -> dict[str, Any]:
+        return dict(self._json("GET", "/billing/subscription"))
+
+    def checkout(self, plan: str) -> dict[str, Any]:
+        """Subscribe to or change to ``plan``: a Checkout ``url``, or what changed."""
+        return dict(self._json("POST", "/billing/checkout", json={"plan": plan}))
+
+    def billing_portal(self) -> str:
+        return str(self._json("POST", "/billing/portal")["url"])
+
+    def invoices(self) -> list[dict[str, Any]]:
+        return list(self._json("GET", "/billing/invoices")["invoices"])
+
 
 def link_token(text: str) -> str | None:
     """The token of an invitation link (``…/invite/TOKEN``), or None for a plain id."""

@@ -57,13 +57,26 @@ class SyncReport:
     applied: int = 0
     queued: int = 0  # updates still waiting in the outbox
     resynced: bool = False
-    # Books whose updates the server refused, with why (book_not_found, read_only).
+    # Books whose updates the server refused, with why (book_not_found, read_only,
+    # plan_limit).
     rejected: dict[str, str] = field(default_factory=dict)
     # Books the account no longer reaches, taken out of the library (or kept as copies).
     lost: list[str] = field(default_factory=list)
 
+    @property
+    def waiting_for_plan(self) -> list[str]:
+        """Books over their owner's plan: their changes stay in the outbox until it has room."""
+        return sorted(b for b, why in self.rejected.items() if why == PLAN_LIMIT)
+
+
+PLAN_WAIT_NOTE = (
+    "{n} book(s) over the plan's limits: their changes are kept on this computer and sent "
+    "once the plan has room (see `authorworks account`, or Account… in the studio)"
+)
+
 
 _DELETE_SENT = delete(sync_outbox).where(sync_outbox.c.op_id.in_(bindparam("ids", expanding=True)))
+PLAN_LIMIT = "plan_limit"
 _NEXT_BATCH = select(sync_outbox).order_by(sync_outbox.c.seq).limit(bindparam("limit"))
 
 
@@ -138,9 +151,11 @@ class SyncEngine:
         up to its new cursor is this device's own (its ops, and squashed states of what it
         had): the cursor moves there, and the next pull does not fetch them back. Ops the
         server refused (a book this account lost, or may only read) leave the outbox too:
-        sending them again cannot succeed.
+        sending them again cannot succeed. Ops refused for the owner's plan (``plan_limit``)
+        stay, and are sent with the next sync that finds room.
         """
         pushed = _Pushed(sent=0, cursors={}, saved={})
+        held: set[str] = set()
         total = 0
         acknowledged: list[str] = []
         first = True
@@ -165,7 +180,11 @@ class SyncEngine:
                 if pushed.cursors != pushed.saved:
                     set_metas(s, cursors_meta(pushed.cursors))
                     pushed.saved = dict(pushed.cursors)
-                rows = s.execute(_NEXT_BATCH, {"limit": self.push_batch}).all()
+                if held:  # books whose plan takes no writes now: their ops wait
+                    query = _NEXT_BATCH.where(sync_outbox.c.book_id.not_in(sorted(held)))
+                    rows = s.execute(query, {"limit": self.push_batch}).all()
+                else:
+                    rows = s.execute(_NEXT_BATCH, {"limit": self.push_batch}).all()
                 # Counted only when there is more than one batch to send (an outbox that
                 # is empty or fits in one batch is the common case and costs one query).
                 if rows and not total:
@@ -185,7 +204,10 @@ class SyncEngine:
                 batch.append(Op(r.op_id, r.doc_id, r.kind, r.book_id, bytes(r.update)))
                 size += len(r.update)
             pushed.take(self.api.push(batch))
-            acknowledged = [o.op_id for o in batch]
+            # Refused for the plan (the owner's synced-books limit): kept, sent again once
+            # the plan has room; refused for good (no longer a member, read only): dropped.
+            held.update(b for b, why in pushed.rejected.items() if why == PLAN_LIMIT)
+            acknowledged = [o.op_id for o in batch if o.book_id not in held]
             pushed.sent += len(batch)
             ctx.progress(pushed.sent, total, "sending changes")
             if defer and len(batch) == len(rows) < self.push_batch:
@@ -360,6 +382,8 @@ class SyncEngine:
             again = SyncReport()
             report.pushed += self._push(ctx, report=again if taken else None, last=finish).sent
             report.captured += again.captured
+        if report.waiting_for_plan:
+            report.queued = self.pending()  # held for the plan: still waiting to be sent
         return report
 
     def _lose(self, book_ids: list[str]) -> list[str]:

@@ -206,6 +206,10 @@ class SyncPanel(QWidget):
             detail = f"received {report.pulled}, sent {report.pushed}"
             if report.lost:
                 detail += f"; {len(report.lost)} book(s) no longer shared with you"
+            if report.waiting_for_plan:
+                from core.sync.engine import PLAN_WAIT_NOTE
+
+                detail += "; " + PLAN_WAIT_NOTE.format(n=len(report.waiting_for_plan))
             # A book that went (or came back as a copy) changes the binder like an edit.
             return SYNCED, detail, report.applied + len(report.lost)
 

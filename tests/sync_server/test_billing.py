@@ -109,9 +109,7 @@ def test_subscribe_upgrade_downgrade_and_cancel(billing, smtp_sink):
     assert 1150 <= amounts[1] <= 1200  # the difference to pro for (nearly) the whole month
 
     # Downgrade: the paid period keeps pro; basic is waiting for its end.
-    r = billing.client.post(
-        f"{API}/billing/checkout", json={"plan": "basic"}, headers=user.headers
-    )
+    r = billing.client.post(f"{API}/billing/checkout", json={"plan": "basic"}, headers=user.headers)
     assert r.json()["action"] == "downgrade_scheduled"
     got = billing.wait_for(user, plan="pro", pending_plan="basic")
 
@@ -264,3 +262,35 @@ def test_signature_vectors(header, body, ok):
     else:
         with pytest.raises(SignatureError):
             verify(body, header, SECRET, tolerance=300, now=NOW)
+
+
+def test_account_and_upgrade_from_the_cli(billing, tmp_path, sync_keyring, monkeypatch, capsys):
+    from core.cli import main
+
+    library = str(tmp_path / "ann")
+    monkeypatch.setenv("AUTHORWORKS_PASSWORD", "a long password")
+    assert main(["--library", library, "login", "--server", billing.server, "--email",
+                 "ann@example.org", "--register"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["--library", library, "account"]) == 0
+    shown = capsys.readouterr().out
+    assert "Plan: Free" in shown and "Synced books: 0 of 3" in shown
+    assert "Hosted AI tokens this month: 0 of 0" in shown
+    assert main(["--library", library, "upgrade", "basic"]) == 0
+    url = capsys.readouterr().out.strip()
+    assert url.startswith(billing.fake.base_url + "/pay/cs_")
+    httpx.post(f"{billing.fake.base_url}/_test/checkout/{url.rsplit('/', 1)[1]}/complete", json={})
+    deadline = time.monotonic() + 20
+    while True:
+        assert main(["--library", library, "account", "--json", "--invoices", "--portal"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        if data["plan"] == "basic" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert data["plan"] == "basic" and data["limits"]["synced_books"] == 25
+    assert [i["amount_due"] for i in data["invoices"]] == [800]
+    assert data["portal_url"].startswith(billing.fake.base_url + "/portal/")
+    assert main(["--library", library, "upgrade", "pro"]) == 0
+    assert "Now on pro" in capsys.readouterr().out
+    assert main(["--library", library, "upgrade", "nonesuch"]) != 0
+    assert "no plan 'nonesuch'" in capsys.readouterr().err

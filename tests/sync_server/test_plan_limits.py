@@ -149,7 +149,9 @@ EVENTS = (
 async def _anthropic(request: httpx.Request) -> httpx.Response:
     """Anthropic, as far as the proxy can tell: the key checked, a stream of events."""
     if request.headers.get("x-api-key") != "sk-ant-server":
-        return httpx.Response(401, json={"type": "error", "error": {"type": "authentication_error"}})
+        return httpx.Response(
+            401, json={"type": "error", "error": {"type": "authentication_error"}}
+        )
     await asyncio.sleep(0.3)  # long enough for all 20 calls to be in flight together
     return httpx.Response(200, content=EVENTS, headers={"content-type": "text/event-stream"})
 
@@ -202,3 +204,32 @@ def test_twenty_parallel_calls_against_five_calls_worth(hosted):
     with app.state.sessions() as session:  # type: ignore[attr-defined]
         [usage] = session.query(AiUsage).all()
         assert usage.used_tokens == 5 * (12 + 30) and usage.reserved_tokens == 0
+
+
+def test_a_library_over_the_plan_keeps_the_waiting_books_changes(
+    tmp_path, sync_database_url, sync_keyring
+):
+    """The fourth book of a free account: its changes stay in the library's outbox, sync
+    after sync, and go in once the plan has room."""
+    from core.importers import import_manuscript
+    from core.store import open_library
+    from core.sync.account import sign_in, sync_library
+    from tests.fixtures.plugin import SAMPLE_MANUSCRIPT
+
+    app = create_app(fast_settings(tmp_path / "server", sync_database_url, enforce_plans=True))
+    with live_server(app) as url, open_library(tmp_path / "lib") as library:
+        for n in range(4):
+            import_manuscript(library, SAMPLE_MANUSCRIPT, title=f"Book {n}", author="Ann")
+        sign_in(library, server_url=url, email="ann@example.org", password="a long password",
+                register=True)  # fmt: skip
+        first = sync_library(library)
+        assert len(first.waiting_for_plan) == 1 and first.queued > 0
+        again = sync_library(library)
+        assert len(again.waiting_for_plan) == 1 and again.queued == first.queued  # kept
+        with app.state.sessions() as session:
+            user = session.query(User).one()
+            session.add(Subscription(user_id=user.id, plan="basic", status="manual",
+                                     updated_at=utcnow()))  # fmt: skip
+            session.commit()
+        after = sync_library(library)
+        assert after.waiting_for_plan == [] and after.queued == 0
