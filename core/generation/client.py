@@ -217,8 +217,10 @@ def make_sdk_client(
     transport: httpx2.BaseTransport | None = None,
     base_url: str | None = None,
     timeout: float = 120.0,
+    bearer: bool = False,
 ) -> Any:
-    """An ``anthropic.Anthropic`` client with the SDK's retries off (ours decide)."""
+    """An ``anthropic.Anthropic`` client with the SDK's retries off (ours decide);
+    ``bearer``: the key is an access token of the sync server's hosted AI."""
     import anthropic
     import httpx2
 
@@ -226,6 +228,15 @@ def make_sdk_client(
     if transport is not None:
         http_client = httpx2.Client(
             transport=transport, timeout=httpx2.Timeout(timeout, connect=10.0)
+        )
+    if bearer:
+        return anthropic.Anthropic(
+            api_key=None,
+            auth_token=api_key,
+            base_url=base_url,
+            http_client=http_client,
+            max_retries=0,
+            timeout=timeout,
         )
     return anthropic.Anthropic(
         api_key=api_key,
@@ -248,13 +259,14 @@ class ClaudeClient:
         retry: RetryPolicy | None = None,
         sleep: Sleep | None = None,
         timeout: float = 120.0,
+        bearer: bool = False,
     ) -> None:
         if not api_key:
             raise NoApiKeyError(
                 "no Anthropic API key: enter one in the AI settings or set ANTHROPIC_API_KEY"
             )
         self._sdk = make_sdk_client(
-            api_key, transport=transport, base_url=base_url, timeout=timeout
+            api_key, transport=transport, base_url=base_url, timeout=timeout, bearer=bearer
         )
         self.retry = retry or RetryPolicy()
         self._sleep = sleep

@@ -29,7 +29,8 @@ from core.store.manuscript import get_scene
 ClientFactory = Callable[[str], ClaudeClient]
 NO_KEY_MESSAGE = (
     "no Anthropic API key: enter one in the AI settings (it is kept in the system keyring)"
-    " or set ANTHROPIC_API_KEY; everything else works without one"
+    " or set ANTHROPIC_API_KEY (or sign in to a sync server on a plan with hosted AI);"
+    " everything else works without one"
 )
 
 
@@ -90,14 +91,23 @@ def run_generation(
     """
     ctx = ctx or JobContext()
     key = api_key or get_api_key()
+    factory: Callable[[str], Any] = client_factory or ClaudeClient
     if not key:
-        raise NoApiKeyError(NO_KEY_MESSAGE)
+        # No key of one's own: the sync server's hosted AI, on a plan that includes it.
+        from core.generation.hosted import hosted_route
+
+        route = hosted_route(library)
+        if route is None:
+            raise NoApiKeyError(NO_KEY_MESSAGE)
+        key = route.token
+        if client_factory is None:
+            factory = functools.partial(ClaudeClient, base_url=route.base_url, bearer=True)
     prefs = preferences or load_preferences()
     if context is None:
         context = prepare_context(library, request, prefs)
     model = request.model or prefs.model
     max_tokens = request.max_tokens or prefs.max_output_tokens or context.template.max_tokens
-    client = (client_factory or ClaudeClient)(key)
+    client = factory(key)
     ctx.progress(0, 0, f"Asking {model}…")
     try:
         outcome = client.stream(

@@ -74,6 +74,7 @@ class AiPanel(QWidget):
         super().__init__(parent)
         emit_loses_reference()  # probe the binding on the UI thread, before any worker runs
         self.library = library
+        self.hosted_tokens_left: int | None = None  # the server's hosted AI, when used
         self.editor = editor
         self.client_factory = client_factory
         self.scene_id: str | None = None
@@ -315,12 +316,13 @@ class AiPanel(QWidget):
         if self.state != "idle":
             return
         key = credentials.get_api_key()
-        if not key:
+        if not key and not self._signed_in():
             self._say(
-                "No API key: add one in AI settings (or set ANTHROPIC_API_KEY)."
-                " Everything else works without it."
+                "No API key: add one in AI settings (or set ANTHROPIC_API_KEY), or sign in to"
+                " a sync server on a plan with hosted AI. Everything else works without it."
             )
             return
+        # Without a key of its own, the job asks the sync server's hosted AI (off this thread).
         context = self.build_context()
         if context is None:
             return
@@ -581,6 +583,42 @@ class AiPanel(QWidget):
                 "none": "No key: AI generation is off; everything else works.",
             }[source]
         )
+        if source == "none" and self._signed_in():
+            self._show_hosted_allowance()
+
+    def _signed_in(self) -> bool:
+        from core.sync.status import status
+
+        try:
+            return bool(self.library is not None and status(self.library).signed_in)
+        except AuthorWorksError:
+            return False
+
+    def _show_hosted_allowance(self) -> None:
+        """Hosted AI on the server: how many tokens are left this month (asked off-thread)."""
+        library = self.library
+
+        def job(_ctx: JobContext) -> Any:
+            from core.sync.account import account_api
+
+            with account_api(library) as api:
+                return api.subscription()
+
+        def shown(subscription: Any) -> None:
+            from core.sync.billing import tokens_left
+
+            if not subscription.get("hosted_ai"):
+                return
+            left = tokens_left(subscription)
+            self.hosted_tokens_left = left
+            plan = subscription.get("plan_name") or subscription.get("plan")
+            self.key_status.setText(
+                f"No key of your own: using the server's hosted AI ({plan} plan, "
+                + ("unlimited" if left is None else f"{left:,} tokens left this month")
+                + ")."
+            )
+
+        self.background.run(job, description="plan", on_done=shown, on_failed=lambda _m: None)
 
     def save_key(self) -> None:
         key = self.key_edit.text()

@@ -233,3 +233,40 @@ def test_a_library_over_the_plan_keeps_the_waiting_books_changes(
             session.commit()
         after = sync_library(library)
         assert after.waiting_for_plan == [] and after.queued == 0
+
+
+def test_generation_without_a_key_goes_through_the_servers_hosted_ai(
+    hosted, tmp_path, sync_keyring, monkeypatch
+):
+    """A library signed in on a plan with hosted AI and no key of its own: `generate`'s code
+    path (the Anthropic SDK) reaches Claude through the server, and the tokens are counted."""
+    from core.generation.service import GenerationRequest, run_generation
+    from core.importers import import_manuscript
+    from core.store import open_library
+    from core.store.manuscript import list_books, list_chapters
+    from core.sync.account import sign_in
+    from tests.fixtures.plugin import SAMPLE_MANUSCRIPT
+
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    url, app = hosted
+    with open_library(tmp_path / "lib") as library:
+        import_manuscript(library, SAMPLE_MANUSCRIPT, title="Gannet Rock", author="Ann")
+        sign_in(library, server_url=url, email="ann@example.org", password="a long password",
+                register=True)  # fmt: skip
+        with app.state.sessions() as session:  # type: ignore[attr-defined]
+            user = session.query(User).one()
+            session.add(Subscription(user_id=user.id, plan="basic", status="manual",
+                                     updated_at=utcnow()))  # fmt: skip
+            session.commit()
+        with library.session() as s:
+            book = list_books(session=s)[0]
+            scene = list_chapters(session=s, book_id=book.id)[0].scenes[0]
+        pieces: list[str] = []
+        result = run_generation(
+            library, GenerationRequest(scene_id=scene.id, action="continue"),
+            on_text=pieces.append,
+        )  # fmt: skip
+    assert "".join(pieces) == "The rain came." == result.text
+    with app.state.sessions() as session:  # type: ignore[attr-defined]
+        [usage] = session.query(AiUsage).all()
+        assert usage.used_tokens == 12 + 30 and usage.reserved_tokens == 0
