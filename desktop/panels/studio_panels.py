@@ -234,6 +234,11 @@ class StudioPanels:
         snapshots.setShortcut(QKeySequence("Ctrl+Shift+S"))
         snapshots.triggered.connect(self.open_snapshots)
         self._menu_actions.append(snapshots)
+        account = window.menus["File"].addAction("&Account…")
+        account.setObjectName("account")
+        account.setStatusTip("Your plan on the sync server: usage, upgrade, billing, invoices")
+        account.triggered.connect(self.open_account)
+        self._menu_actions.append(account)
         two_factor = window.menus["File"].addAction("Two-Factor Sign-&In…")
         two_factor.triggered.connect(self.open_two_factor)
         self._menu_actions.append(two_factor)
@@ -272,6 +277,19 @@ class StudioPanels:
         self.docks["comments"].show()
         self.docks["comments"].raise_()
         return panel.comment_on_selection()
+
+    def open_account(self) -> QWidget | None:
+        """File › Account…"""
+        from desktop.dialogs.account import AccountDialog
+
+        if self.library is None:
+            return None
+        dialog = AccountDialog(self.library, self.window.widget)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.dialogs["AccountDialog"] = dialog
+        dialog.destroyed.connect(lambda *_: self.dialogs.pop("AccountDialog", None))
+        return dialog
 
     def open_two_factor(self) -> QWidget | None:
         """File › Two-Factor Sign-In…"""
