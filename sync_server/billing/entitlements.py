@@ -122,31 +122,39 @@ def month_of(now: datetime) -> str:
     return f"{now.year:04d}-{now.month:02d}"
 
 
-def usage(session: Session, user_id: str, now: datetime | None = None) -> dict[str, int]:
-    """What the account uses of each limit (collaborators: on its busiest book)."""
+def used(session: Session, user_id: str, name: str, now: datetime | None = None) -> int:
+    """What the account uses of limit ``name`` (one query; collaborators: on its busiest
+    book)."""
     now = now or utcnow()
-    books = session.scalar(select(func.count()).select_from(Book).where(Book.owner_id == user_id))
-    published = session.scalar(
-        select(func.count())
-        .select_from(Book)
-        .where(Book.owner_id == user_id, Book.visibility.in_(("public", "unlisted")))
-    )
-    owned = select(Book.id).where(Book.owner_id == user_id).scalar_subquery()
-    busiest = session.execute(
-        select(BookMember.book_id, func.count())
-        .where(BookMember.book_id.in_(owned), BookMember.role != "owner")
-        .group_by(BookMember.book_id)
-    ).all()
-    storage = session.scalar(select(User.storage_used).where(User.id == user_id))
-    ai = session.get(AiUsage, (user_id, month_of(now)))
-    return {
-        "synced_books": int(books or 0),
-        "collaborators_per_book": max((int(n) for _b, n in busiest), default=0),
-        "storage_bytes": int(storage or 0),
-        "ai_tokens_month": int(ai.used_tokens + ai.reserved_tokens) if ai is not None else 0,
-        "published_books": int(published or 0),
-        "seats": 1,
-    }
+    if name == "synced_books":
+        count = select(func.count()).select_from(Book).where(Book.owner_id == user_id)
+        return int(session.scalar(count) or 0)
+    if name == "published_books":
+        count = (
+            select(func.count())
+            .select_from(Book)
+            .where(Book.owner_id == user_id, Book.visibility.in_(("public", "unlisted")))
+        )
+        return int(session.scalar(count) or 0)
+    if name == "collaborators_per_book":
+        owned = select(Book.id).where(Book.owner_id == user_id).scalar_subquery()
+        busiest = session.execute(
+            select(BookMember.book_id, func.count())
+            .where(BookMember.book_id.in_(owned), BookMember.role != "owner")
+            .group_by(BookMember.book_id)
+        ).all()
+        return max((int(n) for _b, n in busiest), default=0)
+    if name == "storage_bytes":
+        return int(session.scalar(select(User.storage_used).where(User.id == user_id)) or 0)
+    if name == "ai_tokens_month":
+        ai = session.get(AiUsage, (user_id, month_of(now)))
+        return int(ai.used_tokens + ai.reserved_tokens) if ai is not None else 0
+    return 1  # seats: the account itself
+
+
+def usage(session: Session, user_id: str, now: datetime | None = None) -> dict[str, int]:
+    """What the account uses of each limit."""
+    return {name: used(session, user_id, name, now) for name in NAMES}
 
 
 def collaborators(session: Session, book_id: str, now: datetime | None = None) -> int:
@@ -228,10 +236,10 @@ def check(
     if not settings.plans_enforced or where.limit(name) is None:
         return where
     if name == "collaborators_per_book" and book_id is not None:
-        used = collaborators(session, book_id, now)
+        count = collaborators(session, book_id, now)
     else:
-        used = usage(session, user_id, now)[name]
-    refuse(settings, where, name, used, adding=adding)
+        count = used(session, user_id, name, now)
+    refuse(settings, where, name, count, adding=adding)
     return where
 
 

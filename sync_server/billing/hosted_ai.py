@@ -76,12 +76,18 @@ def reserve(
         )
         .values(reserved_tokens=0)
     )
-    fits = AiUsage.used_tokens + AiUsage.reserved_tokens + tokens <= allowance
+    # Unlimited (plans not enforced, or a plan without a cap): reserved all the same, so
+    # the usage is counted.
+    fits = (
+        AiUsage.used_tokens + AiUsage.reserved_tokens + tokens <= allowance
+        if allowance is not None
+        else true()
+    )
     taken = session.execute(  # type: ignore[attr-defined]
         update(AiUsage)
         .where(
             and_(AiUsage.user_id == user_id, AiUsage.month == month),
-            fits if allowance is not None else true(),
+            fits,
         )
         .values(reserved_tokens=AiUsage.reserved_tokens + tokens, reserved_at=now)
     ).rowcount

@@ -270,3 +270,21 @@ def test_generation_without_a_key_goes_through_the_servers_hosted_ai(
     with app.state.sessions() as session:  # type: ignore[attr-defined]
         [usage] = session.query(AiUsage).all()
         assert usage.used_tokens == 12 + 30 and usage.reserved_tokens == 0
+
+
+def test_a_server_that_enforces_no_plans_still_counts_hosted_ai(tmp_path, sync_database_url):
+    settings = fast_settings(
+        tmp_path / "server",
+        sync_database_url,
+        anthropic_api_key="sk-ant-server",
+        anthropic_base_url="https://api.anthropic.invalid",
+    )
+    app = create_app(settings)
+    app.state.ai_client = httpx.AsyncClient(transport=httpx.MockTransport(_anthropic))
+    with TestClient(app) as client:
+        user = sign_up(client)
+        r = client.post(f"{API}/ai/messages", json=REQUEST, headers=user.headers)
+        assert r.status_code == 200 and r.content == EVENTS
+        with app.state.sessions() as session:
+            [usage] = session.query(AiUsage).all()
+            assert usage.used_tokens == 42 and usage.reserved_tokens == 0

@@ -1,0 +1,23 @@
+"""The billing benchmark runs on small data and prints its figure lines (no timing is
+asserted: the machine's load moves them)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def test_bench_billing_prints_its_figures():
+    result = subprocess.run(
+        [sys.executable, str(HERE / "bench_billing.py"), "--small"],
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )
+    assert result.returncode == 0, result.stderr
+    for line in ("webhook handled", "entitlement check", "hosted AI proxy, first event"):
+        assert line in result.stdout
+    assert "Traceback" not in result.stderr  # no request of the proxy failed
