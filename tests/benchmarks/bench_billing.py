@@ -141,7 +141,7 @@ def proxy(rounds: int, folder: Path) -> None:
     async def anthropic(_request: httpx.Request) -> httpx.Response:
         return httpx.Response(
             200, content=EVENT + REST, headers={"content-type": "text/event-stream"}
-        )  # noqa: E501
+        )
 
     app.state.ai_client = httpx.AsyncClient(transport=httpx.MockTransport(anthropic))
     request = {"model": "m", "max_tokens": 10, "stream": True,
