@@ -45,6 +45,31 @@ def _open_first_scene(qtbot, window: MainWindow, book_id: str) -> str:
     return scene.id
 
 
+def _shared_scene(
+    qtbot, aw_library, tmp_path: Path, server: str, name: str, *, role: str
+) -> tuple[str, MainWindow, MainWindow, str]:
+    """Ann's sample book on the server, shared with ``name`` as ``role``; both studios open
+    on its first scene, live: (book id, Ann's studio, theirs, the scene's id)."""
+    book_id = add_sample_book(aw_library)
+    sign_in(aw_library, server_url=server, email="ann@example.org", password=PASSWORD,
+            register=True)  # fmt: skip
+    sync_library(aw_library)
+    other_library = open_library(tmp_path / name)
+    email = f"{name}@example.org"
+    sign_in(other_library, server_url=server, email=email, password=PASSWORD, register=True)
+    with account_api(aw_library) as api:
+        invitation = share(aw_library, api, book_id, email, role=role)
+    with account_api(other_library) as api:
+        accept(other_library, api, invitation["link"])
+    ann = _studio(qtbot, aw_library, tmp_path, "ann")
+    other = _studio(qtbot, other_library, tmp_path, name)
+    ann.refresh_standing()
+    other.refresh_standing()
+    scene_id = _open_first_scene(qtbot, ann, book_id)
+    assert _open_first_scene(qtbot, other, book_id) == scene_id
+    return book_id, ann, other, scene_id
+
+
 def test_two_studios_edit_one_scene_live(
     qtbot,
     aw_library,
@@ -52,34 +77,10 @@ def test_two_studios_edit_one_scene_live(
     sync_live_server,  # noqa: F811
     sync_keyring,  # noqa: F811
 ):
-    book_id = add_sample_book(aw_library)
-    sign_in(
-        aw_library,
-        server_url=sync_live_server,
-        email="ann@example.org",
-        password=PASSWORD,
-        register=True,
+    book_id, ann, bob, scene_id = _shared_scene(
+        qtbot, aw_library, tmp_path, sync_live_server, "bob", role="editor"
     )
-    sync_library(aw_library)
-    bob_library = open_library(tmp_path / "bob")
-    sign_in(
-        bob_library,
-        server_url=sync_live_server,
-        email="bob@example.org",
-        password=PASSWORD,
-        register=True,
-    )
-    with account_api(aw_library) as api:
-        invitation = share(aw_library, api, book_id, "bob@example.org", role="editor")
-    with account_api(bob_library) as api:
-        accept(bob_library, api, invitation["link"])
-
-    ann = _studio(qtbot, aw_library, tmp_path, "ann")
-    bob = _studio(qtbot, bob_library, tmp_path, "bob")
-    ann.refresh_standing()
-    bob.refresh_standing()
-    scene_id = _open_first_scene(qtbot, ann, book_id)
-    assert _open_first_scene(qtbot, bob, book_id) == scene_id
+    bob_library = bob.library
     opening = ann.editor.scene_text()
     assert bob.editor.scene_text() == opening
 
@@ -246,33 +247,9 @@ def test_a_commenter_suggests_live_and_the_author_accepts(
     """A commenter's studio is in suggesting mode on the shared scene: their typing reaches
     the author as a suggestion (the room takes it from a commenter), their Backspace strikes
     the author's words instead of deleting them, and what the author accepts reaches them."""
-    book_id = add_sample_book(aw_library)
-    sign_in(
-        aw_library,
-        server_url=sync_live_server,
-        email="ann@example.org",
-        password=PASSWORD,
-        register=True,
+    _book_id, ann, cleo, _scene_id = _shared_scene(
+        qtbot, aw_library, tmp_path, sync_live_server, "cleo", role="commenter"
     )
-    sync_library(aw_library)
-    cleo_library = open_library(tmp_path / "cleo")
-    sign_in(
-        cleo_library,
-        server_url=sync_live_server,
-        email="cleo@example.org",
-        password=PASSWORD,
-        register=True,
-    )
-    with account_api(aw_library) as api:
-        invitation = share(aw_library, api, book_id, "cleo@example.org", role="commenter")
-    with account_api(cleo_library) as api:
-        accept(cleo_library, api, invitation["link"])
-    ann = _studio(qtbot, aw_library, tmp_path, "ann")
-    cleo = _studio(qtbot, cleo_library, tmp_path, "cleo")
-    ann.refresh_standing()
-    cleo.refresh_standing()
-    scene_id = _open_first_scene(qtbot, ann, book_id)
-    assert _open_first_scene(qtbot, cleo, book_id) == scene_id
     opening = ann.editor.scene_text()
     assert cleo.suggesting.active and not cleo.editor.isReadOnly()  # a commenter suggests
     assert not ann.suggesting.active
