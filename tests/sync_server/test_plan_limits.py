@@ -288,3 +288,22 @@ def test_a_server_that_enforces_no_plans_still_counts_hosted_ai(tmp_path, sync_d
         with app.state.sessions() as session:
             [usage] = session.query(AiUsage).all()
             assert usage.used_tokens == 42 and usage.reserved_tokens == 0
+
+
+def test_an_operator_sets_an_enterprise_customers_plan(tmp_path, sync_database_url, monkeypatch):
+    from sync_server.__main__ import main as server_main
+
+    settings = fast_settings(tmp_path / "server", sync_database_url, enforce_plans=True)
+    monkeypatch.setenv("AUTHORWORKS_SERVER_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("AUTHORWORKS_SERVER_DATA_DIR", str(settings.data_dir))
+    app = create_app(settings)
+    with TestClient(app) as client:
+        user = sign_up(client, "Boss@Example.org")
+        assert server_main(["set-plan", "boss@example.org", "enterprise",
+                            "--limits", '{"seats": 40, "synced_books": 500}']) == 0  # fmt: skip
+        got = client.get(f"{API}/billing/subscription", headers=user.headers).json()
+        assert got["plan"] == "enterprise" and got["limits"]["seats"] == 40
+        assert got["limits"]["synced_books"] == 500
+        assert server_main(["set-plan", "nobody@example.org", "pro"]) == 1
+        assert server_main(["set-plan", "boss@example.org", "platinum"]) == 2
+        assert server_main(["set-plan", "boss@example.org", "pro", "--limits", "{bad"]) == 2
