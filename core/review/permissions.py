@@ -15,14 +15,18 @@ integrated later, it could change anything.
 
 from __future__ import annotations
 
-import json
-
 import pycrdt
 
 from core.review.comments import COMMENTS, RESOLVED
-from core.review.suggestions import SUGGESTIONS
+from core.review.suggestions import SUGGESTIONS, suggestion_record
 from core.sync.documents import FIELDS_MAP, TEXT
-from core.sync.text_view import DELETE_KEY, INSERT_KEY, accepted_text, state_clocks
+from core.sync.text_view import (
+    DELETE_KEY,
+    INSERT_KEY,
+    accepted_text,
+    state_clocks,
+    suggestion_of,
+)
 
 REVIEW_ROOTS = frozenset({COMMENTS, RESOLVED, SUGGESTIONS})
 
@@ -48,22 +52,10 @@ def _pending(text: pycrdt.Text) -> dict[str, str]:
     """Each pending insertion's characters, by suggestion id."""
     found: dict[str, str] = {}
     for chunk, attrs in text.diff():
-        if attrs and attrs.get(INSERT_KEY):
-            key = str(attrs[INSERT_KEY])
+        kind, key = suggestion_of(attrs)
+        if kind == "insert":
             found[key] = found.get(key, "") + str(chunk)
     return found
-
-
-def _authors(meta: pycrdt.Map) -> dict[str, str]:
-    authors = {}
-    for key in list(meta.keys()):
-        try:
-            info = json.loads(meta[key])
-        except (TypeError, ValueError):
-            continue
-        if isinstance(info, dict):
-            authors[str(key)] = str(info.get("author", ""))
-    return authors
 
 
 def review_only(state: bytes, update: bytes, *, author: str | None = None) -> bool:
@@ -78,7 +70,9 @@ def review_only(state: bytes, update: bytes, *, author: str | None = None) -> bo
         probe.apply_update(state)
     roots = set(probe.keys())
     before, pending = accepted_text(text), _pending(text)
-    owners = _authors(probe.get(SUGGESTIONS, type=pycrdt.Map))
+    meta = probe.get(SUGGESTIONS, type=pycrdt.Map)
+    # Read before the update is applied: it cannot make itself the author of a suggestion.
+    owners = {key: str(suggestion_record(meta, key).get("author", "")) for key in pending}
     moved: list[str] = []
     deleted: list[bool] = []
     watches = [

@@ -23,18 +23,16 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
 import pycrdt
 
-from core.ids import new_id
-from core.review.suggestions import SUGGESTIONS, record_suggestion
+from core.review.suggestions import SUGGESTIONS, record_suggestion, suggestion_record
 from core.sync.documents import TEXT
-from core.sync.text_view import DELETE_KEY, INSERT_KEY
+from core.sync.text_view import DELETE_KEY, INSERT_KEY, suggestion_of
 from core.text.edits import text_edits
-from core.text.offsets import utf8_length
+from core.text.offsets import to_utf8, utf8_span
 
 
 @dataclass(frozen=True)
@@ -59,16 +57,10 @@ class _Pieces:
     def __init__(
         self, ytext: pycrdt.Text, meta: pycrdt.Map, authors: dict[str, str] | None = None
     ) -> None:
-        self.items: list[list[str]] = []  # [text, kind, id]
-        for chunk, attrs in ytext.diff():
-            attrs = attrs or {}
-            if attrs.get(INSERT_KEY):
-                kind, sid = "insert", str(attrs[INSERT_KEY])
-            elif attrs.get(DELETE_KEY):
-                kind, sid = "delete", str(attrs[DELETE_KEY])
-            else:
-                kind, sid = "", ""
-            self.items.append([str(chunk), kind, sid])
+        # [text, kind, id] of each piece.
+        self.items: list[list[str]] = [
+            [str(chunk), *suggestion_of(attrs)] for chunk, attrs in ytext.diff()
+        ]
         self._meta = meta
         self._authors = {} if authors is None else authors
         self._index()
@@ -89,12 +81,7 @@ class _Pieces:
         known = self._authors.get(suggestion_id)
         if known is not None:
             return known
-        raw = self._meta.get(suggestion_id)
-        try:
-            info = json.loads(raw) if isinstance(raw, str) else {}
-        except ValueError:
-            info = {}
-        author = str(info.get("author", "")) if isinstance(info, dict) else ""
+        author = str(suggestion_record(self._meta, suggestion_id).get("author", ""))
         if author:  # not kept while unknown: its record may arrive after its text
             self._authors[suggestion_id] = author
         return author
@@ -358,13 +345,13 @@ def _apply(
         insertion = deletion if strike else ""
         if not insertion:
             insertion = pieces.own(begin - 1, "insert", author) or pieces.own(end, "insert", author)
-        insertion = record_suggestion(meta, "insert", author, now, insertion or new_id())
+        insertion = record_suggestion(meta, "insert", author, now, insertion or None)
         # After the struck text, as Word puts a replacement.
-        ytext.insert(utf8_length(old[:end]), replacement, {INSERT_KEY: insertion, DELETE_KEY: None})
+        ytext.insert(to_utf8(old, end), replacement, {INSERT_KEY: insertion, DELETE_KEY: None})
         pieces.insert(end, replacement, "insert", insertion)
     # From the last run, so the earlier offsets stay true (all are before ``end``).
     for lo, hi in sorted(strike + retract, reverse=True):
-        start, stop = utf8_length(old[:lo]), utf8_length(old[:hi])
+        start, stop = utf8_span(old, lo, hi)
         if (lo, hi) in retract:
             del ytext[start:stop]
             pieces.remove(lo, hi)

@@ -25,7 +25,7 @@ import pycrdt
 from core.ids import new_id
 from core.review.comments import ReviewError
 from core.sync.documents import TEXT
-from core.sync.text_view import DELETE_KEY, INSERT_KEY, View
+from core.sync.text_view import DELETE_KEY, INSERT_KEY, View, suggestion_of
 from core.text.offsets import utf8_length
 
 SUGGESTIONS = "suggestions"
@@ -111,17 +111,24 @@ def _spans(ytext: pycrdt.Text) -> list[tuple[str, str, str, int, int, int]]:
     for text, attrs in ytext.diff():
         piece = str(text)
         size = utf8_length(piece)
-        attrs = attrs or {}
-        if attrs.get(INSERT_KEY):
-            spans.append(("insert", str(attrs[INSERT_KEY]), piece, offset, offset + size, accepted))
-        else:
-            if attrs.get(DELETE_KEY):
-                spans.append(
-                    ("delete", str(attrs[DELETE_KEY]), piece, offset, offset + size, accepted)
-                )
+        kind, suggestion_id = suggestion_of(attrs)
+        if kind:
+            spans.append((kind, suggestion_id, piece, offset, offset + size, accepted))
+        if kind != "insert":
             accepted += len(piece)
         offset += size
     return spans
+
+
+def suggestion_record(meta: pycrdt.Map, suggestion_id: str) -> dict[str, Any]:
+    """Who proposed suggestion ``suggestion_id`` and when (empty when its record is missing
+    or unreadable: one written by another program, or not received yet)."""
+    raw = meta.get(suggestion_id)
+    try:
+        info = json.loads(raw) if isinstance(raw, str) else {}
+    except ValueError:
+        return {}
+    return info if isinstance(info, dict) else {}
 
 
 def list_suggestions(doc: pycrdt.Doc) -> list[Suggestion]:
@@ -136,7 +143,7 @@ def list_suggestions(doc: pycrdt.Doc) -> list[Suggestion]:
         entry[kind] += piece
     out = []
     for suggestion_id, entry in found.items():
-        info = json.loads(meta[suggestion_id]) if suggestion_id in meta else {}
+        info = suggestion_record(meta, suggestion_id)
         kinds = entry["kinds"]
         kind = "replace" if len(kinds) == 2 else next(iter(kinds))
         out.append(

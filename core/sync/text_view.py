@@ -35,6 +35,17 @@ def _pending_insert(attrs: dict[str, Any] | None) -> bool:
     return bool(attrs) and bool(attrs.get(INSERT_KEY))  # type: ignore[union-attr]
 
 
+def suggestion_of(attrs: dict[str, Any] | None) -> tuple[str, str]:
+    """(kind, suggestion id) of a piece of text by its format: ("insert", ID) for a pending
+    insertion, ("delete", ID) for a pending deletion, ("", "") for the book's own text."""
+    if attrs:
+        if attrs.get(INSERT_KEY):
+            return "insert", str(attrs[INSERT_KEY])
+        if attrs.get(DELETE_KEY):
+            return "delete", str(attrs[DELETE_KEY])
+    return "", ""
+
+
 def accepted_text(ytext: pycrdt.Text) -> str:
     """The text without pending suggested insertions."""
     chunks = _chunks(ytext)
