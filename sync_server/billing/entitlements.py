@@ -201,24 +201,38 @@ def upgrade_hint(settings: Settings, plan: Plan, name: str) -> str:
 
 def _amount(name: str, value: int) -> str:
     if name == "storage_bytes":
-        return f"{value / 1024**3:g} GB"
+        for unit, size in (("GB", 1024**3), ("MB", 1024**2)):
+            if value >= size:
+                return f"{value / size:.3g} {unit} of storage"
+        return f"{value:,} bytes of storage"
     if name == "ai_tokens_month":
         return f"{value:,} tokens a month"
     return f"{value:,} {NAMES.get(name, name)}"
 
 
-def refuse(settings: Settings, where: Standing, name: str, used: int, *, adding: int) -> None:
-    """Raise the 402 for limit ``name`` when ``used + adding`` goes over it."""
+def over_limit(
+    settings: Settings, where: Standing, name: str, used: int, *, adding: int, detail: str = ""
+) -> PlanLimit | None:
+    """The 402 for limit ``name`` when ``used + adding`` goes over it (None when it fits);
+    ``detail`` says what the refused thing needed."""
     limit = where.limit(name)
     if limit is None or used + adding <= limit:
-        return
+        return None
     what = NAMES.get(name, name)
     allowance = _amount(name, limit) if limit else f"no {what}"
-    raise PlanLimit(
+    return PlanLimit(
         f"Your {where.plan.name} plan allows {allowance}"
         + (f" and {_amount(name, used)} are in use" if name != "ai_tokens_month" else "")
+        + (f"; {detail}" if detail else "")
         + f". {upgrade_hint(settings, where.plan, name)}"
     )
+
+
+def refuse(settings: Settings, where: Standing, name: str, used: int, *, adding: int) -> None:
+    """Raise the 402 for limit ``name`` when ``used + adding`` goes over it."""
+    error = over_limit(settings, where, name, used, adding=adding)
+    if error is not None:
+        raise error
 
 
 def check(

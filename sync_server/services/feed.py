@@ -271,6 +271,7 @@ def _new_over_plan(
 ) -> dict[str, str]:
     """The books a push would make that the caller's plan has no room for (not made)."""
     from sync_server.billing.entitlements import standing as plan_standing
+    from sync_server.billing.entitlements import used
 
     existing = set(session.scalars(select(Book.id).where(Book.id.in_(book_ids))))
     new = [b for b in book_ids if b not in existing]
@@ -279,8 +280,7 @@ def _new_over_plan(
     limit = plan_standing(session, settings, user_id, now).limit("synced_books")
     if limit is None:
         return {}
-    count = select(func.count()).select_from(Book).where(Book.owner_id == user_id)
-    room = max(0, limit - int(session.scalar(count) or 0))
+    room = max(0, limit - used(session, user_id, "synced_books", now))
     return dict.fromkeys(new[room:], "plan_limit")
 
 

@@ -215,15 +215,15 @@ class MediaService:
                 f"the file is {size} bytes; the limit is {self.settings.max_upload_bytes}"
             )
         if self.settings.plans_enforced:
-            from sync_server.billing.entitlements import PlanLimit, standing, upgrade_hint
+            from sync_server.billing.entitlements import over_limit, standing
 
             where = standing(session, self.settings, user_id)
-            if where.limit("storage_bytes") is not None:
-                return PlanLimit(
-                    f"Your {where.plan.name} plan's storage is full: {used:,} of "
-                    f"{where.limit('storage_bytes'):,} bytes used, and this file has "
-                    f"{size:,}. " + upgrade_hint(self.settings, where.plan, "storage_bytes")
-                )
+            error = over_limit(
+                self.settings, where, "storage_bytes", used, adding=size,
+                detail=f"this file has {size:,} bytes",
+            )  # fmt: skip
+            if error is not None:
+                return error
         return PayloadTooLarge(
             f"storage quota exceeded: {used} of {self.settings.storage_quota_bytes} bytes used",
             code="quota_exceeded",
