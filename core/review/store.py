@@ -24,9 +24,9 @@ from core.review.comments import Comment, ReviewError, add_comment, list_comment
 from core.review.comments import set_resolved as _set_resolved
 from core.review.suggestions import Suggestion, decide, list_suggestions
 from core.store.manuscript import find_book, get_scene, list_chapters, list_scenes
-from core.sync.capture import capture, queue_update
+from core.sync.capture import queue_update
 from core.sync.documents import changes_made, doc_text, new_doc
-from core.sync.live_store import live_doc
+from core.sync.live_store import captured_doc, live_doc
 from core.sync.local_state import sync_docs
 
 T = TypeVar("T")
@@ -44,8 +44,7 @@ class SceneComments:
 def _document(session: Session, scene_id: str) -> tuple[pycrdt.Doc, str, str]:
     """The scene's document (captured first, so it holds the scene's text as stored)."""
     get_scene(session=session, scene_id=scene_id)  # NotFoundError for a wrong id
-    capture(session)
-    found = live_doc(session, scene_id)
+    found = captured_doc(session, scene_id)
     if found is None:
         raise NotFoundError(f"scene {scene_id} has no synced document")
     return new_doc(found.state), found.kind, found.book_id

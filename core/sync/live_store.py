@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.store.saving import SavedText, save_text
-from core.sync.capture import queue_update, text_hash
+from core.sync.capture import capture, queue_update, text_hash
 from core.sync.documents import changes_made, doc_text, new_doc
 from core.sync.local_state import sync_docs
 
@@ -46,6 +46,14 @@ def live_doc(session: Session, doc_id: str) -> LiveDoc | None:
     if row is None or row.purged:
         return None
     return LiveDoc(doc_id, str(row.kind), str(row.book_id), bytes(row.state))
+
+
+def captured_doc(session: Session, doc_id: str) -> LiveDoc | None:
+    """The library's copy of ``doc_id`` after a capture has recorded what the library holds
+    (a library that never synced gets its documents so; None for no such item). Run it in a
+    write session."""
+    capture(session)
+    return live_doc(session, doc_id)
 
 
 @dataclass(frozen=True)

@@ -245,16 +245,14 @@ class LiveSession(QObject):
     def _first_document(self, scene_id: str) -> Any:
         """The scene's document, made from its text by a capture (a library that never
         synced has none until something needs one)."""
-        from core.sync.capture import capture
-        from core.sync.live_store import live_doc
+        from core.sync.live_store import captured_doc
 
         library = self.window.library
         assert library is not None
         if self.window.autosaver is not None:
             self.window.autosaver.flush()
         with library.write_session() as session:
-            capture(session)
-            return live_doc(session, scene_id)
+            return captured_doc(session, scene_id)
 
     def unbind_scene(self) -> None:
         room, scene_id = self.scene, self.scene_id
