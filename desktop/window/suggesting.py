@@ -29,6 +29,14 @@ if TYPE_CHECKING:
     from desktop.window.host import StudioWindow
 
 
+def _view(live: LiveText) -> Any:
+    """Positions between the book's text and the shown one (pycrdt loads on first use, not
+    with the studio)."""
+    from core.sync.text_view import View
+
+    return View(live.text)
+
+
 def _bmp(text: str) -> bool:
     """Whether Qt's positions in ``text`` are its string indexes (nothing beyond the BMP)."""
     return utf16_length(text) == len(text)
@@ -44,8 +52,6 @@ class Suggesting(QObject):
         self.on = False
         self.live: LiveText | None = None
         self.book_id = ""
-        # core.sync.text_view.View of the shown text, with the texts it was read from.
-        self._view: tuple[str, str, Any] | None = None
         # In the status bar while the open scene is in suggesting mode.
         self.label = QLabel("Suggesting")
         self.label.setObjectName("suggesting_status")
@@ -97,7 +103,7 @@ class Suggesting(QObject):
             return
         editor.flush_suggestion()
         at = self._to_whole(live, editor.textCursor().position())
-        self.live, self.book_id, self._view = live, book_id, None
+        self.live, self.book_id = live, book_id
         editor.suggesting = self
         self.label.show()
         if self.commenter(book_id):
@@ -112,7 +118,7 @@ class Suggesting(QObject):
         editor = self.window.editor
         editor.flush_suggestion()
         at = self.index_of(editor.textCursor().position())
-        self.live, self._view = None, None
+        self.live = None
         editor.suggesting = None
         self.label.hide()
         editor.set_marks("suggestions", [])
@@ -164,7 +170,6 @@ class Suggesting(QObject):
         editor = self.window.editor
         editor.flush_suggestion()  # the writer's last key first: the text shown is replaced
         whole = live.whole()
-        self._view = None
         plain = _bmp(whole)
 
         def qt(index: int) -> int:
@@ -176,23 +181,11 @@ class Suggesting(QObject):
 
     # ------------------------------------------------------------------ positions
 
-    def _shown_view(self) -> Any:
-        live = self.live
-        if live is None:
-            return None
-        whole, accepted = live.whole(), str(live)
-        if self._view is None or self._view[:2] != (whole, accepted):
-            from core.sync.text_view import View
-
-            self._view = (whole, accepted, View(live.text))
-        return self._view[2]
-
     def positions(self, indexes: list[int]) -> list[int]:
         """Qt positions in the shown (whole) text of indexes into the book's text."""
-        view = self._shown_view()
-        if view is None or self.live is None:
+        if self.live is None:
             return indexes
-        whole = self.live.whole()
+        view, whole = _view(self.live), self.live.whole()
         plain = _bmp(whole)
         found = []
         for index in indexes:
@@ -202,14 +195,12 @@ class Suggesting(QObject):
 
     def index_of(self, position: int) -> int:
         """The index into the book's text of Qt position ``position`` of the shown text."""
-        view = self._shown_view()
-        if view is None or self.live is None:
+        if self.live is None:
             return position
-        whole = self.live.whole()
-        return int(view.to_accepted(from_utf16(whole, position)))
+        view = _view(self.live)
+        return int(view.to_accepted(from_utf16(self.live.whole(), position)))
 
     def _to_whole(self, live: LiveText, position: int) -> int:
-        from core.sync.text_view import View
-
-        accepted = str(live)
-        return int(View(live.text).to_full(from_utf16(accepted, position)))
+        """The whole-text index of Qt position ``position`` of the book's text."""
+        view = _view(live)
+        return int(view.to_full(from_utf16(view.accepted, position)))
