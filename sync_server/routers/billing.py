@@ -138,9 +138,10 @@ async def messages(request: Request, caller: CallerDep, session: SessionDep) -> 
     reservation = await run_in_threadpool(take)
     meter = hosted_ai.UsageMeter()
 
-    def done() -> None:
+    def settle(used: int | None) -> None:
+        """The call is over: ``used`` tokens spent (0: it never ran; None: all reserved)."""
         with app.state.sessions() as session:
-            hosted_ai.settle(session, reservation, meter.used)
+            hosted_ai.settle(session, reservation, used)
 
     client: httpx.AsyncClient = app.state.ai_client
     headers = {
@@ -156,7 +157,7 @@ async def messages(request: Request, caller: CallerDep, session: SessionDep) -> 
         outgoing = client.build_request("POST", url, content=raw, headers=headers)
         upstream = await client.send(outgoing, stream=True)
     except httpx.HTTPError as exc:
-        await run_in_threadpool(lambda: _release(app, reservation))
+        await run_in_threadpool(settle, 0)
         raise ServiceUnavailable(f"Anthropic could not be reached: {type(exc).__name__}") from None
     passed = {
         k: v
@@ -171,9 +172,7 @@ async def messages(request: Request, caller: CallerDep, session: SessionDep) -> 
         await upstream.aclose()
         if upstream.status_code < 400:
             meter.read_message(content)
-            await run_in_threadpool(done)
-        else:
-            await run_in_threadpool(lambda: _release(app, reservation))
+        await run_in_threadpool(settle, meter.used if upstream.status_code < 400 else 0)
         return Response(content, status_code=upstream.status_code, headers=passed)
 
     async def stream() -> Any:
@@ -184,12 +183,6 @@ async def messages(request: Request, caller: CallerDep, session: SessionDep) -> 
             # Settled even when the client went away mid-stream (the generator is closed).
             with anyio.CancelScope(shield=True):
                 await upstream.aclose()
-                await run_in_threadpool(done)
+                await run_in_threadpool(settle, meter.used)
 
     return StreamingResponse(stream(), status_code=upstream.status_code, headers=passed)
-
-
-def _release(app: Any, reservation: hosted_ai.Reservation) -> None:
-    """A call that never ran costs nothing."""
-    with app.state.sessions() as session:
-        hosted_ai.settle(session, reservation, 0)
