@@ -22,7 +22,7 @@ import logging
 import time
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -174,8 +174,6 @@ def _invoice_subscription(invoice: dict[str, Any]) -> str:
 
 
 def _grace_of(session: Session, subscription_id: str) -> Any:
-    from sqlalchemy import select
-
     if not subscription_id:
         return None
     return session.scalar(
@@ -189,8 +187,6 @@ def _tell_payment_failed(
     session: Session, settings: Settings, mailer: Mailer, subscription_id: str, *, first: bool
 ) -> None:
     """Email the account that its payment failed and until when its plan holds."""
-    from sqlalchemy import select
-
     row = session.scalar(
         select(Subscription).where(Subscription.stripe_subscription_id == subscription_id)
     )
