@@ -27,6 +27,8 @@ COMMAND_MODULES = [
     "core.cli.sharing_commands",
     "core.cli.account_commands",
     "core.cli.review_commands",
+    "core.cli.search_commands",
+    "core.cli.do_commands",
 ]
 
 
@@ -63,8 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return 2
+    from core.commands import registry_of
+
     try:
-        return int(handler(args) or 0)
+        # Every sub-command runs through the registry, as the command bar's do.
+        return registry_of(parser, remember=True).dispatch(args)
     except AuthorWorksError as exc:
         print(f"authorworks: error: {exc}", file=sys.stderr)
         return 1

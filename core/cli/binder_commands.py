@@ -9,11 +9,13 @@ Each command prints the id of what it made or changed alone on its last line (``
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.cli.common import library_from_args, print_json
 from core.errors import NotFoundError
-from core.store.library import Library
+
+if TYPE_CHECKING:
+    from core.store.library import Library
 
 
 def _place_arguments(

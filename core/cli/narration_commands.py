@@ -28,6 +28,13 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--narrator-name", metavar="NAME", help="the narrator credited in the tags")
     p.add_argument(
+        "--pitch", type=int, metavar="0-100",
+        help="the narrator's pitch for this run (50 is the voice's own; lower is deeper)",
+    )  # fmt: skip
+    p.add_argument(
+        "--rate", type=int, metavar="WPM", help="the narrator's speed for this run, words a minute"
+    )
+    p.add_argument(
         "--split", metavar="FORMAT", choices=["mp3", "m4b", "wav"],
         help="one file per chapter, in this format, into the folder OUT",
     )  # fmt: skip
@@ -65,6 +72,8 @@ def cmd_narrate(args: argparse.Namespace) -> int:
         with lib.session() as s:
             book_id = find_book(session=s, ref=args.book).id
         plan = NarrationPlan(lib, book_id, chapter=args.chapter, engine=args.engine)
+        if args.pitch is not None or args.rate is not None:
+            plan.cast.narrator = narrator_for_run(plan.cast.narrator, args.pitch, args.rate)
         for warning in plan.cast.warnings:
             print(f"authorworks: warning: {warning}", file=sys.stderr)
         job = NarrationJob(
@@ -98,6 +107,17 @@ def cmd_narrate(args: argparse.Namespace) -> int:
             f"{result.rendered} clip(s) rendered, {result.reused} from the cache"
         )
     return 0
+
+
+def narrator_for_run(voice: Any, pitch: int | None, rate: int | None) -> Any:
+    """The narrator's voice with this run's pitch and speed (the book's casting is kept)."""
+    from core.narration.engines import VoiceSettings
+
+    return VoiceSettings(
+        voice.voice,
+        voice.rate if rate is None else max(80, min(450, rate)),
+        voice.pitch if pitch is None else max(0, min(100, pitch)),
+    )
 
 
 def cmd_voices(args: argparse.Namespace) -> int:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import getpass
+from typing import TYPE_CHECKING
 
-from core.store.library import Library
+if TYPE_CHECKING:
+    from core.store.library import Library
 
 
 def reviewer(library: Library) -> str:

@@ -10,7 +10,6 @@ Alembic when an upgrade is due, so opening an up-to-date library costs a few mil
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,33 +20,17 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import LibraryError, NewerLibraryError, NotALibraryError
+from core.store.location import DB_NAME, FILE_SUFFIXES, default_library_path
+from core.store.location import locate as _locate
 
-DB_NAME = "library.sqlite3"
-FILE_SUFFIXES = {".sqlite3", ".sqlite", ".db", ".awlib"}
+__all__ = ["DB_NAME", "FILE_SUFFIXES", "Library", "default_library_path", "open_library"]
+
 # Marks a SQLite file as ours (PRAGMA application_id): "AWLB".
 APPLICATION_ID = 0x41574C42
 # The newest migration this code knows; tests check it against the Alembic scripts.
 SCHEMA_HEAD = "0005"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def default_library_path() -> Path:
-    """The library used when none is named: $AUTHORWORKS_LIBRARY or the user data dir."""
-    env = os.environ.get("AUTHORWORKS_LIBRARY")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_path
-
-    return user_data_path("AuthorWorks", appauthor=False) / "Library"
-
-
-def _locate(path: Path) -> tuple[Path, Path]:
-    """(database file, assets folder) for a library path."""
-    path = path.expanduser()
-    if path.is_file() or (not path.exists() and path.suffix.lower() in FILE_SUFFIXES):
-        return path, path.with_name(path.name + ".assets")
-    return path / DB_NAME, path / "assets"
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:

@@ -44,7 +44,7 @@ def assert_matches_golden(image: Image.Image, name: str) -> None:
     assert mean < 4.0 and far < 0.03, f"{name}: mean diff {mean:.2f}, {far:.1%} pixels far off"
 
 
-@pytest.mark.parametrize("template", ["classic", "bold", "minimal"])
+@pytest.mark.parametrize("template", ["classic", "bold", "minimal", "noir"])
 def test_templates_render_like_their_golden_images(template: str) -> None:
     rendered = render_cover(_design(template), ebook_geometry().scaled(SCALE))
     assert rendered.image.size == (160, 256)
