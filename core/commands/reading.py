@@ -180,6 +180,9 @@ def mend(token: str) -> str:
         return near[0] if len(near) == 1 else token
     cutoff = 80
     close = process.extract(token, known_words(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=4)
+    # A typo adds or drops a letter or two, not a syllable ("pears" is not "appears").
+    slack = 1 if len(token) <= 6 else 2
+    close = [c for c in close if abs(len(c[0]) - len(token)) <= slack]
     if not close:
         return token
     best = min(
@@ -234,7 +237,7 @@ class Reading:
         return any(w in self.tokens or w in self.raw for w in words)
 
 
-def read_request(text: str, ctx: RequestContext) -> Reading:
+def read_request(text: str, ctx: RequestContext, known: frozenset[str] = frozenset()) -> Reading:
     text = text.strip()[:2000]  # a pasted page is not a request; its start is read
     quotes = [a or b for a, b in _QUOTED.findall(text)]
     rest = _QUOTED.sub(" ", text)
@@ -255,7 +258,7 @@ def read_request(text: str, ctx: RequestContext) -> Reading:
     rest = _GLUED.sub(lambda g: f"{g.group(1)} {g.group(2)}", rest)
     folded = fold(rest)
     # The book's own words (names, chapter titles) are never "mended" into vocabulary.
-    own = _context_words(ctx)
+    own = _context_words(ctx) | known
     words = [w if w in own else mend(w) for w in _WORD.findall(folded)]
     # Chapter titles and codex names are read from the words as typed; take them out of the
     # words that choose a command, so a chapter called "The Export" exports nothing.

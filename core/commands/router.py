@@ -91,22 +91,46 @@ class Resolution:
 # ---------------------------------------------------------------------------- scoring
 
 
+def label_of(command: Command) -> str:
+    """The words a command is called by: "studio:view.focus-mode" -> "focus mode"."""
+    name = command.name.split(":", 1)[-1].rsplit(".", 1)[-1]
+    return " ".join(re.findall(r"[a-z0-9]+", fold(name)))
+
+
 def _keywords(command: Command) -> dict[str, float]:
     words = dict(command.keywords)
-    name = " ".join(fold(command.name).replace("-", " ").replace(":", " ").split())
-    words.setdefault(name, 3.0)
+    name = label_of(command)
+    words.setdefault(" ".join(_canonical_words(name)) or name, 3.0)
     for alias in command.aliases:
         words.setdefault(" ".join(_canonical_words(alias)), 2.5)
     if not command.keywords:
         # A command the catalog does not describe (a studio menu item, a new CLI command)
         # is found by the words of its name and help text.
-        for w in name.split():
+        for w in _canonical_words(name):
             if w not in v.STOPWORDS and len(w) > 2:
                 words.setdefault(w, 2.0)
         for w in _canonical_words(command.description):
             if w not in v.STOPWORDS and len(w) > 3:
                 words.setdefault(w, 0.6)
     return words
+
+
+def registry_words(registry: Registry) -> frozenset[str]:
+    """The words of the registry's own names and aliases: a request's word that is one of
+    them is meant as it is, never "mended" to a vocabulary word."""
+    key = tuple(c.name for c in registry)
+    cached = _WORDS_CACHE.get(key)
+    if cached is None:
+        words: set[str] = set()
+        for command in registry:
+            words.update(re.findall(r"[a-z0-9]+", fold(label_of(command))))
+            for alias in command.aliases:
+                words.update(re.findall(r"[a-z0-9]+", fold(alias)))
+        cached = _WORDS_CACHE[key] = frozenset(words)
+    return cached
+
+
+_WORDS_CACHE: dict[tuple[str, ...], frozenset[str]] = {}
 
 
 def _canonical_words(text: str) -> list[str]:
@@ -220,7 +244,7 @@ def resolve(text: str, ctx: RequestContext, registry: Registry) -> Resolution:
     """The command ``text`` asks for, with its arguments, or a question, or a refusal."""
     if not text.strip():
         return Resolution(None, question="What would you like to do?")
-    reading = read_request(text, ctx)
+    reading = read_request(text, ctx, known=registry_words(registry))
     candidates = rank(reading, registry)
     best = candidates[0] if candidates else None
     if reading.destroy:
@@ -303,10 +327,14 @@ def _refusal(reading: Reading, best: Candidate | None) -> str | None:
     return None
 
 
+# Where to start when a request says nothing we know: what writers ask for most.
+STARTERS = ["export", "narrate", "search"]
+
+
 def _nearest_names(text: str, registry: Registry) -> list[str]:
     names = [c.name for c in registry if c.name not in NOT_ROUTED]
-    found = process.extract(fold(text), names, scorer=fuzz.WRatio, limit=3)
-    return [str(n) for n, _s, _i in found]
+    found = process.extract(fold(text), names, scorer=fuzz.WRatio, limit=3, score_cutoff=75)
+    return [str(n) for n, _s, _i in found] or [n for n in STARTERS if n in registry]
 
 
 def _book_named(reading: Reading, ctx: RequestContext) -> RequestContext:

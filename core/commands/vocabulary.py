@@ -30,7 +30,7 @@ SYNONYMS: dict[str, str] = {
     # narration
     "read aloud": "narrate", "read out": "narrate", "read it out": "narrate",
     "read it aloud": "narrate", "audio book": "audiobook", "audiobooks": "audiobook",
-    "audio": "audiobook", "listen": "audiobook", "listenable": "audiobook",
+    "audio": "audiobook", "listen": "audiobook", "hear": "audiobook", "listenable": "audiobook",
     "voice over": "narrate", "voiceover": "narrate", "tts": "narrate",
     "text to speech": "narrate", "speak": "narrate", "narration": "narrate",
     "narrator": "narrate", "record": "narrate", "aloud": "narrate", "out loud": "narrate",

@@ -175,6 +175,22 @@ class FakeAnthropic:
         }
         self.queue.append(Scripted(status=status, json_body=body, headers=headers or {}))
 
+    def queue_reply(self, content: list[dict[str, Any]], *, stop_reason: str = "") -> None:
+        """One whole (not streamed) Messages answer with these content blocks: text and
+        ``tool_use`` blocks, as the API returns them to ``messages.create``."""
+        uses_tool = any(block.get("type") == "tool_use" for block in content)
+        body = {
+            "id": "msg_01FakeToolUse",
+            "type": "message",
+            "role": "assistant",
+            "model": MODEL,
+            "content": content,
+            "stop_reason": stop_reason or ("tool_use" if uses_tool else "end_turn"),
+            "stop_sequence": None,
+            "usage": {"input_tokens": 900, "output_tokens": 40},
+        }
+        self.queue.append(Scripted(json_body=body))
+
     def queue_connect_error(self) -> None:
         self.queue.append(Scripted(raise_connect=True))
 
