@@ -30,7 +30,7 @@ def run(capsys: pytest.CaptureFixture, lib: str, *args: str) -> tuple[int, str, 
 
 
 def chapters(capsys: pytest.CaptureFixture, lib: str) -> list[str]:
-    code, out, _ = run(capsys, lib, "show", "Gannet", "--json")
+    _code, out, _ = run(capsys, lib, "show", "Gannet", "--json")
     return [c["title"] for c in json.loads(out)["chapters"]]
 
 
