@@ -44,7 +44,14 @@ class RequestContext:
         if 1 <= number <= len(self.chapters):
             name = self.chapters[number - 1]
             default = f"Chapter {number}"
-            return default if not name or name == default else f"chapter {number}, “{name}”"
+            if not name or name == default:
+                return default
+            # "Chapter Three: The Storm" says its number already.
+            return (
+                f"“{name}”"
+                if name.casefold().startswith("chapter")
+                else f"chapter {number}, “{name}”"
+            )
         return f"chapter {number}"
 
 

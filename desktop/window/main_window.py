@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QByteArray,
@@ -73,6 +74,9 @@ from desktop.window.suggesting import Suggesting
 from desktop.window.sync_refresh import SyncRefresh
 from desktop.window.theme import apply_theme
 from desktop.window.view_commands import ViewCommands
+
+if TYPE_CHECKING:
+    from desktop.window.command_bar import CommandBar
 
 _GEOMETRY_KEY = "main_window/geometry"
 SPELLING_KEY = "editor/spelling"
@@ -204,6 +208,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.book_label)
 
         self.files = LibraryFiles(self)
+        self.command_bar: CommandBar | None = None
         self._build_menus()
         self.panels = StudioPanels(self)
         self.editor.layer_factories.append(self.panels.add_layers)
@@ -299,6 +304,7 @@ class MainWindow(QMainWindow):
             "outline": self.view.toggle_outline,
             "inspector": self.view.toggle_inspector,
             "shortcuts": self.view.show_shortcuts,
+            "command_bar": self.show_command_bar,
         }
         self.actions_by_name, self.menus = build_actions(self, handlers)
         typewriter = self.actions_by_name["typewriter"]
@@ -320,6 +326,15 @@ class MainWindow(QMainWindow):
         self.menus["Help"].addAction(self.about_action)
         # Book menu entries come from optional modules; an empty menu is hidden.
         self.menus["Book"].menuAction().setVisible(bool(self.menus["Book"].actions()))
+
+    def show_command_bar(self) -> CommandBar:
+        """View › Command Bar (Ctrl+K): plain words to any command or menu item."""
+        from desktop.window.command_bar import CommandBar
+
+        if self.command_bar is None:
+            self.command_bar = CommandBar(self)
+        self.command_bar.open()
+        return self.command_bar
 
     def toggle_spelling(self) -> None:
         """Edit › Check Spelling as You Type: squiggles on or off, remembered."""

@@ -65,7 +65,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("add_note", "Binder", "New Research &Note", ("Ctrl+Alt+N",)),
     ActionSpec("rename", "Binder", "&Rename…", ("F2",)),
     ActionSpec("duplicate", "Binder", "&Duplicate", ("Ctrl+D",)),
-    ActionSpec("split_scene", "Binder", "S&plit Scene at Cursor", ("Ctrl+K",)),
+    # Ctrl+K is the command bar's, as in the command palettes writers know.
+    ActionSpec("split_scene", "Binder", "S&plit Scene at Cursor", ("Ctrl+Alt+K",)),
     ActionSpec("merge_scene", "Binder", "&Merge with Next Scene", ("Ctrl+Shift+M",)),
     ActionSpec("delete", "Binder", "Move to &Trash", ("Ctrl+Shift+Backspace",)),
     ActionSpec("move_up", "Binder", "Move &Up", ("Ctrl+Shift+Up",)),
@@ -74,6 +75,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("typewriter", "View", "&Typewriter Scrolling", ("Ctrl+Shift+T",)),
     ActionSpec("outline", "View", "&Outline", ("Ctrl+Shift+O",)),
     ActionSpec("inspector", "View", "&Inspector", ("Ctrl+Shift+E",)),
+    ActionSpec("command_bar", "View", "&Command Bar…", ("Ctrl+K",)),
     ActionSpec("shortcuts", "Help", "&Keyboard Shortcuts", ("Ctrl+/",)),
 )
 

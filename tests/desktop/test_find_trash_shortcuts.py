@@ -299,7 +299,7 @@ def test_split_at_the_cursor_and_merge_back_from_the_keyboard(qtbot, window, aw_
     cursor = window.editor.textCursor()
     cursor.setPosition(cut)
     window.editor.setTextCursor(cursor)
-    _press(qtbot, window, "Ctrl+K")
+    _press(qtbot, window, "Ctrl+Alt+K")
     second = window.current_node
     assert second.id != scene.id and second.parent.id == scene.parent.id
     assert window.editor.scene_text() == text[cut:].lstrip()
