@@ -9,10 +9,33 @@ described by :mod:`core.commands.catalog`); the studio adds its menu actions to 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
 
-from core.commands.context import BookRef, RequestContext, context_from_library
 from core.commands.registry import Argument, Command, Registry
-from core.commands.router import THRESHOLD, Resolution, resolve
+
+if TYPE_CHECKING:
+    from core.commands.context import BookRef, RequestContext, context_from_library
+    from core.commands.router import THRESHOLD, Resolution, resolve
+
+# Loaded when first used: the studio builds its menus' registry without the router.
+_LAZY = {
+    "BookRef": "core.commands.context",
+    "RequestContext": "core.commands.context",
+    "context_from_library": "core.commands.context",
+    "THRESHOLD": "core.commands.router",
+    "Resolution": "core.commands.router",
+    "resolve": "core.commands.router",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'core.commands' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "THRESHOLD",

@@ -64,7 +64,7 @@ class Command:
     source: str = "cli"  # "cli" or "studio"
     # The CLI handler (argparse Namespace -> exit code); studio entries have ``trigger``.
     handler: Callable[[argparse.Namespace], int] | None = None
-    trigger: Callable[[], None] | None = None
+    trigger: Callable[[], object] | None = None
     actions: tuple[str, ...] = ()  # the sub-actions, for commands that have them
     action_positionals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -146,6 +146,13 @@ class Registry:
 
     def __len__(self) -> int:
         return len(self._commands)
+
+    def trigger(self, name: str) -> None:
+        """Run a studio entry (a menu item) by name."""
+        command = self._commands[name]
+        if command.trigger is None:
+            raise LookupError(f"{name!r} is not a studio command")
+        command.trigger()
 
     def dispatch(self, args: argparse.Namespace) -> int:
         """Run the CLI command parsed into ``args`` (what ``authorworks COMMAND`` does)."""

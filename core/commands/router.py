@@ -92,7 +92,10 @@ class Resolution:
 
 
 def label_of(command: Command) -> str:
-    """The words a command is called by: "studio:view.focus-mode" -> "focus mode"."""
+    """The words a command is called by: its menu text for a studio entry ("Find in
+    Project"), else its name ("studio:view.focus-mode" -> "focus mode")."""
+    if command.source == "studio" and command.aliases:
+        return " ".join(re.findall(r"[a-z0-9]+", fold(command.aliases[0])))
     name = command.name.split(":", 1)[-1].rsplit(".", 1)[-1]
     return " ".join(re.findall(r"[a-z0-9]+", fold(name)))
 

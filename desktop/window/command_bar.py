@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from core.commands import Command, Registry, RequestContext, Resolution, cli_registry
 from core.commands.router import THRESHOLD, changes, preview, rank, resolve
 from core.commands.runner import Outcome, Undo
+from desktop.window.actions import studio_command
 
 if TYPE_CHECKING:
     from desktop.window.host import StudioWindow
@@ -49,10 +50,10 @@ MAX_SUGGESTIONS = 7
 ROLE_ENTRY = Qt.ItemDataRole.UserRole
 
 
-def studio_commands(window: QWidget) -> list[Command]:
-    """Every item of the window's menus as a registry entry ("Edit › Find…")."""
+def menu_items(window: QWidget) -> list[tuple[str, QAction]]:
+    """Every item of the window's menus with its menu path ("Book", "Edit › Labels")."""
     bar = window.menuBar() if hasattr(window, "menuBar") else None
-    out: list[Command] = []
+    out: list[tuple[str, QAction]] = []
     if bar is None:
         return out
 
@@ -61,25 +62,8 @@ def studio_commands(window: QWidget) -> list[Command]:
             sub = action.menu()
             if isinstance(sub, QMenu):
                 walk(sub, f"{path} › {_plain(action.text())}")
-                continue
-            text = _plain(action.text())
-            if action.isSeparator() or not text or action.objectName() == "action_command_bar":
-                continue
-            slug = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
-            # Found by the item's own words; the menu's name ("Edit") says little of it.
-            words = re.findall(r"[a-z0-9]+", text.casefold())
-            keywords = {**{w: 1.5 for w in words if len(w) > 2}, " ".join(words): 3.0}
-            out.append(
-                Command(
-                    name=f"studio:{path.split(' › ')[0].casefold()}.{slug}",
-                    keywords=keywords,
-                    description=f"{path} › {text}" + (f": {action.statusTip()}"
-                                                        if action.statusTip() else ""),
-                    aliases=(text,),
-                    source="studio",
-                    trigger=_trigger(action),
-                )
-            )  # fmt: skip
+            elif not action.isSeparator() and _plain(action.text()):
+                out.append((path, action))
 
     for top in bar.actions():
         menu = top.menu()
@@ -88,17 +72,29 @@ def studio_commands(window: QWidget) -> list[Command]:
     return out
 
 
+def studio_commands(
+    window: QWidget, registry: Registry
+) -> tuple[list[Command], dict[str, QAction]]:
+    """The menu items as registry entries: those of the shortcuts table from ``registry``
+    (their QActions dispatch through it), and those panels added, made here; with the
+    QAction of each, whose state says whether it may run now."""
+    commands: list[Command] = []
+    actions: dict[str, QAction] = {}
+    for path, action in menu_items(window):
+        name = action.objectName().removeprefix("action_")
+        if name == "command_bar":
+            continue
+        command = next((c for c in registry if c.name.endswith(f".{name}")), None) if name else None
+        if command is None or not action.objectName():
+            slug = re.sub(r"[^a-z0-9]+", "-", _plain(action.text()).casefold()).strip("-")
+            command = studio_command(path, slug, action.text(), action.trigger)
+        commands.append(command)
+        actions[command.name] = action
+    return commands, actions
+
+
 def _plain(text: str) -> str:
     return text.replace("&", "").rstrip("…").strip()
-
-
-def _trigger(action: QAction) -> Any:
-    def run() -> None:
-        if not action.isEnabled():
-            raise PermissionError(f"“{_plain(action.text())}” is not available here")
-        action.trigger()
-
-    return run
 
 
 class CommandBar(QFrame):
@@ -122,6 +118,7 @@ class CommandBar(QFrame):
         self.confirming = False
         self.asked_claude = False
         self.runner: Any = None
+        self.menu_actions: dict[str, QAction] = {}
         self.last_undo: Undo | None = None
         self.last_outcome: Outcome | None = None
 
@@ -182,7 +179,8 @@ class CommandBar(QFrame):
 
     def open(self) -> None:
         """Show the bar over the editor, with the recent requests."""
-        self.registry = Registry([*cli_registry(), *studio_commands(self.studio.widget)])
+        studio, self.menu_actions = studio_commands(self.studio.widget, self.studio.studio_registry)
+        self.registry = Registry([*cli_registry(), *studio])
         self.ctx = self._context()
         parent = self.studio.widget
         width = min(720, max(420, parent.width() - 80))
@@ -442,13 +440,16 @@ class CommandBar(QFrame):
         self._run(command, dict(self.arguments))
 
     def _run_studio(self, command: Command) -> None:
+        action = self.menu_actions.get(command.name)
+        if action is not None and not action.isEnabled():
+            self.status.setText(f"“{_plain(action.text())}” is not available here.")
+            return
         self.close_bar()
-        try:
-            assert command.trigger is not None
-            command.trigger()
-        except PermissionError as exc:
-            self.studio.statusBar().showMessage(str(exc), 6000)
         self._record(command, {}, ran=True)
+        if action is not None:
+            action.trigger()  # through the registry, as the menu does
+        elif command.trigger is not None:
+            command.trigger()
 
     def _run(self, command: Command, arguments: dict[str, Any]) -> None:
         from core.commands.runner import run_with_snapshots

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         QTreeView,
     )
 
+    from core.commands.registry import Registry
     from core.store import Library
     from core.sync.status import SharedBook
     from desktop.binder.model import BinderModel, BinderNode, NodeKind
@@ -155,6 +156,9 @@ class StudioWindow(Protocol):
 
     @property
     def actions_by_name(self) -> dict[str, QAction]: ...
+
+    @property
+    def studio_registry(self) -> Registry: ...
 
     @property
     def menus(self) -> dict[str, QMenu]: ...

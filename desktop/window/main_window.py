@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.commands.registry import Registry
 from core.domain.values import FOUNTAIN_TYPES
 from core.errors import AuthorWorksError
 from core.importers import import_manuscript
@@ -306,7 +307,9 @@ class MainWindow(QMainWindow):
             "shortcuts": self.view.show_shortcuts,
             "command_bar": self.show_command_bar,
         }
-        self.actions_by_name, self.menus = build_actions(self, handlers)
+        # The menus' registry: the command bar offers these and the CLI's commands.
+        self.studio_registry = Registry()
+        self.actions_by_name, self.menus = build_actions(self, handlers, self.studio_registry)
         typewriter = self.actions_by_name["typewriter"]
         typewriter.setCheckable(True)
         typewriter.setChecked(editor.look.typewriter)

@@ -133,3 +133,13 @@ def test_the_history_lists_recent_requests_first(qtbot, bar) -> None:
     bar.input.clear()
     bar.studio.show_command_bar()
     assert bar.list.item(0).text() == "↺ show the stats"
+
+
+def test_the_menus_dispatch_through_the_studio_registry(qtbot, sample_studio, monkeypatch) -> None:
+    registry = sample_studio.studio_registry
+    assert "studio:view.inspector" in registry and "studio:edit.find_project" in registry
+    seen = []
+    real = type(registry).trigger
+    monkeypatch.setattr(type(registry), "trigger", lambda self, n: (seen.append(n), real(self, n)))
+    sample_studio.actions_by_name["outline"].trigger()
+    assert seen == ["studio:view.outline"]

@@ -77,7 +77,7 @@ def test_a_studio_entry_joins_the_bar_by_existing() -> None:
         Command(
             name="studio:view.focus-mode",
             description="Focus mode: only the page, nothing around it",
-            aliases=("distraction free",),
+            aliases=("Focus Mode", "distraction free"),  # the menu text first
             source="studio",
             trigger=lambda: ran.append(True),
         )
