@@ -158,10 +158,14 @@ def known_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _phrases() -> list[tuple[tuple[str, ...], str]]:
-    """Synonym phrases as token tuples, longest first (so "read it aloud" beats "read")."""
+def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Synonym phrases as token tuples by their first word, longest first (so "read it
+    aloud" beats "read"): each word of a request looks at its own few."""
     items = [(tuple(_WORD.findall(fold(k))), t) for k, t in v.SYNONYMS.items()]
-    return sorted((i for i in items if i[0]), key=lambda i: -len(i[0]))
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, target in sorted((i for i in items if i[0]), key=lambda i: -len(i[0])):
+        by_first.setdefault(phrase[0], []).append((phrase, target))
+    return by_first
 
 
 @lru_cache(maxsize=4096)
@@ -294,7 +298,7 @@ def _canonical(words: list[str]) -> list[str]:
     i = 0
     phrases = _phrases()
     while i < len(words):
-        for phrase, target in phrases:
+        for phrase, target in phrases.get(words[i], ()):
             n = len(phrase)
             if tuple(words[i : i + n]) == phrase:
                 out.append(target)

@@ -100,7 +100,28 @@ def label_of(command: Command) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", fold(name)))
 
 
+# Each command's keyword table and primary words, worked out once (the command is kept with
+# its table, so its id cannot be reused by another while the table is cached).
+_TABLES: dict[int, tuple[Command, dict[str, float], set[str]]] = {}
+
+
+def _tables(command: Command) -> tuple[dict[str, float], set[str]]:
+    cached = _TABLES.get(id(command))
+    if cached is None or cached[0] is not command:
+        words = _keyword_table(command)
+        meta = CATALOG.get(command.name, {})
+        primary = set(meta["primary"]) if "primary" in meta else {
+            k for k, w in words.items() if w >= 3
+        }  # fmt: skip
+        cached = _TABLES[id(command)] = (command, words, primary)
+    return cached[1], cached[2]
+
+
 def _keywords(command: Command) -> dict[str, float]:
+    return _tables(command)[0]
+
+
+def _keyword_table(command: Command) -> dict[str, float]:
     words = dict(command.keywords)
     name = label_of(command)
     words.setdefault(" ".join(_canonical_words(name)) or name, 3.0)
@@ -193,10 +214,7 @@ def score(command: Command, reading: Reading, prefix: str = "") -> float:
 
 
 def _primary(command: Command) -> set[str]:
-    meta = CATALOG.get(command.name, {})
-    if "primary" in meta:
-        return set(meta["primary"])
-    return {k for k, w in _keywords(command).items() if w >= 3}
+    return _tables(command)[1]
 
 
 def _adjacent(tokens: list[str], parts: list[str]) -> bool:

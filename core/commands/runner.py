@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from core.commands.registry import Command, Registry
-from core.errors import AuthorWorksError
+from core.errors import AuthorWorksError, JobCancelledError
 from core.jobs import JobContext
 
 _TEXT_CHANGES = {"review", "typography"}
@@ -100,6 +100,8 @@ def run(
     with ambient_job(ctx or JobContext()), _captured(capture, out, err):
         try:
             code = registry.dispatch(args)
+        except JobCancelledError:
+            raise  # a Cancel is not a failure: the caller says "cancelled"
         except AuthorWorksError as exc:
             raise CommandRunError(str(exc)) from exc
     undo = _after(command, arguments, library, before) if code == 0 else None

@@ -132,3 +132,25 @@ def test_narrate_takes_a_pitch_and_rate_for_one_run() -> None:
     voice = VoiceSettings("en", 175, 50)
     assert narrator_for_run(voice, 30, None) == VoiceSettings("en", 175, 30)
     assert narrator_for_run(voice, None, 999) == VoiceSettings("en", 450, 50)
+
+
+def test_a_command_run_as_a_job_reports_progress_and_stops_on_cancel(lib: str) -> None:
+    from core.commands import cli_registry
+    from core.commands.runner import run
+    from core.errors import JobCancelledError
+    from core.jobs import JobContext
+
+    registry = cli_registry()
+    export = registry["export"]
+    target = Path.cwd() / "job.epub"
+    arguments = {"book": "Gannet", "format": "epub", "output": str(target)}
+    seen: list[tuple[int, int, str]] = []
+    outcome = run(registry, export, arguments, library=Path(lib),
+                  ctx=JobContext(on_progress=lambda d, t, m: seen.append((d, t, m))))  # fmt: skip
+    assert outcome.exit_code == 0 and target.is_file() and seen  # progress reached the job
+    target.unlink()
+    cancelled = JobContext()
+    cancelled.token.cancel()
+    with pytest.raises(JobCancelledError):
+        run(registry, export, arguments, library=Path(lib), ctx=cancelled)
+    assert not target.exists()  # whole or not at all
