@@ -154,8 +154,6 @@ def _before(command: Command, arguments: Mapping[str, Any], library: Path | None
     if name in _BINDER_CHANGES:
         with _open(library) as lib:
             return _binder(lib)
-    if name in _TEXT_CHANGES and arguments.get("action") not in (None, "list", "comment"):
-        return "snapshot"  # taken just below, in the same open library as the change
     output = arguments.get("output")
     if output:
         return {"existed": Path(str(output)).expanduser().exists()}
@@ -205,6 +203,18 @@ def snapshot_book(library: Path | None, book_ref: str, label: str) -> Undo:
     return Undo("snapshots", {"snapshots": snapshots}, label)
 
 
+def _rewrites_text(command: Command, arguments: Mapping[str, Any]) -> bool:
+    """Whether the command rewrites the book's text in bulk (typography; review's accept
+    and reject, not its listing or commenting)."""
+    if command.name == "typography":
+        return True
+    return command.name in _TEXT_CHANGES and arguments.get("action") not in (
+        None,
+        "list",
+        "comment",
+    )
+
+
 def run_with_snapshots(
     registry: Registry,
     command: Command,
@@ -217,10 +227,7 @@ def run_with_snapshots(
     """:func:`run`, with a snapshot of the book's scenes first when the command rewrites
     text in bulk, so that :func:`undo` can put them back."""
     name = command.name
-    bulk = name in _TEXT_CHANGES and arguments.get("action") not in (None, "list", "comment")
-    if name == "typography":
-        bulk = True
-    if not bulk or not arguments.get("book"):
+    if not _rewrites_text(command, arguments) or not arguments.get("book"):
         return run(registry, command, arguments, library=library, ctx=ctx, capture=capture)
     parse(command, arguments, library)  # bad arguments: refuse before snapshotting
     undo = snapshot_book(library, str(arguments["book"]), f"Before “{name}” from the command bar")
