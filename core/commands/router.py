@@ -261,11 +261,17 @@ def confidence(scores: list[float]) -> float:
 # ---------------------------------------------------------------------------- resolving
 
 
-def resolve(text: str, ctx: RequestContext, registry: Registry) -> Resolution:
-    """The command ``text`` asks for, with its arguments, or a question, or a refusal."""
+def resolve(
+    text: str, ctx: RequestContext, registry: Registry, *, reading: Reading | None = None
+) -> Resolution:
+    """The command ``text`` asks for, with its arguments, or a question, or a refusal.
+
+    ``reading`` is ``text`` already read (the bar reads once per keystroke for this and for
+    its list of suggestions)."""
     if not text.strip():
         return Resolution(None, question="What would you like to do?")
-    reading = read_request(text, ctx, known=registry_words(registry))
+    if reading is None:
+        reading = read_request(text, ctx, known=registry_words(registry))
     candidates = rank(reading, registry)
     best = candidates[0] if candidates else None
     if reading.destroy:

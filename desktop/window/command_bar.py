@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.commands import Command, Registry, RequestContext, Resolution, cli_registry
+from core.commands.reading import Reading, read_request
 from core.commands.router import THRESHOLD, changes, preview, rank, resolve
 from core.commands.runner import Outcome, Undo
 from desktop.window.actions import studio_command
@@ -113,6 +114,8 @@ class CommandBar(QFrame):
         self.registry = Registry()
         self.ctx = RequestContext()
         self.resolution: Resolution | None = None
+        self.reading: Reading | None = None  # the request as last read (one read a keystroke)
+        self.form_key: tuple[str, ...] = ()  # the command and argument rows the form shows
         self.arguments: dict[str, Any] = {}
         self.command: Command | None = None
         self.confirming = False
@@ -244,7 +247,6 @@ class CommandBar(QFrame):
 
     def _on_text(self, text: str) -> None:
         """Resolve the request as typed and list what it may mean (offline, in a frame)."""
-        from core.commands.reading import read_request
         from core.commands.router import registry_words
 
         self.confirming = False
@@ -252,9 +254,10 @@ class CommandBar(QFrame):
         if not text.strip():
             self._show_history()
             return
-        resolution = resolve(text, self.ctx, self.registry)
-        prefix = text.split()[-1].casefold() if not text.endswith(" ") else ""
         reading = read_request(text, self.ctx, known=registry_words(self.registry))
+        self.reading = reading
+        resolution = resolve(text, self.ctx, self.registry, reading=reading)
+        prefix = text.split()[-1].casefold() if not text.endswith(" ") else ""
         others = rank(reading, self.registry, prefix=prefix, limit=MAX_SUGGESTIONS + 1)
         # Only what the request really points to: not every command sharing one small word.
         top = others[0].score if others else 0.0
@@ -315,33 +318,47 @@ class CommandBar(QFrame):
         if resolution is not None and resolution.command == command.name:
             self.arguments = dict(resolution.arguments)
         else:
-            from core.commands.reading import read_request
             from core.commands.router import fill_arguments
 
-            text = self.input.text()
-            self.arguments = fill_arguments(command, read_request(text, self.ctx), self.ctx)
+            self.arguments = fill_arguments(command, self._reading(), self.ctx)
         self._build_form(command)
         self._update_preview()
         self.adjustSize()
 
+    def _reading(self) -> Reading:
+        text = self.input.text()
+        if self.reading is None or self.reading.text != text:
+            self.reading = read_request(text, self.ctx)
+        return self.reading
+
     # -------------------------------------------------------------- arguments
 
     def _clear_form(self) -> None:
+        self.form_key = ()
         while self.form.rowCount():
             self.form.removeRow(0)
 
     def _build_form(self, command: Command) -> None:
         """An editor for each argument the request filled, and each one still needed."""
-        self._clear_form()
         if command.source == "studio":
+            self._clear_form()
             return
         action = self.arguments.get("action")
         shown = [
             a for a in command.arguments
             if a.name != "book" and (a.name in self.arguments or (
                 a.required and (a.action_of is None or a.action_of == action)))
-        ]  # fmt: skip
-        for argument in shown[:6]:
+        ][:6]  # fmt: skip
+        key = (command.name, *(a.name for a in shown))
+        if key == self.form_key:
+            # Same rows as the last keystroke: new values into the editors already there
+            # (building widgets anew each keystroke costs most of a frame).
+            for argument in shown:
+                self._show_value(argument.name, self.arguments.get(argument.name))
+            return
+        self._clear_form()
+        self.form_key = key
+        for argument in shown:
             value = self.arguments.get(argument.name)
             field: QWidget
             if argument.choices:
@@ -370,6 +387,21 @@ class CommandBar(QFrame):
             field.setAccessibleName(argument.name.replace("_", " "))
             field.setToolTip(argument.help)
             self.form.addRow(argument.name.replace("_", " "), field)
+
+    def _show_value(self, name: str, value: Any) -> None:
+        field = self.form_box.findChild(QWidget, f"argument_{name}")
+        if field is None:
+            return
+        field.blockSignals(True)
+        if isinstance(field, QComboBox):
+            field.setCurrentText(str(value or ""))
+        elif isinstance(field, QCheckBox):
+            field.setChecked(bool(value))
+        elif isinstance(field, QSpinBox):
+            field.setValue(int(value or 0))
+        elif isinstance(field, QLineEdit) and field.text() != str(value or ""):
+            field.setText(str(value or ""))
+        field.blockSignals(False)
 
     def _set(self, name: str, value: Any) -> None:
         if value is None:
