@@ -20,6 +20,7 @@ from sync_server.blobstore import S3BlobStore, make_blob_store
 from sync_server.collab.hub import CollabHub
 from sync_server.errors import NotFound, Unauthorized, install_error_handlers
 from sync_server.guard import RequestGuard
+from sync_server.jobs import start_publishing_rounds, stop_publishing_rounds
 from sync_server.observability import Metrics, RequestMiddleware, configure_logging
 from sync_server.ratelimit import make_rate_limiter, parse_proxies
 from sync_server.routers import (
@@ -28,9 +29,11 @@ from sync_server.routers import (
     books,
     collab,
     devices,
+    discovery,
     invitations,
     media,
     notifications,
+    publishing,
     sync,
 )
 from sync_server.schemas import ERROR_RESPONSES
@@ -100,7 +103,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             except Exception as exc:
                 log.error("object storage unavailable: %s", exc)
         await app.state.collab.start()
+        rounds = start_publishing_rounds(app)
         yield
+        await stop_publishing_rounds(rounds)
         await app.state.collab.stop()
         await app.state.ai_client.aclose()
         engine.dispose()
@@ -138,13 +143,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestMiddleware, metrics=metrics)
 
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, devices, sync, books, invitations, notifications, media, billing):
+    for module in (
+        auth, devices, sync, books, publishing, invitations, notifications, media, billing,
+        discovery,
+    ):  # fmt: skip
         api.include_router(module.router, responses=ERROR_RESPONSES)
     api.include_router(billing.ai_router, responses=ERROR_RESPONSES)
     # The live rooms speak y-websocket, not JSON: no error responses to document.
     api.include_router(collab.router)
     app.include_router(api)
     app.include_router(invitations.link_router)
+    # The public reading site (pages, feeds, sitemap) and its two static files.
+    from fastapi.staticfiles import StaticFiles
+
+    from sync_server.web import routes as web
+
+    app.state.error_page = web.error_page
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=str(web.HERE / "static")), name="static")
 
     @app.get("/health", tags=["health"])
     def health() -> JSONResponse:

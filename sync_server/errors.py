@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
@@ -78,14 +78,28 @@ def error_body(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
 
+def _page(request: Request, status: int, message: str) -> Response | None:
+    """The public site's error page, for a browser asking for a page (not for the API)."""
+    render = getattr(request.app.state, "error_page", None)
+    if render is None or request.url.path.startswith("/api/"):
+        return None
+    if "text/html" not in request.headers.get("accept", ""):
+        return None
+    page: Response = render(request, status, message)
+    return page
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Map every error to its status and the one JSON error shape."""
+    """Map every error to its status and the one JSON error shape (a page on the site)."""
 
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+    async def _api_error(request: Request, exc: ApiError) -> Response:
         headers = {"Retry-After": "60"} if isinstance(exc, RateLimited) else None
         if isinstance(exc, Unauthorized):
             headers = {"WWW-Authenticate": 'Bearer realm="authorworks"'}
+        page = _page(request, exc.status, exc.message)
+        if page is not None:
+            return page
         return JSONResponse(error_body(exc.code, exc.message), exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
@@ -96,7 +110,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("validation_error", message), 422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and (page := _page(request, 404, "There is no such page.")):
+            return page
         codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
         code = getattr(exc, "code", None) or codes.get(exc.status_code, "http_error")
         # Allow on 405, and whatever else the exception carries.

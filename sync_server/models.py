@@ -17,6 +17,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -331,3 +332,210 @@ class AiUsage(Base):
     used_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
     reserved_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
     reserved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+# ---------------------------------------------------------------- publishing and discovery
+
+
+class Publication(Base):
+    """A book published on the public site: what readers see of it, and how it is released.
+
+    The text is rendered from the book's documents (sync_server.services.publishing) into
+    :class:`PublishedChapter` rows; ``rendered_seq`` is the feed position it was rendered at.
+    """
+
+    __tablename__ = "publications"
+    __table_args__ = (Index("ix_publications_listed", "visibility", "trending"),)
+
+    book_id: Mapped[str] = mapped_column(
+        ForeignKey("books.id", ondelete="CASCADE"), primary_key=True
+    )
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(120), default="")
+    visibility: Mapped[str] = mapped_column(String(20), default="public")  # public | unlisted
+    title: Mapped[str] = mapped_column(String(300), default="")
+    author: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    genre: Mapped[str] = mapped_column(String(80), default="", index=True)
+    tags: Mapped[str] = mapped_column(Text, default="[]")  # JSON list, normalised
+    language: Mapped[str] = mapped_column(String(20), default="en")
+    content_type: Mapped[str] = mapped_column(String(20), default="novel")
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    words: Mapped[int] = mapped_column(Integer, default=0)  # of the released chapters
+    chapter_count: Mapped[int] = mapped_column(Integer, default=0)  # released
+    schedule: Mapped[str] = mapped_column(String(100), default="")  # "" = all at once
+    silent: Mapped[bool] = mapped_column(Boolean, default=False)
+    rendered_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    cover_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    reads: Mapped[int] = mapped_column(Integer, default=0)
+    likes: Mapped[int] = mapped_column(Integer, default=0)
+    follows: Mapped[int] = mapped_column(Integer, default=0)
+    trending: Mapped[float] = mapped_column(Float, default=0.0)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    next_release_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class PublicationTag(Base):
+    """One tag of a publication, for the include and exclude filters of search."""
+
+    __tablename__ = "publication_tags"
+    __table_args__ = (Index("ix_publication_tags_tag", "tag", "book_id"),)
+
+    book_id: Mapped[str] = mapped_column(
+        ForeignKey("publications.book_id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+class PublishedChapter(Base):
+    """One chapter of a published book, rendered; ``released_at`` None: not yet released."""
+
+    __tablename__ = "published_chapters"
+    __table_args__ = (Index("ix_published_chapters_position", "book_id", "position"),)
+
+    book_id: Mapped[str] = mapped_column(
+        ForeignKey("publications.book_id", ondelete="CASCADE"), primary_key=True
+    )
+    chapter_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1-based, among all the book's chapters
+    title: Mapped[str] = mapped_column(String(300), default="")
+    html: Mapped[str] = mapped_column(Text, default="")
+    words: Mapped[int] = mapped_column(Integer, default=0)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    silent: Mapped[bool] = mapped_column(Boolean, default=False)
+    notified: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Follow(Base):
+    """A reader follows a book or an author (``target_kind`` book | author)."""
+
+    __tablename__ = "follows"
+    __table_args__ = (Index("ix_follows_target", "target_kind", "target_id"),)
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    target_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    target_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Like(Base):
+    __tablename__ = "likes"
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    book_id: Mapped[str] = mapped_column(
+        ForeignKey("publications.book_id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ChapterReader(Base):
+    """A reader's first read of a chapter (a signed-in reader's id, or an anonymous hash).
+
+    Re-reads are not counted again: one reader, one read per chapter."""
+
+    __tablename__ = "chapter_readers"
+
+    book_id: Mapped[str] = mapped_column(
+        ForeignKey("publications.book_id", ondelete="CASCADE"), primary_key=True
+    )
+    chapter_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reader: Mapped[str] = mapped_column(String(64), primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class BookDay(Base):
+    """A published book's reads, likes and follows of one day (trending and analytics)."""
+
+    __tablename__ = "book_days"
+
+    book_id: Mapped[str] = mapped_column(
+        ForeignKey("publications.book_id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, UTC
+    reads: Mapped[int] = mapped_column(Integer, default=0)
+    likes: Mapped[int] = mapped_column(Integer, default=0)
+    follows: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReadingProgress(Base):
+    """Where a signed-in reader is in a book: by chapter id, so new chapters move nothing."""
+
+    __tablename__ = "reading_progress"
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    book_id: Mapped[str] = mapped_column(
+        ForeignKey("publications.book_id", ondelete="CASCADE"), primary_key=True
+    )
+    chapter_id: Mapped[str] = mapped_column(String(36))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReaderComment(Base):
+    """A reader's comment on a published chapter."""
+
+    __tablename__ = "reader_comments"
+    __table_args__ = (Index("ix_reader_comments_chapter", "book_id", "chapter_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    book_id: Mapped[str] = mapped_column(ForeignKey("publications.book_id", ondelete="CASCADE"))
+    chapter_id: Mapped[str] = mapped_column(String(36))
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80), default="")  # shown; never the email
+    body: Mapped[str] = mapped_column(Text)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CommentReport(Base):
+    __tablename__ = "comment_reports"
+
+    comment_id: Mapped[str] = mapped_column(
+        ForeignKey("reader_comments.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReaderBlock(Base):
+    """An author blocked a reader: their comments on the author's books are refused."""
+
+    __tablename__ = "reader_blocks"
+
+    author_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    reader_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TagBlocklist(Base):
+    """A signed-in reader's tags never to be shown (search, home, trending)."""
+
+    __tablename__ = "tag_blocklists"
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    tags: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class SearchTerm(Base):
+    """A word of the published books (title, author, tags, blurb): what a misspelt query
+    word is mended against."""
+
+    __tablename__ = "search_terms"
+
+    term: Mapped[str] = mapped_column(String(64), primary_key=True)

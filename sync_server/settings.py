@@ -111,6 +111,11 @@ class Settings(BaseSettings):
     # Hosted AI: the server's own Anthropic key, and where it calls (a fake in tests).
     anthropic_api_key: str = ""
     anthropic_base_url: str = "https://api.anthropic.com"
+    # Publishing: how often scheduled chapters are released (and their followers told), and
+    # how often trending is worked out again.
+    release_check_seconds: float = 15.0
+    trending_refresh_seconds: float = 300.0
+    reader_comment_limit: int = 5  # comments per minute per reader
 
     @property
     def plans_enforced(self) -> bool:

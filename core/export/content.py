@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -48,6 +49,7 @@ class ChapterContent:
     title: str
     scenes: tuple[SceneContent, ...]
     synopsis: str = ""
+    id: str = ""  # the chapter's entity id (stable while chapters move and are added)
 
     @property
     def display_title(self) -> str:
@@ -78,6 +80,7 @@ class BookContent:
     language: str = "en"
     description: str = ""
     content_type: str = "novel"
+    status: str = ""  # the writer's own word for where the book is ("complete", "drafting")
     subjects: list[str] = field(default_factory=list)
     series: str = ""
     series_index: str = ""
@@ -177,6 +180,53 @@ def _marked(session: Any, scene_id: str, content: BookContent) -> str:
     return text
 
 
+# The book's own fields an exporter reads (the same names in the library and in its document).
+BOOK_FIELDS = (
+    "title",
+    "subtitle",
+    "author",
+    "language",
+    "description",
+    "content_type",
+    "genre",
+    "status",
+)
+
+
+def book_fields_content(
+    book_id: str, fields: Mapping[str, Any], *, modified: datetime | None = None
+) -> BookContent:
+    """A book's content with no chapters yet, from its fields (a library row's attributes or
+    its synced document's values): the one place both readers of a book go through."""
+    meta = dict(fields.get("metadata_") or {})
+    series, series_index = _series(meta)
+    if modified is not None and modified.tzinfo is None:
+        modified = modified.replace(tzinfo=UTC)
+
+    def text(name: str) -> str:
+        return clean(str(fields.get(name) or ""))
+
+    return BookContent(
+        id=book_id,
+        title=text("title"),
+        subtitle=text("subtitle"),
+        author=text("author"),
+        language=text("language").strip() or "en",
+        description=text("description"),
+        content_type=str(fields.get("content_type") or "novel"),
+        status=str(fields.get("status") or ""),
+        subjects=_text_list(meta.get("subjects") or meta.get("keywords") or fields.get("genre")),
+        series=series,
+        series_index=series_index,
+        publisher=str(meta.get("publisher", "") or ""),
+        isbn=str(meta.get("isbn", "") or "").replace("-", "").replace(" ", ""),
+        rights=str(meta.get("copyright", "") or meta.get("rights", "") or ""),
+        about_author=str(meta.get("about_author", "") or ""),
+        contact=str(meta.get("contact", "") or ""),
+        modified=modified or datetime.now(UTC),
+    )
+
+
 def load_book_content(
     library: Library, book_id: str, options: ExportOptions, *, with_review: bool = False
 ) -> BookContent:
@@ -190,27 +240,10 @@ def load_book_content(
 
     with library.session() as session:
         book = get_book(session=session, book_id=book_id)
-        meta = dict(book.metadata_ or {})
-        series, series_index = _series(meta)
-        content = BookContent(
-            id=book.id,
-            title=clean(book.title),
-            subtitle=clean(book.subtitle),
-            author=clean(book.author),
-            language=(book.language or "en").strip() or "en",
-            description=clean(book.description),
-            content_type=book.content_type,
-            subjects=_text_list(meta.get("subjects") or meta.get("keywords") or book.genre),
-            series=series,
-            series_index=series_index,
-            publisher=str(meta.get("publisher", "") or ""),
-            isbn=str(meta.get("isbn", "") or "").replace("-", "").replace(" ", ""),
-            rights=str(meta.get("copyright", "") or meta.get("rights", "") or ""),
-            about_author=str(meta.get("about_author", "") or ""),
-            contact=str(meta.get("contact", "") or ""),
-            modified=book.updated_at.replace(tzinfo=UTC)
-            if book.updated_at and book.updated_at.tzinfo is None
-            else (book.updated_at or datetime.now(UTC)),
+        content = book_fields_content(
+            book.id,
+            {f: getattr(book, f) for f in (*BOOK_FIELDS, "metadata_")},
+            modified=book.updated_at,
         )
         chapters = list_chapters(session=session, book_id=book.id)
         wanted = set(options.chapters) if options.chapters else None
@@ -233,7 +266,9 @@ def load_book_content(
                 for s in list_scenes(session=session, chapter_id=chapter.id)
             )
             content.chapters.append(
-                ChapterContent(number, clean(chapter.title), scenes, clean(chapter.synopsis))
+                ChapterContent(
+                    number, clean(chapter.title), scenes, clean(chapter.synopsis), chapter.id
+                )
             )
         cover = book_cover(session=session, book_id=book.id)
         if cover is not None:

@@ -65,12 +65,16 @@ def _prose(text: str, book: BookContent, css_class: str = "") -> str:
     return "\n".join(parts)
 
 
-def chapter_xhtml(chapter: ChapterContent, book: BookContent, options: ExportOptions) -> str:
-    """The body of one chapter's XHTML document."""
+def chapter_xhtml(
+    chapter: ChapterContent, book: BookContent, options: ExportOptions, *, epub: bool = True
+) -> str:
+    """The body of one chapter's XHTML document (``epub`` False: the same markup for a web
+    page, without the EPUB namespace's attribute). Every word of it is escaped."""
     title = chapter.display_title
     ornament = escape(options.scene_break or DEFAULT_BREAK)
+    kind = ' epub:type="chapter"' if epub else ""
     out = [
-        f'<section epub:type="chapter" role="doc-chapter" id="chapter-{chapter.number}">',
+        f'<section{kind} role="doc-chapter" id="chapter-{chapter.number}">',
         f'<h1 class="chapter-title"{_dir(title, book)}>{escape(title)}</h1>',
     ]
     for item in chapter_flow(chapter, options):

@@ -32,6 +32,8 @@ NOTIFICATION_KINDS = (
     "ownership_transferred",
     "book_deleted",
     "mentioned",
+    "new_chapter",
+    "reader_comment",
 )
 
 

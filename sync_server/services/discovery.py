@@ -1,0 +1,342 @@
+"""Finding published books: search with facets, trending, new, recommendations.
+
+Only public books with a released chapter are ever listed (:data:`LISTED`): unlisted books
+are reached by their link alone, private and unpublished ones are not in these tables at all.
+
+Trending (written down in the README as well)::
+
+    score = sum over the last 14 days d = 0..13 of 0.5^(d/2) * (R_d + 3 L_d + 5 F_d)
+            / (1 + 0.5 * log10(1 + A))
+
+R_d, L_d, F_d are the book's new readers of a chapter, likes and follows on day d (a reader
+counts once per chapter: re-reading does not lift a book), A the followers its author
+already has. Half-life two days; the divisor keeps an existing fanbase from deciding the list
+alone. Of every four places on the trending list one is kept for a book whose author first
+published less than 90 days ago.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.orm import Session
+
+from sync_server.models import BookDay, ChapterReader, Follow, Publication, PublicationTag
+from sync_server.services import search_index
+from sync_server.services.books import utcnow
+from sync_server.services.tags import normalise_tag, normalise_tags
+
+HALF_LIFE_DAYS = 2.0
+WINDOW_DAYS = 14
+NEW_AUTHOR_DAYS = 90
+NEW_AUTHOR_EVERY = 4  # one place in four
+PER_PAGE = 20
+SORTS = ("relevance", "trending", "new", "words")
+
+
+def listed() -> Any:
+    return (Publication.visibility == "public") & (Publication.chapter_count > 0)
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    genre: str = ""
+    tags: list[str] = field(default_factory=list)  # every one of these
+    exclude: list[str] = field(default_factory=list)  # none of these (with the blocklist)
+    min_words: int | None = None
+    max_words: int | None = None
+    status: str = ""  # complete | ongoing | ""
+    language: str = ""
+    content_type: str = ""
+    sort: str = "relevance"
+
+    def normalised(self) -> Filters:
+        return Filters(
+            q=self.q.strip()[:200],
+            genre=normalise_tag(self.genre) if self.genre else "",
+            tags=normalise_tags(self.tags),
+            exclude=normalise_tags(self.exclude),
+            min_words=self.min_words,
+            max_words=self.max_words,
+            status=self.status if self.status in ("complete", "ongoing") else "",
+            language=self.language.strip().lower()[:20],
+            content_type=self.content_type.strip().lower()[:20],
+            sort=self.sort if self.sort in SORTS else "relevance",
+        )
+
+
+@dataclass
+class SearchPage:
+    results: list[Publication]
+    page: int
+    has_more: bool
+    mended: dict[str, str] = field(default_factory=dict)  # misspelt word -> word searched
+
+
+def _facets(filters: Filters, params: dict[str, Any]) -> list[str]:
+    where = ["p.visibility = 'public'", "p.chapter_count > 0"]
+    if filters.genre:
+        where.append("p.genre = :genre")
+        params["genre"] = filters.genre
+    for i, tag in enumerate(filters.tags):
+        where.append(
+            f"EXISTS (SELECT 1 FROM publication_tags t WHERE t.book_id = p.book_id"
+            f" AND t.tag = :inc{i})"
+        )
+        params[f"inc{i}"] = tag
+    if filters.exclude:
+        names = []
+        for i, tag in enumerate(filters.exclude):
+            names.append(f":exc{i}")
+            params[f"exc{i}"] = tag
+        where.append(
+            "NOT EXISTS (SELECT 1 FROM publication_tags t WHERE t.book_id = p.book_id"
+            f" AND t.tag IN ({', '.join(names)}))"
+        )
+    if filters.min_words is not None:
+        where.append("p.words >= :min_words")
+        params["min_words"] = filters.min_words
+    if filters.max_words is not None:
+        where.append("p.words <= :max_words")
+        params["max_words"] = filters.max_words
+    if filters.status:
+        where.append("p.complete = :complete")
+        params["complete"] = filters.status == "complete"
+    if filters.language:
+        where.append("p.language = :language")
+        params["language"] = filters.language
+    if filters.content_type:
+        where.append("p.content_type = :content_type")
+        params["content_type"] = filters.content_type
+    return where
+
+
+def search(
+    session: Session, filters: Filters, *, page: int = 1, per_page: int = PER_PAGE
+) -> SearchPage:
+    """Listed books matching ``filters`` (a query, facets), best first."""
+    filters = filters.normalised()
+    page = max(1, min(page, 500))
+    params: dict[str, Any] = {"limit": per_page + 1, "offset": (page - 1) * per_page}
+    where = _facets(filters, params)
+    words = search_index.query_words(filters.q)[:12]
+    mended = search_index.mend(session, words)
+    words = [mended.get(w, w) for w in words]
+    order = {
+        "trending": "p.trending DESC, p.book_id",
+        "new": "p.updated_at DESC, p.book_id",
+        "words": "p.words DESC, p.book_id",
+    }.get(filters.sort, "p.trending DESC, p.book_id")
+    if words:
+        joined, rank = search_index.match_clause(session, words, params)
+        if filters.sort == "relevance":
+            order = f"{rank}, p.trending DESC, p.book_id"
+        sql = (
+            f"SELECT p.book_id FROM publications p {joined} AND {' AND '.join(where)}"
+            f" ORDER BY {order} LIMIT :limit OFFSET :offset"
+        )
+    else:
+        sql = (
+            f"SELECT p.book_id FROM publications p WHERE {' AND '.join(where)}"
+            f" ORDER BY {order} LIMIT :limit OFFSET :offset"
+        )
+    ids = [r[0] for r in session.execute(text(sql), params)]
+    found = _publications(session, ids[:per_page])
+    return SearchPage(found, page, len(ids) > per_page, mended)
+
+
+def _publications(session: Session, ids: Sequence[str]) -> list[Publication]:
+    if not ids:
+        return []
+    rows = {
+        p.book_id: p
+        for p in session.scalars(select(Publication).where(Publication.book_id.in_(ids)))
+    }
+    return [rows[i] for i in ids if i in rows]
+
+
+def tags_of(publication: Publication) -> list[str]:
+    return list(json.loads(publication.tags or "[]"))
+
+
+# ---------------------------------------------------------------------------- lists
+
+
+def _blocked(query: Any, exclude: Sequence[str]) -> Any:
+    if not exclude:
+        return query
+    blocked = select(PublicationTag.book_id).where(PublicationTag.tag.in_(list(exclude)))
+    return query.where(Publication.book_id.not_in(blocked))
+
+
+def new_books(
+    session: Session, *, exclude: Sequence[str] = (), limit: int = 12
+) -> list[Publication]:
+    query = (
+        select(Publication).where(listed()).order_by(Publication.published_at.desc()).limit(limit)
+    )
+    return list(session.scalars(_blocked(query, exclude)))
+
+
+def most_liked(
+    session: Session, *, exclude: Sequence[str] = (), limit: int = 12
+) -> list[Publication]:
+    query = (
+        select(Publication)
+        .where(listed(), Publication.likes > 0)
+        .order_by(Publication.likes.desc(), Publication.book_id)
+        .limit(limit)
+    )
+    return list(session.scalars(_blocked(query, exclude)))
+
+
+def trending(
+    session: Session, *, exclude: Sequence[str] = (), limit: int = 12, now: datetime | None = None
+) -> list[Publication]:
+    """The trending list, with one place in four kept for a new author's book."""
+    now = now or utcnow()
+    query = (
+        select(Publication)
+        .where(listed(), Publication.trending > 0)
+        .order_by(Publication.trending.desc(), Publication.book_id)
+        .limit(limit * 2)
+    )
+    ranked = list(session.scalars(_blocked(query, exclude)))
+    debut = _debut_authors(session, now)
+    newcomers = list(
+        session.scalars(
+            _blocked(
+                select(Publication)
+                .where(listed(), Publication.trending > 0, Publication.owner_id.in_(debut))
+                .order_by(Publication.trending.desc(), Publication.book_id)
+                .limit(limit),
+                exclude,
+            )
+        )
+    ) if debut else []  # fmt: skip
+    out: list[Publication] = []
+    taken: set[str] = set()
+
+    def first(pool: list[Publication]) -> Publication | None:
+        return next((p for p in pool if p.book_id not in taken), None)
+
+    while len(out) < limit:
+        kept_place = (len(out) + 1) % NEW_AUTHOR_EVERY == 0
+        choice = (first(newcomers) if kept_place else None) or first(ranked) or first(newcomers)
+        if choice is None:
+            break
+        taken.add(choice.book_id)
+        out.append(choice)
+    return out
+
+
+def _debut_authors(session: Session, now: datetime) -> list[str]:
+    since = now - timedelta(days=NEW_AUTHOR_DAYS)
+    first = (
+        select(Publication.owner_id)
+        .group_by(Publication.owner_id)
+        .having(func.min(Publication.published_at) >= since)
+    )
+    return [r for r in session.scalars(first)]
+
+
+def refresh_trending(session: Session, *, now: datetime | None = None) -> int:
+    """Work the trending scores out again from the last 14 days; returns books scored."""
+    now = now or utcnow()
+    today = now.date()
+    start = (today - timedelta(days=WINDOW_DAYS - 1)).isoformat()
+    totals: dict[str, float] = defaultdict(float)
+    for book_id, day, reads, likes, follows in session.execute(
+        select(BookDay.book_id, BookDay.day, BookDay.reads, BookDay.likes, BookDay.follows).where(
+            BookDay.day >= start
+        )
+    ):
+        age = (today - datetime.fromisoformat(day).date()).days
+        totals[book_id] += 0.5 ** (age / HALF_LIFE_DAYS) * (reads + 3 * likes + 5 * follows)
+    owners = dict(
+        session.execute(
+            select(Publication.book_id, Publication.owner_id).where(
+                Publication.book_id.in_(list(totals))
+            )
+        ).all()
+    ) if totals else {}  # fmt: skip
+    fans = dict(
+        session.execute(
+            select(Follow.target_id, func.count())
+            .where(Follow.target_kind == "author", Follow.target_id.in_(set(owners.values())))
+            .group_by(Follow.target_id)
+        ).all()
+    ) if owners else {}  # fmt: skip
+    session.execute(
+        update(Publication)
+        .where(Publication.trending != 0, Publication.book_id.not_in(list(totals) or [""]))
+        .values(trending=0.0)
+    )
+    for book_id, score in totals.items():
+        owner = owners.get(book_id)
+        if owner is None:
+            continue
+        value = score / (1 + 0.5 * math.log10(1 + fans.get(owner, 0)))
+        session.execute(
+            update(Publication).where(Publication.book_id == book_id).values(trending=value)
+        )
+    return len(totals)
+
+
+def recommendations(
+    session: Session, book_id: str, *, exclude: Sequence[str] = (), limit: int = 6
+) -> list[Publication]:
+    """Books for a reader of ``book_id``: what its readers read too, then books most alike
+    in tags and genre."""
+    readers = select(ChapterReader.reader).where(ChapterReader.book_id == book_id).distinct()
+    also = session.execute(
+        select(ChapterReader.book_id, func.count(func.distinct(ChapterReader.reader)).label("n"))
+        .where(ChapterReader.reader.in_(readers), ChapterReader.book_id != book_id)
+        .group_by(ChapterReader.book_id)
+        .order_by(text("n DESC"))
+        .limit(limit * 3)
+    ).all()
+    picked = [b for b, _n in also]
+    mine = select(PublicationTag.tag).where(PublicationTag.book_id == book_id)
+    alike = session.execute(
+        select(PublicationTag.book_id, func.count().label("shared"))
+        .where(PublicationTag.tag.in_(mine), PublicationTag.book_id != book_id)
+        .group_by(PublicationTag.book_id)
+        .order_by(text("shared DESC"))
+        .limit(limit * 3)
+    ).all()
+    picked += [b for b, _n in alike if b not in picked]
+    query = select(Publication).where(listed(), Publication.book_id.in_(picked))
+    found = {p.book_id: p for p in session.scalars(_blocked(query, exclude))}
+    return [found[b] for b in picked if b in found][:limit]
+
+
+def by_author(session: Session, owner_id: str) -> list[Publication]:
+    return list(
+        session.scalars(
+            select(Publication)
+            .where(listed(), Publication.owner_id == owner_id)
+            .order_by(Publication.published_at.desc())
+        )
+    )
+
+
+def genres(session: Session) -> list[tuple[str, int]]:
+    return [
+        (g, n)
+        for g, n in session.execute(
+            select(Publication.genre, func.count())
+            .where(listed(), Publication.genre != "")
+            .group_by(Publication.genre)
+            .order_by(func.count().desc(), Publication.genre)
+            .limit(30)
+        )
+    ]
