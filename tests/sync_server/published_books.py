@@ -59,9 +59,17 @@ class Writer:
         **fields: Any,
     ) -> list[tuple[str, list[str]]]:
         """Push a book; returns its (chapter id, [scene ids]) in order."""
-        book_fields = {"title": title, "author": "Ada Quill", "language": "en",
-                       "description": "", "genre": "", "content_type": "novel",
-                       "status": "drafting", "metadata_": {}, **fields}  # fmt: skip
+        book_fields = {
+            "title": title,
+            "author": "Ada Quill",
+            "language": "en",
+            "description": "",
+            "genre": "",
+            "content_type": "novel",
+            "status": "drafting",
+            "metadata_": {},
+            **fields,
+        }
         ops = [self._doc(book_id, "book", book_id, book_fields)]
         made = []
         for number, (chapter_title, scenes) in enumerate(chapters, start=1):
@@ -72,7 +80,7 @@ class Writer:
                     "chapter",
                     book_id,
                     {"book_id": book_id, "ordinal": number, "title": chapter_title},
-                )  # fmt: skip
+                )
             )
             scene_ids = []
             for s, text in enumerate(scenes, start=1):
@@ -84,7 +92,7 @@ class Writer:
                         book_id,
                         {"chapter_id": chapter_id, "ordinal": s, "title": ""},
                         text,
-                    )  # fmt: skip
+                    )
                 )
                 scene_ids.append(scene_id)
             made.append((chapter_id, scene_ids))
@@ -95,12 +103,21 @@ class Writer:
         chapter_id = f"{book_id}-c{number}"
         self.push(
             [
-                self._doc(chapter_id, "chapter", book_id,
-                          {"book_id": book_id, "ordinal": number, "title": title}),
-                self._doc(f"{chapter_id}-s1", "scene", book_id,
-                          {"chapter_id": chapter_id, "ordinal": 1, "title": ""}, text),
+                self._doc(
+                    chapter_id,
+                    "chapter",
+                    book_id,
+                    {"book_id": book_id, "ordinal": number, "title": title},
+                ),
+                self._doc(
+                    f"{chapter_id}-s1",
+                    "scene",
+                    book_id,
+                    {"chapter_id": chapter_id, "ordinal": 1, "title": ""},
+                    text,
+                ),
             ]
-        )  # fmt: skip
+        )
         return chapter_id
 
     def edit_text(self, scene_id: str, new: str) -> None:

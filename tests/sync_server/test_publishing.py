@@ -5,7 +5,6 @@ and followers, visibility, hostile text, comments and moderation, progress, anal
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -28,10 +27,14 @@ HTML = {"accept": "text/html"}
 def site(tmp_path: Path, sync_database_url: str, smtp_sink: SmtpSink):
     app = create_app(
         fast_settings(
-            tmp_path / "server", sync_database_url, smtp_url=smtp_sink.url,
-            public_url=BASE, release_check_seconds=3600, trending_refresh_seconds=3600,
+            tmp_path / "server",
+            sync_database_url,
+            smtp_url=smtp_sink.url,
+            public_url=BASE,
+            release_check_seconds=3600,
+            trending_refresh_seconds=3600,
         )
-    )  # fmt: skip
+    )
     with TestClient(app, base_url=BASE) as client:
         yield app, client
 
@@ -42,18 +45,28 @@ def _writer(client, email=None) -> Writer:
 
 
 SPECKLED = [
-    ("The Speckled Band", ["Helen Stoner came to Baker Street at dawn, trembling.",
-                           "The whistle in the night was the clue."]),
+    (
+        "The Speckled Band",
+        [
+            "Helen Stoner came to Baker Street at dawn, trembling.",
+            "The whistle in the night was the clue.",
+        ],
+    ),
     ("The Copper Beeches", ["Violet Hunter took the post against advice."]),
     ("The Final Problem", ["Moriarty waited by the falls."]),
-]  # fmt: skip
+]
 
 
 def test_publish_then_read_search_and_fix_a_typo(site):
     app, client = site
     writer = _writer(client)
-    chapters = writer.book("book-holmes", "Adventures in Gaslight", SPECKLED,
-                           author="Ada Quill", description="Cases of a consulting detective.")  # fmt: skip
+    chapters = writer.book(
+        "book-holmes",
+        "Adventures in Gaslight",
+        SPECKLED,
+        author="Ada Quill",
+        description="Cases of a consulting detective.",
+    )
     r = writer.publish("book-holmes", genre="Mystery", tags=["Victorian", "Sci-Fi"])
     assert r.status_code == 200, r.text
     published = r.json()
@@ -134,14 +147,24 @@ HOSTILE_TEXT = (
 def test_hostile_title_and_text_are_served_harmless(site):
     _app, client = site
     writer = _writer(client)
-    writer.book("book-evil", HOSTILE_TITLE, [(HOSTILE_TITLE, [HOSTILE_TEXT])],
-                author='<b onmouseover="x">Mallory</b>', description="</script><script>x()</script>")  # fmt: skip
+    writer.book(
+        "book-evil",
+        HOSTILE_TITLE,
+        [(HOSTILE_TITLE, [HOSTILE_TEXT])],
+        author='<b onmouseover="x">Mallory</b>',
+        description="</script><script>x()</script>",
+    )
     assert writer.publish("book-evil", tags=["<script>", "ok tag"]).status_code == 200
     pages = [
         client.get(path, headers=HTML).text
-        for path in ("/", "/search?q=tricks", "/book/book-evil/tricks" , "/book/book-evil/script-alert-t-script-tricks",
-                     "/book/book-evil/chapter/1", f"/author/{_owner(client, 'book-evil')}")
-    ]  # fmt: skip
+        for path in (
+            "/",
+            "/search?q=tricks",
+            "/book/book-evil/script-alert-t-script-tricks",
+            "/book/book-evil/chapter/1",
+            f"/author/{_owner(client, 'book-evil')}",
+        )
+    ]
     pages += [client.get("/book/book-evil/feed.atom").text, client.get("/sitemap.xml").text]
     for text in pages[:-2]:
         _harmless(text)
@@ -270,10 +293,15 @@ def _sign_in_on_site(client, email: str) -> None:
     client.get("/signin", headers=HTML)
     r = client.post(
         "/signin",
-        data={"csrf": client.cookies.get("aw_csrf"), "email": email, "password": PASSWORD,
-              "next": "/"},
-        headers=HTML, follow_redirects=False,
-    )  # fmt: skip
+        data={
+            "csrf": client.cookies.get("aw_csrf"),
+            "email": email,
+            "password": PASSWORD,
+            "next": "/",
+        },
+        headers=HTML,
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
 
 
@@ -285,8 +313,11 @@ def test_readers_comment_and_the_author_moderates(site):
     readers = [_writer(client, f"reader{i}@example.org") for i in range(3)]
 
     def post(who, body):
-        return client.post(f"{API}/discovery/books/book-talk/chapters/1/comments",
-                           json={"body": body}, headers=who.headers)  # fmt: skip
+        return client.post(
+            f"{API}/discovery/books/book-talk/chapters/1/comments",
+            json={"body": body},
+            headers=who.headers,
+        )
 
     first = post(readers[0], "<b>Loved</b> the opening!")
     assert first.status_code == 201, first.text
@@ -304,10 +335,20 @@ def test_readers_comment_and_the_author_moderates(site):
     listing = client.get(f"{API}/discovery/books/book-talk/chapters/1/comments").json()
     assert [c["body"] for c in listing] == ["<b>Loved</b> the opening!"]  # hidden by reports
 
-    assert client.post(f"{API}/discovery/comments/{first.json()['id']}/hide", json={"on": True},
-                       headers=readers[2].headers).status_code == 403  # fmt: skip
-    assert client.post(f"{API}/discovery/comments/{rude.json()['id']}/block",
-                       headers=writer.headers).status_code == 204  # fmt: skip
+    assert (
+        client.post(
+            f"{API}/discovery/comments/{first.json()['id']}/hide",
+            json={"on": True},
+            headers=readers[2].headers,
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"{API}/discovery/comments/{rude.json()['id']}/block", headers=writer.headers
+        ).status_code
+        == 204
+    )
     assert post(readers[1], "Again").status_code == 403
     for n in range(app.state.settings.reader_comment_limit):
         assert post(readers[2], f"Note {n}").status_code == 201
@@ -317,9 +358,12 @@ def test_readers_comment_and_the_author_moderates(site):
     _sign_in_on_site(client, "reader0@example.org")
     page = client.get("/book/book-talk/chapter/2", headers=HTML)
     assert "Your comment" in page.text and "Block this reader" not in page.text
-    r = client.post("/book/book-talk/chapter/2/comments",
-                    data={"csrf": client.cookies.get("aw_csrf"), "body": "Through the form"},
-                    headers=HTML, follow_redirects=False)  # fmt: skip
+    r = client.post(
+        "/book/book-talk/chapter/2/comments",
+        data={"csrf": client.cookies.get("aw_csrf"), "body": "Through the form"},
+        headers=HTML,
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert "Through the form" in client.get("/book/book-talk/chapter/2", headers=HTML).text
     forged = client.post(
@@ -338,11 +382,24 @@ def test_progress_survives_new_chapters_and_the_author_sees_analytics(site):
     client.get("/book/book-long/chapter/1", headers=HTML)
     client.get("/book/book-long/chapter/2", headers=HTML)
     client.get("/book/book-long/chapter/2", headers=HTML)  # a re-read is not a second read
-    # The writer inserts a prologue before chapter 1: the reader's place is still "The Copper Beeches".
-    writer.push([writer._doc("book-long-c0", "chapter", "book-long",
-                             {"book_id": "book-long", "ordinal": 0, "title": "Prologue"}),
-                 writer._doc("book-long-c0-s1", "scene", "book-long",
-                             {"chapter_id": "book-long-c0", "ordinal": 1, "title": ""}, "Before it all.")])  # fmt: skip
+    # The writer inserts a prologue before chapter 1: the reader's place stays the same chapter.
+    writer.push(
+        [
+            writer._doc(
+                "book-long-c0",
+                "chapter",
+                "book-long",
+                {"book_id": "book-long", "ordinal": 0, "title": "Prologue"},
+            ),
+            writer._doc(
+                "book-long-c0-s1",
+                "scene",
+                "book-long",
+                {"chapter_id": "book-long-c0", "ordinal": 1, "title": ""},
+                "Before it all.",
+            ),
+        ]
+    )
     publishing_round(app)
     page = client.get("/book/book-long/the-long-road", headers=HTML).text
     assert "Continue: The Copper Beeches" in page
