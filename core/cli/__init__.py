@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "core.cli.generation_commands",
     "core.cli.sync_commands",
     "core.cli.sharing_commands",
+    "core.cli.publishing_commands",
     "core.cli.account_commands",
     "core.cli.review_commands",
     "core.cli.search_commands",

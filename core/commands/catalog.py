@@ -135,6 +135,13 @@ PREVIEWS: dict[str, Preview] = {
     "share": _share,
     "unshare": lambda a, c: f"End {a.get('email') or 'someone'}’s access to {_book(c)}",
     "members": lambda a, c: f"List who has access to {_book(c)}",
+    "publish": lambda a, c: (
+        f"Publish {_book(c)} on the public site"
+        + (" (unlisted)" if a.get("unlisted") else "")
+        + (f", {a['schedule']}" if a.get("schedule") else "")
+    ),
+    "unpublish": lambda a, c: f"Take {_book(c)} off the public site",
+    "publication": lambda a, c: f"Show how {_book(c)} is published, and its readers",
     "transfer": lambda a, c: f"Make {a.get('email')} the owner of {_book(c)}",
     "stats": lambda a, c: f"Count the words, chapters and scenes of {_book(c)}",
     "show": lambda a, c: f"Show the text of {_where(a, c)}",
@@ -213,6 +220,12 @@ CATALOG: dict[str, dict[str, Any]] = {
         "changes": True,
     },
     "members": {"keywords": {"members": 3, "who": 1, "access": 1}},
+    "publish": {"keywords": {"publish": 3.5, "release": 1.5, "public": 1.0, "site": 0.5,
+                             "online": 2.0, "readers": 0.5, "serial": 1.0}, "changes": True},
+    "unpublish": {"keywords": {"unpublish": 3.5, "withdraw": 3.0, "off": 2.5, "offline": 1.0},
+                  "changes": True, "primary": ("unpublish", "withdraw")},
+    "publication": {"keywords": {"publication": 3, "readers": 1.0, "analytics": 2.5,
+                                 "reads": 1.5, "followers": 1.5}},
     "invitations": {"keywords": {"invitations": 3, "accept": 1, "decline": 1, "pending": 1}},
     "inbox": {"keywords": {"inbox": 3, "unread": 1.5}},
     "activity": {"keywords": {"activity": 3, "history": 1.5}},

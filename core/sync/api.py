@@ -254,6 +254,22 @@ class SyncApi:
     def leave(self, book_id: str) -> None:
         self._json("POST", f"/books/{quote(book_id)}/leave")
 
+    def publish(self, book_id: str, options: dict[str, Any]) -> dict[str, Any]:
+        return dict(self._json("PUT", f"/books/{quote(book_id)}/publication", json=options))
+
+    def publication(self, book_id: str) -> dict[str, Any]:
+        return dict(self._json("GET", f"/books/{quote(book_id)}/publication"))
+
+    def unpublish(self, book_id: str) -> None:
+        self._json("DELETE", f"/books/{quote(book_id)}/publication")
+
+    def publication_analytics(self, book_id: str, days: int = 30) -> dict[str, Any]:
+        return dict(
+            self._json(
+                "GET", f"/books/{quote(book_id)}/publication/analytics", params={"days": days}
+            )
+        )
+
     def transfer(self, book_id: str, user_id: str) -> dict[str, Any]:
         return dict(
             self._json("POST", f"/books/{quote(book_id)}/transfer", json={"user_id": user_id})
