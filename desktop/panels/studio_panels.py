@@ -83,6 +83,12 @@ def _share(library: Library, book_id: str, parent: QWidget) -> QWidget:
     return ShareDialog(library, book_id, parent)
 
 
+def _publish(library: Library, book_id: str, parent: QWidget) -> QWidget:
+    from desktop.dialogs.publish import PublishDialog
+
+    return PublishDialog(library, book_id, parent)
+
+
 def _trailer(library: Library, book_id: str, parent: QWidget) -> QWidget:
     from desktop.dialogs.trailer import TrailerDialog
 
@@ -97,6 +103,7 @@ BOOK_DIALOGS: tuple[tuple[str, str, BookDialogFactory, str], ...] = (
     ("Co&mic Pages…", "ComicDialog", _comic, ""),
     ("&Trailer…", "TrailerDialog", _trailer, ""),
     ("S&hare…", "ShareDialog", _share, "Ctrl+Alt+S"),
+    ("&Publish…", "PublishDialog", _publish, "Ctrl+Alt+P"),
 )
 KEEP_LOST_KEY = "sync/keep_lost_books"
 
