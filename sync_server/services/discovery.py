@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -170,6 +172,41 @@ def tags_of(publication: Publication) -> list[str]:
 # ---------------------------------------------------------------------------- lists
 
 
+# The home page's lists change slowly (trending is worked out every few minutes): each worker
+# keeps their ids this long, so a busy home page costs primary-key reads, not sorts of the
+# whole catalogue. Publishing, likes and trending rounds in this worker forget them at once.
+LIST_SECONDS = 30.0
+_lists: dict[tuple[str, str], tuple[float, list[str]]] = {}
+_lists_lock = threading.Lock()
+
+
+def forget_lists() -> None:
+    with _lists_lock:
+        _lists.clear()
+
+
+def _listing(session: Session, name: str, compute: Callable[[], list[str]]) -> list[str]:
+    key = (str(session.get_bind().url), name)
+    now = time.monotonic()
+    with _lists_lock:
+        hit = _lists.get(key)
+    if hit is not None and now - hit[0] < LIST_SECONDS:
+        return hit[1]
+    ids = compute()
+    with _lists_lock:
+        _lists[key] = (now, ids)
+    return ids
+
+
+def _shelf(
+    session: Session, name: str, ids: Callable[[], list[str]], exclude: Sequence[str], limit: int
+) -> list[Publication]:
+    """The listed books of a cached list, without the reader's blocked tags."""
+    blocked = set(exclude)
+    books = _publications(session, _listing(session, name, ids))
+    return [b for b in books if b.chapter_count > 0 and not blocked & set(tags_of(b))][:limit]
+
+
 def _blocked(query: Any, exclude: Sequence[str]) -> Any:
     if not exclude:
         return query
@@ -177,75 +214,83 @@ def _blocked(query: Any, exclude: Sequence[str]) -> Any:
     return query.where(Publication.book_id.not_in(blocked))
 
 
+def _ids(query: Any, session: Session) -> list[str]:
+    return list(session.scalars(query))
+
+
 def new_books(
     session: Session, *, exclude: Sequence[str] = (), limit: int = 12
 ) -> list[Publication]:
     query = (
-        select(Publication).where(listed()).order_by(Publication.published_at.desc()).limit(limit)
+        select(Publication.book_id)
+        .where(listed())
+        .order_by(Publication.published_at.desc(), Publication.book_id)
+        .limit(limit * 3)
     )
-    return list(session.scalars(_blocked(query, exclude)))
+    return _shelf(session, f"new:{limit}", lambda: _ids(query, session), exclude, limit)
 
 
 def most_liked(
     session: Session, *, exclude: Sequence[str] = (), limit: int = 12
 ) -> list[Publication]:
     query = (
-        select(Publication)
+        select(Publication.book_id)
         .where(listed(), Publication.likes > 0)
         .order_by(Publication.likes.desc(), Publication.book_id)
-        .limit(limit)
+        .limit(limit * 3)
     )
-    return list(session.scalars(_blocked(query, exclude)))
+    return _shelf(session, f"liked:{limit}", lambda: _ids(query, session), exclude, limit)
 
 
 def trending(
     session: Session, *, exclude: Sequence[str] = (), limit: int = 12, now: datetime | None = None
 ) -> list[Publication]:
     """The trending list, with one place in four kept for a new author's book."""
-    now = now or utcnow()
-    query = (
-        select(Publication)
-        .where(listed(), Publication.trending > 0)
-        .order_by(Publication.trending.desc(), Publication.book_id)
-        .limit(limit * 2)
+    return _shelf(
+        session,
+        f"trending:{limit}",
+        lambda: _trending_ids(session, limit * 3, now or utcnow()),
+        exclude,
+        limit,
     )
-    ranked = list(session.scalars(_blocked(query, exclude)))
-    debut = _debut_authors(session, now)
-    newcomers = list(
-        session.scalars(
-            _blocked(
-                select(Publication)
-                .where(listed(), Publication.trending > 0, Publication.owner_id.in_(debut))
-                .order_by(Publication.trending.desc(), Publication.book_id)
-                .limit(limit),
-                exclude,
-            )
-        )
-    ) if debut else []  # fmt: skip
-    out: list[Publication] = []
+
+
+def _trending_ids(session: Session, limit: int, now: datetime) -> list[str]:
+    by_score = (Publication.trending.desc(), Publication.book_id)
+    ranked = _ids(
+        select(Publication.book_id)
+        .where(listed(), Publication.trending > 0)
+        .order_by(*by_score)
+        .limit(limit),
+        session,
+    )
+    since = now - timedelta(days=NEW_AUTHOR_DAYS)
+    debut = (
+        select(Publication.owner_id)
+        .group_by(Publication.owner_id)
+        .having(func.min(Publication.published_at) >= since)
+    )
+    newcomers = _ids(
+        select(Publication.book_id)
+        .where(listed(), Publication.trending > 0, Publication.owner_id.in_(debut))
+        .order_by(*by_score)
+        .limit(limit),
+        session,
+    )
+    out: list[str] = []
     taken: set[str] = set()
 
-    def first(pool: list[Publication]) -> Publication | None:
-        return next((p for p in pool if p.book_id not in taken), None)
+    def first(pool: list[str]) -> str | None:
+        return next((b for b in pool if b not in taken), None)
 
     while len(out) < limit:
         kept_place = (len(out) + 1) % NEW_AUTHOR_EVERY == 0
         choice = (first(newcomers) if kept_place else None) or first(ranked) or first(newcomers)
         if choice is None:
             break
-        taken.add(choice.book_id)
+        taken.add(choice)
         out.append(choice)
     return out
-
-
-def _debut_authors(session: Session, now: datetime) -> list[str]:
-    since = now - timedelta(days=NEW_AUTHOR_DAYS)
-    first = (
-        select(Publication.owner_id)
-        .group_by(Publication.owner_id)
-        .having(func.min(Publication.published_at) >= since)
-    )
-    return [r for r in session.scalars(first)]
 
 
 def refresh_trending(session: Session, *, now: datetime | None = None) -> int:
@@ -275,6 +320,7 @@ def refresh_trending(session: Session, *, now: datetime | None = None) -> int:
             .group_by(Follow.target_id)
         ).all()
     ) if owners else {}  # fmt: skip
+    forget_lists()
     session.execute(
         update(Publication)
         .where(Publication.trending != 0, Publication.book_id.not_in(list(totals) or [""]))
@@ -330,13 +376,16 @@ def by_author(session: Session, owner_id: str) -> list[Publication]:
 
 
 def genres(session: Session) -> list[tuple[str, int]]:
-    return [
-        (g, n)
-        for g, n in session.execute(
+    """The genres with most listed books (cached like the home page's lists)."""
+
+    def count() -> list[str]:
+        rows = session.execute(
             select(Publication.genre, func.count())
             .where(listed(), Publication.genre != "")
             .group_by(Publication.genre)
             .order_by(func.count().desc(), Publication.genre)
             .limit(30)
         )
-    ]
+        return [json.dumps([g, n]) for g, n in rows]
+
+    return [tuple(json.loads(row)) for row in _listing(session, "genres", count)]  # type: ignore[misc]

@@ -38,7 +38,7 @@ from sync_server.models import (
     PublishedChapter,
     User,
 )
-from sync_server.services import activity, search_index
+from sync_server.services import activity, discovery, search_index
 from sync_server.services.books import utcnow
 from sync_server.services.tags import normalise_tag, normalise_tags
 
@@ -145,6 +145,7 @@ def publish(
     book = session.get(Book, book_id)
     if book is not None:
         book.visibility = options.visibility
+    discovery.forget_lists()
     activity.record(
         session,
         book_id=book_id,
@@ -182,6 +183,7 @@ def unpublish(session: Session, book_id: str) -> None:
     book = session.get(Book, book_id)
     if book is not None:
         book.visibility = "private"
+    discovery.forget_lists()
     activity.record(session, book_id=book_id, kind="unpublished", actor_id=owner_id)
 
 
@@ -308,6 +310,8 @@ def release_due(session: Session, *, now: datetime | None = None) -> int:
             if more and publication.schedule
             else None
         )
+    if released:
+        discovery.forget_lists()
     return released
 
 

@@ -117,6 +117,9 @@ def _count(session: Session, book_id: str, column: str, by: int) -> None:
 
 
 def like(session: Session, *, user_id: str, book_id: str, on: bool) -> bool:
+    from sync_server.services.discovery import forget_lists
+
+    forget_lists()  # "readers like" on the home page
     row = session.get(Like, (user_id, book_id))
     if on and row is None:
         session.add(Like(user_id=user_id, book_id=book_id))
