@@ -21,7 +21,7 @@ def test_publish_see_readers_and_unpublish(
     qtbot,
     aw_library,
     tmp_path: Path,
-    sync_live_server,
+    sync_live_server,  # noqa: F811
     sync_keyring,  # noqa: F811
 ):
     book_id = add_sample_book(aw_library)
