@@ -340,8 +340,8 @@ def refresh_trending(session: Session, *, now: datetime | None = None) -> int:
 def recommendations(
     session: Session, book_id: str, *, exclude: Sequence[str] = (), limit: int = 6
 ) -> list[Publication]:
-    """Books for a reader of ``book_id``: what its readers read too, then books most alike
-    in tags and genre."""
+    """Books for a reader of ``book_id``: what its readers read too, then the books most
+    alike in what they are about (the search engine's TF-IDF over title, tags and blurb)."""
     readers = select(ChapterReader.reader).where(ChapterReader.book_id == book_id).distinct()
     also = session.execute(
         select(ChapterReader.book_id, func.count(func.distinct(ChapterReader.reader)).label("n"))
@@ -351,15 +351,13 @@ def recommendations(
         .limit(limit * 3)
     ).all()
     picked = [b for b, _n in also]
-    mine = select(PublicationTag.tag).where(PublicationTag.book_id == book_id)
-    alike = session.execute(
-        select(PublicationTag.book_id, func.count().label("shared"))
-        .where(PublicationTag.tag.in_(mine), PublicationTag.book_id != book_id)
-        .group_by(PublicationTag.book_id)
-        .order_by(text("shared DESC"))
-        .limit(limit * 3)
-    ).all()
-    picked += [b for b, _n in alike if b not in picked]
+    book = session.get(Publication, book_id)
+    if book is not None and len(picked) < limit * 3:
+        words = [*tags_of(book), book.genre, *book.title.split(), *book.description.split()]
+        words = [w for phrase in words for w in search_index.query_words(phrase)]
+        picked += [
+            b for b in search_index.similar(session, book_id, words, limit * 3) if b not in picked
+        ]
     query = select(Publication).where(listed(), Publication.book_id.in_(picked))
     found = {p.book_id: p for p in session.scalars(_blocked(query, exclude))}
     return [found[b] for b in picked if b in found][:limit]

@@ -229,3 +229,44 @@ def match_clause(session: Session, words: list[str], params: dict[str, Any]) -> 
         f"JOIN {FTS} f ON f.book_id = p.book_id WHERE {FTS} MATCH :fts",
         f"bm25({FTS}, 0, 10.0, 8.0, 5.0, 3.0, 1.0)",
     )
+
+
+# Words too common in blurbs to say what a book is like.
+_COMMON_WORDS = """
+the and for with that this from into their they them there what when where which while who
+whom will would could should have has had been being about after before over under one two
+three all any each every more most some such only own same than too very can just not but
+are was were his her hers him she you your our its out off upon book story novel chapter new
+"""
+_COMMON = frozenset(_COMMON_WORDS.split())
+
+
+def similar(session: Session, book_id: str, words: Sequence[str], limit: int) -> list[str]:
+    """Books most like ``words`` (the book's title, tags and blurb), ranked by the engine's
+    own TF-IDF weighting (BM25 on SQLite, ts_rank on PostgreSQL); ``book_id`` left out."""
+    picked: list[str] = []
+    for word in words:
+        w = fold(word)
+        if len(w) >= 3 and w.isalpha() and w not in _COMMON and w not in picked:
+            picked.append(w)
+    picked = picked[:16]
+    if not picked:
+        return []
+    params: dict[str, Any] = {"id": book_id, "limit": limit}
+    if _dialect(session) == "postgresql":
+        params["tsq"] = " | ".join(picked)
+        sql = (
+            f"SELECT s.book_id FROM {PG_TABLE} s CROSS JOIN to_tsquery('english', :tsq) AS q"
+            " JOIN publications p ON p.book_id = s.book_id"
+            " WHERE s.document @@ q AND s.book_id <> :id AND p.visibility = 'public'"
+            " AND p.chapter_count > 0 ORDER BY ts_rank_cd(s.document, q, 1) DESC LIMIT :limit"
+        )
+    else:
+        params["fts"] = " OR ".join(f'"{w}"' for w in picked)
+        sql = (
+            f"SELECT f.book_id FROM {FTS} f JOIN publications p ON p.book_id = f.book_id"
+            f" WHERE {FTS} MATCH :fts AND f.book_id <> :id AND p.visibility = 'public'"
+            f" AND p.chapter_count > 0 ORDER BY bm25({FTS}, 0, 4.0, 1.0, 6.0, 3.0, 0.5)"
+            " LIMIT :limit"
+        )
+    return [r[0] for r in session.execute(text(sql), params)]

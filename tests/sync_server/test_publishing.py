@@ -441,3 +441,44 @@ def test_the_blocklist_hides_tags_everywhere(site):
 def _csrf(client) -> str:
     client.get("/blocklist", headers=HTML)
     return client.cookies.get("aw_csrf")
+
+
+def test_recommendations_are_what_readers_also_read_then_books_alike(site):
+    app, client = site
+    writer = _writer(client)
+    writer.book(
+        "book-sea",
+        "Lighthouse Storms",
+        SPECKLED[:1],
+        description="A lighthouse keeper braves winter storms on a rocky island.",
+    )
+    writer.book(
+        "book-sea2",
+        "Keeper of the Light",
+        SPECKLED[:1],
+        description="An island lighthouse, a keeper, and the storms of one winter.",
+    )
+    writer.book(
+        "book-city",
+        "Neon Streets",
+        SPECKLED[:1],
+        description="A detective in a rain-soaked megacity of chrome and neon.",
+    )
+    writer.book(
+        "book-read", "Dragon Tax Season", SPECKLED[:1], description="Accountants audit a hoard."
+    )
+    for book in ("book-sea", "book-sea2", "book-city", "book-read"):
+        assert writer.publish(book).status_code == 200
+    liked = client.get(f"{API}/discovery/recommendations", params={"book": "book-sea"}).json()
+    ids = [b["id"] for b in liked["results"]]
+    assert ids[:1] == ["book-sea2"] and "book-sea" not in ids  # alike in what it is about
+    # A reader of both "Lighthouse Storms" and "Dragon Tax Season" puts it first.
+    client.get("/book/book-sea/chapter/1", headers=HTML)
+    client.get("/book/book-read/chapter/1", headers=HTML)
+    ids = [
+        b["id"]
+        for b in client.get(f"{API}/discovery/recommendations", params={"book": "book-sea"}).json()[
+            "results"
+        ]
+    ]
+    assert ids[:2] == ["book-read", "book-sea2"]
