@@ -444,7 +444,7 @@ def _csrf(client) -> str:
 
 
 def test_recommendations_are_what_readers_also_read_then_books_alike(site):
-    app, client = site
+    _app, client = site
     writer = _writer(client)
     writer.book(
         "book-sea",
