@@ -345,7 +345,12 @@ class Publication(Base):
     """
 
     __tablename__ = "publications"
-    __table_args__ = (Index("ix_publications_listed", "visibility", "trending"),)
+    __table_args__ = (
+        Index("ix_publications_listed", "visibility", "trending"),
+        # An author's first publication (trending's places for new authors), the newest books.
+        Index("ix_publications_owner_published", "owner_id", "published_at"),
+        Index("ix_publications_published_at", "published_at"),
+    )
 
     book_id: Mapped[str] = mapped_column(
         ForeignKey("books.id", ondelete="CASCADE"), primary_key=True

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from sync_server.models import BookDay, ChapterReader, Follow, Publication, PublicationTag
 from sync_server.services import search_index
@@ -265,14 +265,17 @@ def _trending_ids(session: Session, limit: int, now: datetime) -> list[str]:
         session,
     )
     since = now - timedelta(days=NEW_AUTHOR_DAYS)
-    debut = (
-        select(Publication.owner_id)
-        .group_by(Publication.owner_id)
-        .having(func.min(Publication.published_at) >= since)
+    # An author is new while nothing of theirs was published before ``since`` (one probe of
+    # the (owner, published) index per trending book, best first, until enough are found).
+    older = aliased(Publication)
+    earlier = (
+        select(older.book_id)
+        .where(older.owner_id == Publication.owner_id, older.published_at < since)
+        .exists()
     )
     newcomers = _ids(
         select(Publication.book_id)
-        .where(listed(), Publication.trending > 0, Publication.owner_id.in_(debut))
+        .where(listed(), Publication.trending > 0, ~earlier)
         .order_by(*by_score)
         .limit(limit),
         session,

@@ -482,3 +482,58 @@ def test_recommendations_are_what_readers_also_read_then_books_alike(site):
         ]
     ]
     assert ids[:2] == ["book-read", "book-sea2"]
+
+
+ODD_QUERIES = [
+    "'",
+    '"',
+    "a & b | !c",
+    "foo:*",
+    "(((",
+    "-",
+    "né\u0301e",
+    "OR AND NOT",
+    "NEAR(a b)",
+    "*" * 200,
+    "🐉 dragon",
+    "a_b-c'd",
+    "\\",
+    "%_%",
+    "select * from users",
+]
+
+
+def test_any_query_is_only_words(site):
+    _app, client = site
+    writer = _writer(client)
+    writer.book("book-q", "Dragon Lore", SPECKLED[:1])
+    writer.publish("book-q")
+    for q in ODD_QUERIES:
+        r = client.get(f"{API}/discovery/search", params={"q": q})
+        assert r.status_code == 200, (q, r.text)
+        assert client.get("/search", params={"q": q}, headers=HTML).status_code == 200, q
+    found = client.get(f"{API}/discovery/search", params={"q": "🐉 dragon"}).json()["results"]
+    assert [b["id"] for b in found] == ["book-q"]
+
+
+def test_one_place_in_four_on_trending_is_kept_for_new_authors(site):
+    from sync_server.models import Publication
+    from sync_server.services import discovery
+
+    app, client = site
+    veteran, newcomer = _writer(client), _writer(client)
+    for n in range(6):
+        veteran.book(f"book-v{n}", f"Veteran Saga {n}", SPECKLED[:1])
+        veteran.publish(f"book-v{n}")
+    newcomer.book("book-new", "First Light", SPECKLED[:1])
+    newcomer.publish("book-new")
+    with app.state.sessions() as session:
+        for n in range(6):
+            row = session.get(Publication, f"book-v{n}")
+            row.trending = 100.0 - n
+            row.published_at = utcnow() - timedelta(days=400)
+        session.get(Publication, "book-new").trending = 1.0
+        session.commit()
+        discovery.forget_lists()
+        ranked = [p.book_id for p in discovery.trending(session, limit=6)]
+    assert ranked == ["book-v0", "book-v1", "book-v2", "book-new", "book-v3", "book-v4"]

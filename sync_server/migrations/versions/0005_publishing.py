@@ -76,6 +76,8 @@ def upgrade() -> None:
     op.create_index("ix_publications_owner_id", "publications", ["owner_id"])
     op.create_index("ix_publications_genre", "publications", ["genre"])
     op.create_index("ix_publications_listed", "publications", ["visibility", "trending"])
+    op.create_index("ix_publications_owner_published", "publications", ["owner_id", "published_at"])
+    op.create_index("ix_publications_published_at", "publications", ["published_at"])
     op.create_table(
         "publication_tags", _publication(), sa.Column("tag", sa.String(80), primary_key=True)
     )
