@@ -22,10 +22,12 @@ import pycrdt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from core.domain.values import FOUNTAIN_TYPES
 from core.errors import ExportFailedError
 from core.export.content import BookContent
 from core.export.epub import chapter_xhtml
 from core.export.options import ExportOptions
+from core.export.script_html import script_chapter_html
 from core.sync.release_schedule import parse_schedule
 from core.text import count_words, plain_text
 from sync_server.errors import NotFound, Unprocessable
@@ -220,7 +222,12 @@ def _render(
             session.add(row)
         row.position = chapter.number
         row.title = chapter.display_title[:300]
-        row.html = clean_markup(chapter_xhtml(chapter, content, options, epub=False))
+        markup = (
+            script_chapter_html(chapter)
+            if content.content_type in FOUNTAIN_TYPES
+            else chapter_xhtml(chapter, content, options, epub=False)
+        )
+        row.html = clean_markup(markup)
         row.words = sum(count_words(s.text) for s in chapter.scenes)
         if row.released_at is None and releasing:
             row.released_at = now

@@ -537,3 +537,22 @@ def test_one_place_in_four_on_trending_is_kept_for_new_authors(site):
         discovery.forget_lists()
         ranked = [p.book_id for p in discovery.trending(session, limit=6)]
     assert ranked == ["book-v0", "book-v1", "book-v2", "book-new", "book-v3", "book-v4"]
+
+
+def test_a_screenplay_reads_as_a_script(site):
+    _app, client = site
+    writer = _writer(client)
+    fountain = (
+        "INT. LIGHTHOUSE - NIGHT\n\nMara climbs the stairs.\n\n"
+        "MARA\n(whispering)\nWho's there?\n\nCUT TO:"
+    )
+    writer.book("book-script", "Beacon", [("Act One", [fountain])], content_type="screenplay")
+    assert writer.publish("book-script").status_code == 200
+    page = client.get("/book/book-script/chapter/1", headers=HTML).text
+    assert '<h2 class="sc-heading">INT. LIGHTHOUSE - NIGHT</h2>' in page
+    assert '<p class="sc-character">MARA</p>' in page
+    assert (
+        '<p class="sc-dialogue">Who&#x27;s there?</p>' in page
+        or '<p class="sc-dialogue">Who\'s there?</p>' in page
+    )
+    assert '<p class="sc-transition">CUT TO:</p>' in page
