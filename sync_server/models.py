@@ -350,6 +350,7 @@ class Publication(Base):
         # An author's first publication (trending's places for new authors), the newest books.
         Index("ix_publications_owner_published", "owner_id", "published_at"),
         Index("ix_publications_published_at", "published_at"),
+        Index("ix_publications_liked", "visibility", "likes"),
     )
 
     book_id: Mapped[str] = mapped_column(

@@ -78,6 +78,7 @@ def upgrade() -> None:
     op.create_index("ix_publications_listed", "publications", ["visibility", "trending"])
     op.create_index("ix_publications_owner_published", "publications", ["owner_id", "published_at"])
     op.create_index("ix_publications_published_at", "publications", ["published_at"])
+    op.create_index("ix_publications_liked", "publications", ["visibility", "likes"])
     op.create_table(
         "publication_tags", _publication(), sa.Column("tag", sa.String(80), primary_key=True)
     )
