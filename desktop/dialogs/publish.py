@@ -125,7 +125,9 @@ class PublishDialog(QDialog):
         self.schedule.setEditable(True)
         self.schedule.addItems(SCHEDULES)
         self.schedule.setItemText(0, "")
-        self.schedule.lineEdit().setPlaceholderText("Every chapter now (or: every friday at 18:00)")
+        editor = self.schedule.lineEdit()
+        if editor is not None:
+            editor.setPlaceholderText("Every chapter now (or: every friday at 18:00)")
         self.schedule.setToolTip("One chapter is released at each time (UTC); empty: all now")
         self.silent = QCheckBox("Silent: tell no follower of this release")
         self.complete = QComboBox()

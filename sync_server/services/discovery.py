@@ -188,7 +188,8 @@ def forget_lists() -> None:
 def _listing(
     session: Session, name: str, compute: Callable[[], list[str]], seconds: float = LIST_SECONDS
 ) -> list[str]:
-    key = (str(session.get_bind().url), name)
+    bind = session.get_bind()
+    key = (str(bind.engine.url), name)
     now = time.monotonic()
     with _lists_lock:
         hit = _lists.get(key)
@@ -393,4 +394,4 @@ def genres(session: Session) -> list[tuple[str, int]]:
 
     # Counting every listed book by genre is the slowest list, and the slowest to change.
     rows = _listing(session, "genres", count, seconds=10 * LIST_SECONDS)
-    return [tuple(json.loads(row)) for row in rows]  # type: ignore[misc]
+    return [(str(g), int(n)) for g, n in map(json.loads, rows)]
