@@ -8,9 +8,12 @@ TEST_STAMP := $(VENV)/.installed-test
 # The npm Yjs clients the live-room tests drive (installed when npm is there; the tests say
 # what is missing otherwise).
 NODE_STAMP := tests/node/node_modules/.installed
+# The web studio's editor, bundled by esbuild from npm packages with a lock file.
+STUDIO_SRC := sync_server/web/studio_src
+WEB_STAMP  := sync_server/web/static/studio/manifest.json
 PYTEST_ARGS ?=
 
-.PHONY: run test server lint format bench screenshots clean
+.PHONY: run test server web lint format bench screenshots clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -34,12 +37,20 @@ $(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
 		npm ci --prefix tests/node --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the live-room tests with npm Yjs clients will not run"; fi
 
+$(WEB_STAMP): $(STUDIO_SRC)/package.json $(STUDIO_SRC)/package-lock.json $(STUDIO_SRC)/build.mjs $(wildcard $(STUDIO_SRC)/src/*)
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(STUDIO_SRC) --no-audit --no-fund --loglevel=error && node $(STUDIO_SRC)/build.mjs; \
+	else echo "npm not found: the web studio (/app/) is not built"; fi
+
+## Build the web studio's editor bundle (Node and npm; the server serves it under /app/).
+web: $(WEB_STAMP)
+
 ## Run the whole test suite in parallel.
-test: $(TEST_STAMP) $(NODE_STAMP)
+test: $(TEST_STAMP) $(NODE_STAMP) $(WEB_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 ## Start the sync server on 127.0.0.1:8000 with the embedded defaults.
-server: $(APP_STAMP)
+server: $(APP_STAMP) $(WEB_STAMP)
 	$(VENV)/bin/authorworks-server
 
 lint: $(TEST_STAMP)

@@ -157,8 +157,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from fastapi.staticfiles import StaticFiles
 
     from sync_server.web import routes as web
+    from sync_server.web import studio
 
     app.state.error_page = web.error_page
+    app.include_router(studio.router)
+    app.add_exception_handler(studio.SignInFirst, studio.sign_in_first)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=str(web.HERE / "static")), name="static")
 

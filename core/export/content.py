@@ -41,6 +41,7 @@ class SceneContent:
     title: str
     text: str  # the Markdown subset (Fountain for screenplays and plays)
     synopsis: str = ""
+    id: str = ""  # the scene's entity id
 
 
 @dataclass(frozen=True)
@@ -262,6 +263,7 @@ def load_book_content(
                     title=clean(s.title),
                     text=clean(_marked(session, s.id, content) if with_review else s.text),
                     synopsis=clean(s.synopsis),
+                    id=s.id,
                 )
                 for s in list_scenes(session=session, chapter_id=chapter.id)
             )

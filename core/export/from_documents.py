@@ -78,8 +78,9 @@ def content_from_documents(
                         title=clean(str(s.get("title") or "")),
                         text=clean(s["text"]),
                         synopsis=clean(str(s.get("synopsis") or "")),
+                        id=scene_id,
                     )
-                    for _id, s in _ordered(scenes.get(chapter_id, []))
+                    for scene_id, s in _ordered(scenes.get(chapter_id, []))
                 ),
                 clean(str(chapter.get("synopsis") or "")),
                 chapter_id,

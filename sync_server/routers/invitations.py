@@ -61,7 +61,10 @@ def invitation_page(token: str, session: SessionDep) -> HTMLResponse:
             f"<strong>{html.escape(public.email)}</strong> to "
             f"“{html.escape(public.book_title or 'an untitled book')}” "
             f"as {a_role(public.role)}.</p>"
-            "<p>To accept, sign in to this server as that address in AuthorWorks and use "
+            f'<p><a href="/app/invite/{html.escape(token, quote=True)}">Open it in your '
+            "browser</a>: no installing, create an account or sign in, and work on the book in "
+            "the web studio.</p>"
+            "<p>Or, in the AuthorWorks app, sign in to this server as that address and use "
             "<em>File › Invitations</em>, or run:</p>"
             "<pre>authorworks invitations accept THIS-LINK</pre>"
         )

@@ -24,6 +24,12 @@ BLOCKLIST_COOKIE = "aw_blocklist"  # an anonymous reader's blocklist (tags, comm
 
 def reader(request: Request, session: Session) -> User | None:
     """The signed-in reader of ``request``, or None."""
+    found = reader_device(request, session)
+    return found[0] if found else None
+
+
+def reader_device(request: Request, session: Session) -> tuple[User, str | None] | None:
+    """The signed-in reader of ``request`` and the session's device, or None."""
     token = request.cookies.get(COOKIE)
     if not token or len(token) > 200:
         return None
@@ -43,7 +49,8 @@ def reader(request: Request, session: Session) -> User | None:
         return None
     if expires <= now:
         return None
-    return session.get(User, refresh.user_id)
+    user = session.get(User, refresh.user_id)
+    return (user, refresh.device_id) if user is not None else None
 
 
 def set_session(response: Response, settings: Settings, token: str) -> None:

@@ -115,9 +115,7 @@ POLICY: dict[tuple[str, str], Any] = {
     ("PUT", "/api/v1/books/{book_id}/publication"): BookRoute("owner", {}, owner_status=422),
     ("GET", "/api/v1/books/{book_id}/publication"): BookRoute("owner", owner_status=404),
     ("DELETE", "/api/v1/books/{book_id}/publication"): BookRoute("owner", owner_status=404),
-    ("GET", "/api/v1/books/{book_id}/publication/analytics"): BookRoute(
-        "owner", owner_status=404
-    ),
+    ("GET", "/api/v1/books/{book_id}/publication/analytics"): BookRoute("owner", owner_status=404),
     # The public catalogue: read by anyone; what readers do takes an account.
     ("GET", "/api/v1/discovery/search"): Public(),
     ("GET", "/api/v1/discovery/books/{book_id}"): Public(),

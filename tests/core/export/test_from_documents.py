@@ -37,7 +37,13 @@ def _shape(content):
         content.description,
         content.subjects,
         [
-            (c.number, c.id, c.title, c.synopsis, [(s.title, s.text, s.synopsis) for s in c.scenes])
+            (
+                c.number,
+                c.id,
+                c.title,
+                c.synopsis,
+                [(s.id, s.title, s.text, s.synopsis) for s in c.scenes],
+            )
             for c in content.chapters
         ],
     )
