@@ -10,7 +10,9 @@ const out = join(here, "..", "static", "studio");
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const result = await build({
-  entryPoints: [join(here, "src", "studio.js"), join(here, "src", "studio.css")],
+  // Paths (and so the hashes) relative to this folder, wherever make is run from.
+  absWorkingDir: here,
+  entryPoints: ["src/studio.js", "src/studio.css"],
   bundle: true,
   minify: true,
   format: "esm",
