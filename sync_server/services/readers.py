@@ -301,13 +301,9 @@ def analytics(session: Session, publication: Publication, *, days: int = 30) -> 
             ChapterReader.book_id == book_id
         )
     )
-    chapters = list(
-        session.scalars(
-            select(PublishedChapter)
-            .where(PublishedChapter.book_id == book_id, PublishedChapter.released_at.is_not(None))
-            .order_by(PublishedChapter.position)
-        )
-    )
+    from sync_server.services.publishing import chapters_released
+
+    chapters = chapters_released(session, book_id)
     readers_in_all = unique or 0
     return {
         "book_id": book_id,
