@@ -24,7 +24,7 @@ from sync_server.deps import SessionDep, SettingsDep
 from sync_server.errors import ApiError, NotFound, Unauthorized
 from sync_server.models import User
 from sync_server.security import issue_access_token
-from sync_server.services import accounts, books, publishing, sharing
+from sync_server.services import accounts, activity, books, feed, publishing, sharing
 from sync_server.web import session as web_session
 from sync_server.web.routes import CSP, HERE, _page, _redirect
 
@@ -143,15 +143,55 @@ def scene(
         "name": user.email.split("@", 1)[0],
         "kind": "script" if content.content_type in FOUNTAIN_TYPES else "prose",
         "bundle": bundle(),
+        "comments": _comments(session, book_id, scene_id),
     }
     page = _page(request, "studio_scene.html", context, session)
     # The live room is a WebSocket to this host ('self' in connect-src, said outright for
     # browsers that do not count ws: as the page's own scheme).
     room_origin = f"{scheme}://{request.url.netloc}"
+    # y-codemirror paints each person's caret and selection in their colour with inline
+    # styles: styles (never scripts) may be inline on this page.
     page.headers["Content-Security-Policy"] = CSP.replace(
         "connect-src 'self'", f"connect-src 'self' {room_origin}"
-    )
+    ).replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
     return page
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+def inbox(request: Request, session: SessionDep) -> Response:
+    """The notification inbox of the Shared books issue, in the browser."""
+    user, _device = _signed_in(request, session)
+    unread, items = activity.inbox(session, user_id=user.id, unread_only=False, limit=100)
+    return _page(request, "studio_inbox.html", {"unread": unread, "items": items}, session)
+
+
+@router.post("/inbox/read")
+def inbox_read(
+    request: Request, session: SessionDep, csrf: Annotated[str, Form()] = ""
+) -> Response:
+    web_session.check_csrf(request, csrf)
+    user, _device = _signed_in(request, session)
+    activity.mark_read(session, user_id=user.id, notification_id=None)
+    return _redirect("/app/inbox")
+
+
+@router.get("/book/{book_id}/activity", response_class=HTMLResponse)
+def book_activity(request: Request, book_id: str, session: SessionDep) -> Response:
+    """Who did what to the book, and when (its members see it)."""
+    user, _device = _signed_in(request, session)
+    books.check_access(session, user_id=user.id, book_id=book_id, minimum="viewer")
+    row = books.get_book(session, user_id=user.id, book_id=book_id)
+    events = activity.book_activity(session, book_id=book_id, limit=200, before=None)
+    return _page(request, "studio_activity.html", {"book": row, "events": events}, session)
+
+
+def _comments(session: Any, book_id: str, scene_id: str) -> list[Any]:
+    """The scene's comment threads, as its document holds them (shown beside the editor)."""
+    from core.review.comments import list_comments
+    from core.sync.documents import new_doc
+
+    state = feed.document_state(session, book_id=book_id, doc_id=scene_id)
+    return list_comments(new_doc(state)) if state else []
 
 
 @router.post("/token")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from core.review.store import comment_on
 from core.sample import add_sample_book
 from core.store import open_library
 from core.store.manuscript import list_chapters
@@ -89,6 +90,16 @@ def test_invited_people_edit_live_in_the_browser(tmp_path, sync_keyring):  # noq
         with ann.session() as s:
             first_scene = list_chapters(session=s, book_id=book_id)[0].scenes[0]
             scene_id, opening = first_scene.id, first_scene.text
+            # The writer's comment, made in the library, is in the browser's margin.
+            comment_on(
+                s,
+                scene_id=scene_id,
+                quote=opening[4:20],
+                text="Tighten this opening?",
+                author="Ann",
+            )
+            s.commit()
+        sync_library(ann)
         problems: dict[str, list] = {}
 
         with sync_playwright() as p:
@@ -105,6 +116,8 @@ def test_invited_people_edit_live_in_the_browser(tmp_path, sync_keyring):  # noq
             page.keyboard.press("Control+End")
             page.keyboard.type(" Typed in the browser.")
             problems["scene"] = _axe(page)
+            margin = page.locator(".comments-margin").inner_text()
+            assert "Tighten this opening?" in margin and opening[4:20] in margin
 
             dee = browser.new_context()
             other = _register_and_accept(dee, url, links["dee"], "dee@example.org")
@@ -117,6 +130,10 @@ def test_invited_people_edit_live_in_the_browser(tmp_path, sync_keyring):  # noq
             # Each sees the other's cursor with a name.
             page.wait_for_selector(".cm-ySelectionCaret", timeout=10000)
             other.wait_for_selector(".cm-ySelectionCaret", timeout=10000)
+            # In the other person's colour (not the page's default).
+            caret = page.locator(".cm-ySelectionCaret").first
+            assert caret.evaluate("e => getComputedStyle(e).borderLeftColor") != "rgba(0, 0, 0, 0)"
+            assert caret.evaluate("e => e.style.backgroundColor || e.style.borderColor") != ""
             assert "dee" in page.locator("#studio-people").inner_text()
             page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(shots / "studio-scene.png"))
@@ -131,6 +148,25 @@ def test_invited_people_edit_live_in_the_browser(tmp_path, sync_keyring):  # noq
             assert "VIEWER TYPING" not in viewer.locator(".cm-content").inner_text()
             assert viewer.locator(".cm-content").get_attribute("contenteditable") == "false"
             assert viewer.locator(".cm-content").inner_text() == before
+
+            # Narrow and dark: the margin goes under the editor, the theme is kept.
+            page.set_viewport_size({"width": 800, "height": 1000})
+            page.locator("[data-action=theme]").click()
+            assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+            problems["scene-dark"] = _axe(page)
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=str(shots / "studio-scene-tablet-dark.png"))
+            page.set_viewport_size({"width": 1280, "height": 900})
+            page.locator("[data-action=theme]").click()
+            page.goto(f"{url}/app/inbox")
+            assert "invited" in page.inner_text("main") or "Inbox" in page.inner_text("h1")
+            problems["inbox"] = _axe(page)
+            page.goto(f"{url}/app/book/{book_id}/activity")
+            assert "joined" in page.inner_text("main")
+            problems["activity"] = _axe(page)
+            page.screenshot(path=str(shots / "studio-activity.png"))
+            page.goto(f"{url}/app/book/{book_id}/scene/{scene_id}")
+            page.wait_for_selector("#studio[data-synced=true]", timeout=15000)
 
             # A forged cross-site request: no form token, refused.
             forged = bob.request.post(f"{url}/app/token")
