@@ -514,14 +514,29 @@ def append_live(
         )
         if active(ends, now)
     }
-    refused = {a for a in authors if roles.get(a) not in WRITERS}
+    # A commenter's live updates are taken when they only comment and suggest (the room
+    # checked them as they came; checked again here against the feed, under the lock).
+    reviewers = {a for a in authors if roles.get(a) in REVIEWERS}
+    refused = {a for a in authors if roles.get(a) not in WRITERS and a not in reviewers}
     by_author: dict[str | None, list[bytes]] = {}
     for author, data in updates:
         if author not in refused:
             by_author.setdefault(author, []).append(data)
     last_seq = {book_id: int(seq)}
-    for author, datas in by_author.items():
+    emails: dict[str, str] = {}
+    if reviewers:
+        query = select(User.id, User.email).where(User.id.in_(sorted(reviewers)))
+        emails = {str(uid): str(email) for uid, email in connection.execute(query)}
+    # The writers' first: a suggestion typed after an editor's words builds on them.
+    for author, datas in sorted(by_author.items(), key=lambda item: item[0] in reviewers):
         merged = datas[0] if len(datas) == 1 else pycrdt.merge_updates(*datas)
+        if author in reviewers:
+            from core.review.permissions import review_only
+
+            state = document_state(session, book_id=book_id, doc_id=doc_id)
+            if not state or not review_only(state, merged, author=emails.get(author)):
+                refused.add(str(author))
+                continue
         if author is not None:
             tell_mentioned(session, author_id=author, items=[(book_id, doc_id, merged)])
         _append(

@@ -141,6 +141,7 @@ def scene(
         "room": f"{scheme}://{request.url.netloc}/api/v1/collab",
         "token": issue_access_token(settings, user_id=user.id, device_id=device_id),
         "name": user.email.split("@", 1)[0],
+        "author": user.email,  # a suggestion's author, as the room checks it
         "kind": "script" if content.content_type in FOUNTAIN_TYPES else "prose",
         "bundle": bundle(),
         "comments": _comments(session, book_id, scene_id),

@@ -205,6 +205,9 @@ def test_a_commenter_comments_live_but_cannot_edit(client, app, world):
         s.y.type(0, "VANDAL ")
         s.pump(lambda: bool(s.y.denied))  # the text edit is refused, and said so
     _wait(lambda: any(b"Low?" in bytes(c.data) for c in _stored(app)))
+    # Stored at the room's next flush, under the commenter (not later, by the room itself).
+    [made] = [c for c in _stored(app) if b"Low?" in bytes(c.data)]
+    assert made.author_id == world.ids["commenter"]
     doc = pycrdt.Doc()
     for change in _stored(app):
         doc.apply_update(bytes(change.data))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from core.review.store import comment_on
+from core.review.store import book_comments, comment_on
 from core.sample import add_sample_book
 from core.store import open_library
 from core.store.manuscript import list_chapters
@@ -85,7 +85,12 @@ def test_invited_people_edit_live_in_the_browser(tmp_path, sync_keyring):  # noq
         with account_api(ann) as api:
             links = {
                 who: api.invite(book_id, f"{who}@example.org", role=role)["link"].rsplit("/", 1)[1]
-                for who, role in (("bob", "editor"), ("dee", "editor"), ("vic", "viewer"))
+                for who, role in (
+                    ("bob", "editor"),
+                    ("dee", "editor"),
+                    ("vic", "viewer"),
+                    ("cam", "commenter"),
+                )
             }
         with ann.session() as s:
             first_scene = list_chapters(session=s, book_id=book_id)[0].scenes[0]
@@ -149,6 +154,21 @@ def test_invited_people_edit_live_in_the_browser(tmp_path, sync_keyring):  # noq
             assert viewer.locator(".cm-content").get_attribute("contenteditable") == "false"
             assert viewer.locator(".cm-content").inner_text() == before
 
+            # A commenter's typing becomes suggestions: underlined here, pending for the writer.
+            cam = browser.new_context()
+            suggester = _register_and_accept(cam, url, links["cam"], "cam@example.org")
+            suggester.goto(f"{url}/app/book/{book_id}/scene/{scene_id}")
+            suggester.wait_for_selector("#studio[data-synced=true]", timeout=15000)
+            assert "Suggesting" in suggester.locator("#studio-status").inner_text()
+            suggester.locator(".cm-content").click()
+            suggester.keyboard.press("Control+Home")
+            suggester.keyboard.type("Perhaps ")
+            suggester.wait_for_selector(".sg-insert", timeout=10000)
+            assert suggester.locator(".sg-insert").first.inner_text() == "Perhaps "
+            page.wait_for_selector(".sg-insert", timeout=10000)  # the editor sees it marked
+            problems["suggesting"] = _axe(suggester)
+            suggester.screenshot(path=str(shots / "studio-suggesting.png"))
+
             # Narrow and dark: the margin goes under the editor, the theme is kept.
             page.set_viewport_size({"width": 800, "height": 1000})
             page.locator("[data-action=theme]").click()
@@ -192,6 +212,11 @@ def test_invited_people_edit_live_in_the_browser(tmp_path, sync_keyring):  # noq
                 break
             time.sleep(0.5)
         assert "Typed in the browser." in text and text.startswith("Dee was here. "), text
-        assert "VIEWER TYPING" not in text
+        assert "VIEWER TYPING" not in text and "Perhaps" not in text  # a proposal, not text
+        with ann.session() as s:
+            pending = [sg for sc in book_comments(s, book_id) for sg in sc.suggestions]
+        assert [(sg.kind, sg.text, sg.author) for sg in pending] == [
+            ("insert", "Perhaps ", "cam@example.org")
+        ]
         ann.close()
     assert {k: v for k, v in problems.items() if v} == {}
