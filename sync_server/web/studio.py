@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import pycrdt
 from fastapi import APIRouter, Form, Header, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
@@ -193,6 +194,89 @@ def _comments(session: Any, book_id: str, scene_id: str) -> list[Any]:
 
     state = feed.document_state(session, book_id=book_id, doc_id=scene_id)
     return list_comments(new_doc(state)) if state else []
+
+
+def _nearest(body: str, quote: str, hint: int) -> int | None:
+    """Where ``quote`` is in ``body`` nearest to ``hint`` (the editor's offset, which also
+    counts pending suggested characters), or None."""
+    places, at = [], body.find(quote)
+    while at != -1 and len(places) < 1000:
+        places.append(at)
+        at = body.find(quote, at + 1)
+    return min(places, key=lambda p: abs(p - hint)) if places else None
+
+
+@router.post("/book/{book_id}/scene/{scene_id}/comments")
+def comment(
+    request: Request,
+    book_id: str,
+    scene_id: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    csrf: Annotated[str, Form()] = "",
+    quote: Annotated[str, Form(max_length=2000)] = "",
+    hint: Annotated[int, Form()] = 0,
+    text: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """A comment on the selected words, from the browser (commenters and up): made on the
+    scene's document and pushed as the commenter's own change, so the room and every device
+    get it as they get any push."""
+    from datetime import UTC, datetime
+
+    from core.ids import new_id
+    from core.review.comments import ReviewError, add_comment
+    from core.sync.documents import TEXT, changes_made, new_doc
+    from core.sync.protocol import encode_update
+    from core.sync.text_view import accepted_text
+    from sync_server.schemas import OpIn
+
+    web_session.check_csrf(request, csrf)
+    user, device_id = _signed_in(request, session)
+    books.check_access(session, user_id=user.id, book_id=book_id, minimum="commenter")
+    back = f"/app/book/{book_id}/scene/{scene_id}"
+    state = feed.document_state(session, book_id=book_id, doc_id=scene_id)
+    if not state:
+        raise NotFound("There is no such scene in this book.")
+    doc = new_doc(state)
+    body = accepted_text(doc.get(TEXT, type=pycrdt.Text))
+    start = _nearest(body, quote, hint) if quote.strip() else None
+    if start is None:
+        return _redirect(back + "?" + urlencode({"notice": "Select the words to comment on."}))
+    try:
+        _id, update = changes_made(
+            doc,
+            lambda: add_comment(
+                doc,
+                author=user.email,
+                text=text,
+                start=start,
+                end=start + len(quote),
+                now=datetime.now(UTC),
+            ),
+        )
+    except ReviewError as exc:
+        return _redirect(back + "?" + urlencode({"notice": str(exc)}))
+    applied: list[tuple[str, str, bytes]] = []
+    result = feed.push(
+        session=session,
+        user_id=user.id,
+        device_id=device_id,
+        ops=[
+            OpIn(
+                op_id=new_id(),
+                doc_id=scene_id,
+                kind="scene",
+                book_id=book_id,
+                update=encode_update(update or b""),
+            )
+        ],
+        compact_after=settings.compact_after,
+        applied_out=applied,
+        settings=settings,
+    )
+    request.app.state.collab.feed_applied(applied)
+    notice = "Your comment is on the scene." if not result.rejected else "The comment was refused."
+    return _redirect(back + "?" + urlencode({"notice": notice}) + "#margin-title")
 
 
 @router.post("/token")

@@ -168,6 +168,15 @@ def test_invited_people_edit_live_in_the_browser(tmp_path, sync_keyring):  # noq
             page.wait_for_selector(".sg-insert", timeout=10000)  # the editor sees it marked
             problems["suggesting"] = _axe(suggester)
             suggester.screenshot(path=str(shots / "studio-suggesting.png"))
+            # ...and comments on the words they select.
+            suggester.evaluate(
+                "() => { const v = window.awStudio.view; const at = v.state.doc.toString()"
+                ".indexOf('carrier'); v.dispatch({selection: {anchor: at, head: at + 7}}); }"
+            )
+            suggester.get_by_label("Comment on the selected words").fill("Is a carrier right?")
+            suggester.get_by_role("button", name="Comment", exact=True).click()
+            suggester.wait_for_url("**/scene/**")
+            assert "Is a carrier right?" in suggester.locator(".comments-margin").inner_text()
 
             # Narrow and dark: the margin goes under the editor, the theme is kept.
             page.set_viewport_size({"width": 800, "height": 1000})
@@ -218,5 +227,10 @@ def test_invited_people_edit_live_in_the_browser(tmp_path, sync_keyring):  # noq
         assert [(sg.kind, sg.text, sg.author) for sg in pending] == [
             ("insert", "Perhaps ", "cam@example.org")
         ]
+        with ann.session() as s:
+            notes = [
+                (c.author, c.text, c.quote) for sc in book_comments(s, book_id) for c in sc.comments
+            ]
+        assert ("cam@example.org", "Is a carrier right?", "carrier") in notes
         ann.close()
     assert {k: v for k, v in problems.items() if v} == {}

@@ -238,6 +238,23 @@ function start(root) {
       say("You no longer have access to this book.", "error");
     }
   });
+  // The comment form takes the editor's selection: its words, and where they are.
+  const form = document.getElementById("comment-form");
+  if (form) {
+    let chosen = { from: 0, to: 0 };
+    view.dom.addEventListener("focusout", () => { chosen = view.state.selection.main; });
+    form.addEventListener("submit", (event) => {
+      const range = view.hasFocus ? view.state.selection.main : chosen;
+      const quote = view.state.sliceDoc(range.from, range.to);
+      if (!quote.trim()) {
+        event.preventDefault();
+        say("Select the words to comment on, then write the comment.", "warn");
+        return;
+      }
+      document.getElementById("comment-quote").value = quote;
+      document.getElementById("comment-hint").value = String(range.from);
+    });
+  }
   view.focus();
 }
 
