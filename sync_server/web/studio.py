@@ -199,7 +199,8 @@ def _comments(session: Any, book_id: str, scene_id: str) -> list[Any]:
 def _nearest(body: str, quote: str, hint: int) -> int | None:
     """Where ``quote`` is in ``body`` nearest to ``hint`` (the editor's offset, which also
     counts pending suggested characters), or None."""
-    places, at = [], body.find(quote)
+    places: list[int] = []
+    at = body.find(quote)
     while at != -1 and len(places) < 1000:
         places.append(at)
         at = body.find(quote, at + 1)
