@@ -41,6 +41,17 @@ def _axe(page) -> list[dict]:
     )
 
 
+def _until(page, predicate: str, timeout: float = 10.0) -> None:
+    """Poll ``predicate`` in the page (wait_for_function would need eval, which the CSP
+    rightly refuses)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate):
+        assert time.monotonic() < deadline, predicate
+        time.sleep(0.05)
+
+
 def _browser():
     try:
         from playwright.sync_api import sync_playwright
@@ -178,6 +189,25 @@ def test_invited_people_edit_live_in_the_browser(tmp_path, sync_keyring):  # noq
             suggester.wait_for_url("**/scene/**")
             assert "Is a carrier right?" in suggester.locator(".comments-margin").inner_text()
 
+            # The connection drops: the page says so, keeps the typing, and sends it when back.
+            page.evaluate("window.awStudio.provider.disconnect()")
+            _until(page, "() => document.getElementById('studio-status').dataset.kind === 'warn'")
+            assert "Connection lost" in page.locator("#studio-status").inner_text()
+            page.locator(".cm-content").click()
+            page.keyboard.press("Control+End")
+            page.keyboard.type(" Written offline.")
+            page.evaluate("window.awStudio.provider.connect()")
+            _until(
+                page,
+                "() => document.getElementById('studio-status').textContent"
+                ".startsWith('Live again')",
+            )
+            _until(
+                other,
+                "() => document.querySelector('.cm-content').innerText"
+                ".includes('Written offline.')",
+            )
+
             # Narrow and dark: the margin goes under the editor, the theme is kept.
             page.set_viewport_size({"width": 800, "height": 1000})
             page.locator("[data-action=theme]").click()
@@ -217,10 +247,11 @@ def test_invited_people_edit_live_in_the_browser(tmp_path, sync_keyring):  # noq
             sync_library(ann)
             with ann.session() as s:
                 text = list_chapters(session=s, book_id=book_id)[0].scenes[0].text
-            if "Typed in the browser." in text and text.startswith("Dee was here. "):
+            if "Written offline." in text and text.startswith("Dee was here. "):
                 break
             time.sleep(0.5)
         assert "Typed in the browser." in text and text.startswith("Dee was here. "), text
+        assert "Written offline." in text
         assert "VIEWER TYPING" not in text and "Perhaps" not in text  # a proposal, not text
         with ann.session() as s:
             pending = [sg for sc in book_comments(s, book_id) for sg in sc.suggestions]

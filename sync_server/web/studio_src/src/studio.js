@@ -200,18 +200,23 @@ function start(root) {
   showPeople();
 
   let synced = false;
+  let lost = false;
   provider.on("sync", (isSynced) => {
-    if (isSynced) {
-      synced = true;
-      root.dataset.synced = "true";
+    if (!isSynced) return;
+    synced = true;
+    root.dataset.synced = "true";
+    if (lost) {
+      lost = false;
+      say("Live again: what you typed meanwhile is sent and merged.", "ok");
+    } else {
       say(canWrite ? "Live: what you type is saved and seen by the others as you type."
         : suggesting ? "Suggesting: what you type and delete is proposed to the editors."
           : "Live, read-only: you see the others type.", "ok");
     }
   });
   provider.on("status", ({ status: state }) => {
-    if (state === "connected" && synced) say("Live again: your typing was sent.", "ok");
-    if (state === "disconnected") {
+    if (state === "disconnected" && synced) {
+      lost = true;
       say("Connection lost: keep typing, it is kept here and sent when the connection is back.",
           "warn");
     }
