@@ -4,6 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 APP_STAMP  := $(VENV)/.installed-app
+SERVER_STAMP := $(VENV)/.installed-server
 TEST_STAMP := $(VENV)/.installed-test
 # The npm Yjs clients the live-room tests drive (installed when npm is there; the tests say
 # what is missing otherwise).
@@ -20,13 +21,18 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
+# The studio and the CLI (no server packages); the server (no Qt); the tests (everything).
 $(APP_STAMP): pyproject.toml | $(PY)
-	$(PIP) install --quiet -e .
+	$(PIP) install --quiet -e '.[desktop]'
+	@touch $@
+
+$(SERVER_STAMP): pyproject.toml | $(PY)
+	$(PIP) install --quiet -e '.[server]'
 	@touch $@
 
 $(TEST_STAMP): pyproject.toml | $(PY)
-	$(PIP) install --quiet -e '.[test]'
-	@touch $(APP_STAMP) $@
+	$(PIP) install --quiet -e '.[desktop,server,test]'
+	@touch $(APP_STAMP) $(SERVER_STAMP) $@
 
 ## Launch the desktop app on the default library (the sample book on first start).
 run: $(APP_STAMP)
@@ -50,7 +56,7 @@ test: $(TEST_STAMP) $(NODE_STAMP) $(WEB_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 ## Start the sync server on 127.0.0.1:8000 with the embedded defaults.
-server: $(APP_STAMP) $(WEB_STAMP)
+server: $(SERVER_STAMP) $(WEB_STAMP)
 	$(VENV)/bin/authorworks-server
 
 lint: $(TEST_STAMP)
