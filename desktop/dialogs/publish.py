@@ -95,6 +95,56 @@ class CompletionChart(QWidget):
         painter.drawLine(area.bottomLeft(), area.bottomRight())
 
 
+class DailyChart(QWidget):
+    """Reads a day over the last weeks (the analytics' daily series), oldest on the left."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("daily_chart")
+        self.setAccessibleName("Reads a day")
+        self.days: list[dict[str, Any]] = []
+        self.setMinimumHeight(70)
+
+    def set_days(self, days: list[dict[str, Any]]) -> None:
+        self.days = days
+        total = sum(int(d.get("reads", 0)) for d in days)
+        self.setAccessibleDescription(
+            f"{total} reads over {len(days)} days" if days else "no reads yet"
+        )
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 80)
+
+    def paintEvent(self, _event: Any) -> None:
+        painter = QPainter(self)
+        palette = self.palette()
+        area = QRectF(self.rect()).adjusted(4, 4, -4, -16)
+        if not self.days:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No reads yet")
+            return
+        top = max(1, max(int(d.get("reads", 0)) for d in self.days))
+        slot = area.width() / len(self.days)
+        colour = palette.color(QPalette.ColorRole.Highlight)
+        for i, day in enumerate(self.days):
+            height = area.height() * int(day.get("reads", 0)) / top
+            bar = min(24.0, max(2.0, slot * 0.7))
+            x = area.left() + i * slot + (slot - bar) / 2
+            painter.fillRect(QRectF(x, area.bottom() - height, bar, height), colour)
+        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+        painter.drawText(
+            QRectF(area.left(), area.bottom() + 1, area.width(), 14),
+            Qt.AlignmentFlag.AlignLeft,
+            str(self.days[0].get("day", "")),
+        )
+        painter.drawText(
+            QRectF(area.left(), area.bottom() + 1, area.width(), 14),
+            Qt.AlignmentFlag.AlignRight,
+            str(self.days[-1].get("day", "")),
+        )
+
+
 class PublishDialog(QDialog):
     """How one book is published, and its readers."""
 
@@ -173,6 +223,9 @@ class PublishDialog(QDialog):
         readers.addWidget(self.figures)
         readers.addWidget(QLabel("Share of readers who read each chapter:"))
         readers.addWidget(self.chart)
+        self.daily = DailyChart()
+        readers.addWidget(QLabel("Reads a day:"))
+        readers.addWidget(self.daily)
 
         self.message = QLabel()
         self.message.setObjectName("publish_message")
@@ -322,6 +375,7 @@ class PublishDialog(QDialog):
             f"{published['chapters']} chapter(s) out"
         )
         self.chart.set_chapters(list(stats.get("chapters") or []))
+        self.daily.set_days(list(stats.get("days") or []))
 
     def _open(self) -> None:
         if self.url.text():

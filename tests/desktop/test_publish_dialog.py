@@ -59,6 +59,7 @@ def test_publish_see_readers_and_unpublish(
     dialog.refresh()
     qtbot.waitUntil(lambda: "1 reads by 1 readers" in dialog.figures.text(), timeout=20000)
     assert dialog.chart.chapters and dialog.chart.chapters[0]["completion"] == 1.0
+    assert dialog.daily.days and dialog.daily.days[-1]["reads"] == 1  # reads over time
     dialog.show()
     shot = Path(os.environ.get("AUTHORWORKS_SCREENSHOT_DIR") or tmp_path) / "publish-dialog.png"
     dialog.grab().save(str(shot))

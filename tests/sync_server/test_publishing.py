@@ -419,6 +419,11 @@ def test_progress_survives_new_chapters_and_the_author_sees_analytics(site):
         ).status_code
         == 404
     )
+    # The author, signed in on the site, sees the same figures on their page (over time too).
+    _sign_in_on_site(client, "novelist@example.org")
+    author_id = client.get(f"{API}/discovery/books/book-long").json()["author_id"]
+    page = client.get(f"/author/{author_id}", headers=HTML).text
+    assert "Your readers" in page and "reads a day" in page and "readers per chapter" in page
 
 
 def test_the_blocklist_hides_tags_everywhere(site):
