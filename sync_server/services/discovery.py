@@ -41,6 +41,8 @@ NEW_AUTHOR_DAYS = 90
 NEW_AUTHOR_EVERY = 4  # one place in four
 PER_PAGE = 20
 SORTS = ("relevance", "trending", "new", "words")
+# More words than any book has (and well inside every database's integers).
+MAX_WORDS = 1_000_000_000
 
 
 def listed() -> Any:
@@ -66,13 +68,17 @@ class Filters:
             genre=normalise_tag(self.genre) if self.genre else "",
             tags=normalise_tags(self.tags),
             exclude=normalise_tags(self.exclude),
-            min_words=self.min_words,
-            max_words=self.max_words,
+            min_words=_words(self.min_words),
+            max_words=_words(self.max_words),
             status=self.status if self.status in ("complete", "ongoing") else "",
             language=self.language.strip().lower()[:20],
             content_type=self.content_type.strip().lower()[:20],
             sort=self.sort if self.sort in SORTS else "relevance",
         )
+
+
+def _words(value: int | None) -> int | None:
+    return None if value is None else max(0, min(int(value), MAX_WORDS))
 
 
 @dataclass

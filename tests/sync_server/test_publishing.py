@@ -517,6 +517,9 @@ def test_any_query_is_only_words(site):
         r = client.get(f"{API}/discovery/search", params={"q": q})
         assert r.status_code == 200, (q, r.text)
         assert client.get("/search", params={"q": q}, headers=HTML).status_code == 200, q
+    huge = {"max_words": str(2**63), "min_words": "0"}
+    assert client.get(f"{API}/discovery/search", params=huge).status_code == 422
+    assert client.get("/search", params=huge, headers=HTML).status_code == 200  # clamped
     found = client.get(f"{API}/discovery/search", params={"q": "🐉 dragon"}).json()["results"]
     assert [b["id"] for b in found] == ["book-q"]
 
