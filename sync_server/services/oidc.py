@@ -161,7 +161,7 @@ def finish(session: Session, settings: Settings, *, code: str, state: str) -> st
         raise Unauthorized(
             f"the sign-in provider's answer was refused ({type(exc).__name__})", code="oidc_refused"
         ) from exc
-    if not secrets.compare_digest(str(claims.get("nonce", "")), st["nonce"]):
+    if not secrets.compare_digest(str(claims.get("nonce", "")).encode(), str(st["nonce"]).encode()):
         raise Unauthorized("the sign-in provider's answer was refused (nonce)", code="oidc_refused")
     email = str(claims.get("email") or "").strip().casefold()
     if not email or claims.get("email_verified") is not True:

@@ -110,7 +110,9 @@ def check(session: Session, *, user: User, code: str | None, server_secret: str)
 
 def _matching_step(totp: pyotp.TOTP, code: str, now: datetime) -> int | None:
     """The time step (of now, or one either side) whose code is ``code``."""
-    if not code.isdigit():
+    # ASCII digits only: "¹" and "٣" are digits to str.isdigit, and compare_digest refuses
+    # non-ASCII text with a TypeError (a 500 the fuzzer found).
+    if not (code.isascii() and code.isdigit()):
         return None
     here = int(now.timestamp()) // totp.interval
     for step in (here - 1, here, here + 1):

@@ -85,5 +85,6 @@ def keep_csrf(request: Request, response: Response, settings: Settings) -> None:
 
 def check_csrf(request: Request, given: str) -> None:
     cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not cookie or not given or not hmac.compare_digest(cookie, given):
+    # Compared as bytes: compare_digest refuses non-ASCII text (a forged token could be any).
+    if not cookie or not given or not hmac.compare_digest(cookie.encode(), given.encode()):
         raise Forbidden("the form has expired: reload the page and try again", code="csrf")

@@ -370,6 +370,10 @@ def test_readers_comment_and_the_author_moderates(site):
         "/book/book-talk/chapter/2/comments", data={"csrf": "forged", "body": "x"}, headers=HTML
     )
     assert forged.status_code == 403
+    odd = client.post(
+        "/book/book-talk/chapter/2/comments", data={"csrf": "é", "body": "x"}, headers=HTML
+    )
+    assert odd.status_code == 403  # not a crash on a non-ASCII token
 
 
 def test_progress_survives_new_chapters_and_the_author_sees_analytics(site):
